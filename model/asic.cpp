@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "model/asic.hpp"
+
+#include <stdexcept>
+#include <string>
+
+#include "hw/flowsim_hw.hpp"  // Generated.
+
+namespace flowsim::model {
+namespace {
+
+std::vector<EgressSink*> sinks_of(const std::vector<std::unique_ptr<MacTx>>& macs) {
+  std::vector<EgressSink*> out;
+  for (const auto& m : macs) out.push_back(m.get());
+  return out;
+}
+
+}  // namespace
+
+AsicParams Asic::validated(AsicParams params) {
+  if (params.ports.empty() || params.ports.size() > hw::reg::PortCfg::kCount) {
+    throw std::invalid_argument("the ASIC has 1.." + std::to_string(hw::reg::PortCfg::kCount) + " ports, not " +
+                                std::to_string(params.ports.size()));
+  }
+  for (const auto& p : params.ports) {
+    if (p.speed_bps == 0) throw std::invalid_argument("port speed must be > 0");
+  }
+  if (params.clock_mhz <= 0 || params.datapath_bytes == 0) {
+    throw std::invalid_argument("core clock and datapath width must be > 0");
+  }
+  return params;
+}
+
+Asic::Asic(sc_core::sc_module_name name, AsicParams params, AsicObserver& observer)
+    : sc_core::sc_module(name),
+      irq_o("irq_o"),
+      params_(validated(std::move(params))),
+      clock_(params_.clock_mhz),
+      csr_("csr", *this, clock_.cycles(4)),
+      mac_tx_([&] {
+        std::vector<std::unique_ptr<MacTx>> macs;
+        for (unsigned i = 0; i < params_.ports.size(); ++i) {
+          macs.push_back(std::make_unique<MacTx>(("mac_tx" + std::to_string(i)).c_str(), i,
+                                                 params_.ports[i].speed_bps, params_.egress_queue_bytes,
+                                                 clock_.cycles(params_.rewrite_cycles + params_.egress_cycles),
+                                                 pool_, csr_, observer));
+        }
+        return macs;
+      }()),
+      cpu_port_("cpu_port", csr_, pool_, sinks_of(mac_tx_), observer,
+                sc_core::sc_time(static_cast<double>(params_.dma_latency_ns), sc_core::SC_NS)),
+      pipeline_(params_, csr_, pool_, cpu_port_, observer) {
+  cpu_port_.irq_o(irq_o);
+  SC_METHOD(finish_reset);
+  sensitive << reset_done_;
+  dont_initialize();
+  // Power-on behaves like a soft reset: BUSY until initialisation is over.
+  start_reset();
+}
+
+void Asic::start_reset() {
+  using hw::reg::Caps;
+  using hw::reg::GloCfg;
+  csr_.reset();
+  csr_.hw_set(Caps::offset(), Caps::kNumPorts.make(static_cast<std::uint32_t>(params_.ports.size())) |
+                                  Caps::kNumRings.make(hw::reg::RingBaseLo::kCount));
+  for (unsigned i = 0; i < params_.ports.size(); ++i) {
+    csr_.hw_set(hw::reg::PortMtu::offset(i), params_.ports[i].mtu);
+  }
+  csr_.hw_set(GloCfg::offset(), GloCfg::kBusy.make(1));
+  cpu_port_.reset();
+  pipeline_.reset();
+  reset_done_.notify(sc_core::sc_time(static_cast<double>(params_.reset_busy_ns), sc_core::SC_NS));
+}
+
+void Asic::finish_reset() {
+  using hw::reg::GloCfg;
+  csr_.hw_set(GloCfg::offset(), GloCfg::kBusy.set(csr_.value(GloCfg::offset()), 0));
+}
+
+void Asic::on_csr_write(std::uint32_t offset, std::uint32_t value) {
+  using namespace hw::reg;
+  if (offset == GloCfg::offset()) {
+    if (GloCfg::kSoftReset.get(value)) {
+      start_reset();
+      cpu_port_.on_irq_registers_written();
+    }
+  } else if (offset == RingTail::offset(1)) {
+    cpu_port_.on_tx_tail_written();
+  } else if (offset == IrqStatus::offset() || offset == IrqMask::offset()) {
+    cpu_port_.on_irq_registers_written();
+  }
+}
+
+void Asic::on_csr_read(std::uint32_t offset) {
+  if (offset == hw::reg::Timestamp::offset()) {
+    csr_.hw_set(offset, static_cast<std::uint32_t>(sc_core::sc_time_stamp().to_seconds()));
+  }
+}
+
+void Asic::receive(unsigned port, std::span<const std::uint8_t> frame) {
+  if (port >= params_.ports.size()) throw std::out_of_range("no port " + std::to_string(port));
+  Frame* f = pool_.acquire();
+  f->data.assign(frame);
+  f->port = port;
+  f->origin = FrameOrigin::kWire;
+  pipeline_.receive(f);
+}
+
+}  // namespace flowsim::model

@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: Apache-2.0
+// The flow-offload ASIC, top level: MAC ports, the ingress pipeline, egress MACs, the CPU
+// port and the CSR block, wired as in shared/DESIGN.md. Its outside is what a board has:
+// Ethernet ports (`receive`, and the observer for what leaves), a register target on the
+// host bus, a DMA initiator into host memory and an interrupt line.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <systemc>
+#include <vector>
+
+#include "model/asic_observer.hpp"
+#include "model/asic_params.hpp"
+#include "model/cpu_port.hpp"
+#include "model/csr_block.hpp"
+#include "model/frame.hpp"
+#include "model/ingress_pipeline.hpp"
+#include "model/mac_tx.hpp"
+
+namespace flowsim::model {
+
+class Asic : public sc_core::sc_module, private CsrListener {
+ public:
+  sc_core::sc_out<bool> irq_o;
+
+  SC_HAS_PROCESS(Asic);
+  // Throws std::invalid_argument for impossible parameters (no ports, more than the
+  // register map has, zero speed or clock).
+  Asic(sc_core::sc_module_name name, AsicParams params, AsicObserver& observer);
+
+  // The host-bus register target and the DMA initiator, to be bound by the board.
+  tlm_utils::simple_target_socket<CsrBlock>& csr_socket() { return csr_.in; }
+  tlm_utils::simple_initiator_socket<CpuPort>& dma_socket() { return cpu_port_.dma; }
+
+  // The first bit of `frame` arrives on `port` now.
+  void receive(unsigned port, std::span<const std::uint8_t> frame);
+
+  const AsicParams& params() const { return params_; }
+  // Register values, for reports and tests that inspect the chip like a logic analyser.
+  std::uint32_t register_value(std::uint32_t offset) const { return csr_.value(offset); }
+  std::uint64_t bus_errors() const { return csr_.bus_errors(); }
+  std::uint64_t dma_errors() const { return cpu_port_.dma_errors(); }
+  std::string_view hash_impl() const { return pipeline_.hash_impl(); }
+
+ private:
+  void on_csr_write(std::uint32_t offset, std::uint32_t value) override;
+  void on_csr_read(std::uint32_t offset) override;
+  void start_reset();
+  void finish_reset();
+  static AsicParams validated(AsicParams params);
+
+  AsicParams params_;
+  CoreClock clock_;
+  FramePool pool_;
+  CsrBlock csr_;
+  std::vector<std::unique_ptr<MacTx>> mac_tx_;
+  CpuPort cpu_port_;
+  IngressPipeline pipeline_;
+  sc_core::sc_event reset_done_;
+};
+
+}  // namespace flowsim::model

@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: Apache-2.0
+// What the model tells its environment (the test bench) about packets: every frame that
+// leaves a port, is punted to the CPU, or is dropped inside the chip, with a reason. This
+// is the tap a logic analyser would give; the driver never sees it.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string_view>
+#include <systemc>
+
+#include "hw/flowsim_hw.hpp"  // Generated.
+#include "model/frame.hpp"
+
+namespace flowsim::model {
+
+enum class ModelDropReason : std::uint8_t {
+  kPortDisabled,     // ingress port not enabled by the driver
+  kEgressQueueFull,  // tail drop at the egress queue
+  kRxRingFull,       // punt with no free RX descriptor
+  kCpuPortDown,      // punt while the datapath or the RX ring is not set up
+  kTxBadPort,        // TX descriptor naming a port that does not exist
+  kTxBadLength,      // TX descriptor with length 0 or larger than a frame can be
+  kCount,
+};
+
+std::string_view to_string(ModelDropReason r);
+
+class AsicObserver {
+ public:
+  virtual ~AsicObserver() = default;
+  // `start` is when the first bit leaves the port; `frame` is what goes on the wire (no FCS).
+  virtual void on_transmit(unsigned port, const sc_core::sc_time& start, std::span<const std::uint8_t> frame,
+                           FrameOrigin origin) = 0;
+  virtual void on_punt(unsigned port, const sc_core::sc_time& at, std::span<const std::uint8_t> frame,
+                       hw::PuntReason reason, std::uint32_t foe_index) = 0;
+  virtual void on_drop(unsigned port, const sc_core::sc_time& at, std::span<const std::uint8_t> frame,
+                       ModelDropReason reason) = 0;
+};
+
+}  // namespace flowsim::model

@@ -1,0 +1,230 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "model/cpu_port.hpp"
+
+#include <algorithm>
+#include <array>
+
+#include "hw/flowsim_hw.hpp"  // Generated.
+#include "model/csr_block.hpp"
+#include "net/byte_order.hpp"
+
+namespace flowsim::model {
+namespace {
+
+using hw::desc::RxDesc;
+using hw::desc::TxDesc;
+using hw::reg::GloCfg;
+using hw::reg::IrqCoalesce;
+using hw::reg::IrqMask;
+using hw::reg::IrqStatus;
+using hw::reg::RingBaseHi;
+using hw::reg::RingBaseLo;
+using hw::reg::RingHead;
+using hw::reg::RingSize;
+using hw::reg::RingTail;
+
+constexpr unsigned kRxRing = 0;
+constexpr unsigned kTxRing = 1;
+constexpr std::size_t kMaxFrame = 16384;  // largest frame a TX descriptor may carry
+
+// A descriptor as the host sees it: little-endian 32-bit words.
+template <std::size_t Size>
+struct DescImage {
+  std::array<std::uint8_t, Size> bytes{};
+  std::uint32_t word(unsigned w) const { return net::load_le32(bytes.data() + 4 * w); }
+  void set_word(unsigned w, std::uint32_t v) { net::store_le32(bytes.data() + 4 * w, v); }
+};
+
+}  // namespace
+
+CpuPort::CpuPort(sc_core::sc_module_name name, CsrBlock& csr, FramePool& pool, std::vector<EgressSink*> egress,
+                 AsicObserver& observer, sc_core::sc_time dma_latency)
+    : sc_core::sc_module(name),
+      dma("dma"),
+      irq_o("irq_o"),
+      csr_(csr),
+      pool_(pool),
+      egress_(std::move(egress)),
+      observer_(observer),
+      dma_latency_(dma_latency),
+      punts_("punts"),
+      tx_buffer_(kMaxFrame) {
+  SC_THREAD(rx_thread);
+  SC_THREAD(tx_thread);
+  SC_METHOD(coalesce_timeout);
+  sensitive << coalesce_timer_;
+  dont_initialize();
+}
+
+void CpuPort::reset() {
+  rx_head_ = 0;
+  tx_head_ = 0;
+  pending_rx_ = 0;
+  timer_armed_ = false;
+  coalesce_timer_.cancel();
+}
+
+std::uint64_t CpuPort::ring_base(unsigned ring) const {
+  return std::uint64_t{csr_.value(RingBaseHi::offset(ring))} << 32 | csr_.value(RingBaseLo::offset(ring));
+}
+
+std::uint32_t CpuPort::ring_size(unsigned ring) const { return csr_.value(RingSize::offset(ring)); }
+
+void CpuPort::punt(Frame* frame, const PuntInfo& info, const sc_core::sc_time& delay) {
+  punts_.push(Punted{frame, info}, delay);
+}
+
+void CpuPort::rx_thread() {
+  for (;;) {
+    Punted p{};
+    while (!punts_.pop_due(p)) wait(punts_.event());
+    deliver(p);
+    pool_.release(p.frame);
+  }
+}
+
+void CpuPort::deliver(const Punted& p) {
+  const sc_core::sc_time now = sc_core::sc_time_stamp();
+  const auto bytes = p.frame->data.bytes();
+  const std::uint32_t size = ring_size(kRxRing);
+  // A ring size that is not a power of two in 2..4096 is a driver bug; the port stays down.
+  const bool ring_ok = size >= 2 && size <= 4096 && (size & (size - 1)) == 0 && ring_base(kRxRing) != 0;
+  if (!GloCfg::kEn.get(csr_.value(GloCfg::offset())) || !ring_ok) {
+    observer_.on_drop(p.frame->port, now, bytes, ModelDropReason::kCpuPortDown);
+    return;
+  }
+  const std::uint32_t tail = csr_.value(RingTail::offset(kRxRing)) & (size - 1);
+  if (rx_head_ == tail) {
+    csr_.hw_add(hw::reg::PuntDrops::offset(), 1);
+    observer_.on_drop(p.frame->port, now, bytes, ModelDropReason::kRxRingFull);
+    raise(IrqStatus::kRxRingFull.mask());
+    return;
+  }
+  sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+  const std::uint64_t desc_addr = ring_base(kRxRing) + std::uint64_t{rx_head_} * RxDesc::kSize;
+  DescImage<RxDesc::kSize> d;
+  if (!dma_read(desc_addr, d.bytes.data(), RxDesc::kSize, delay)) {
+    observer_.on_drop(p.frame->port, now, bytes, ModelDropReason::kCpuPortDown);
+    return;
+  }
+  const std::uint64_t buf = std::uint64_t{d.word(RxDesc::BufAddrHi::kWord)} << 32 | d.word(RxDesc::BufAddrLo::kWord);
+  const std::uint32_t buf_len = RxDesc::Len::kBufLen.get(d.word(RxDesc::Len::kWord));
+  const auto copy = static_cast<unsigned>(std::min<std::size_t>(bytes.size(), buf_len));
+  const bool truncated = copy < bytes.size();
+  bool ok = dma_write(buf, bytes.data(), copy, delay);
+  d.set_word(RxDesc::Len::kWord, RxDesc::Len::kBufLen.make(buf_len) | RxDesc::Len::kPktLen.make(copy));
+  d.set_word(RxDesc::Info::kWord, RxDesc::Info::kFoeIndex.make(p.info.foe_index) |
+                                      RxDesc::Info::kReason.make(static_cast<std::uint32_t>(p.info.reason)) |
+                                      RxDesc::Info::kSrcPort.make(p.frame->port));
+  d.set_word(RxDesc::Hash::kWord, p.info.hash);
+  d.set_word(RxDesc::Status::kWord, RxDesc::Status::kDone.make(1) | RxDesc::Status::kTruncated.make(truncated));
+  // Status is written last so that the driver never sees DONE before the data.
+  ok = ok && dma_write(desc_addr + 8, d.bytes.data() + 8, RxDesc::kSize - 8, delay);
+  wait(delay);
+  if (!ok) {
+    observer_.on_drop(p.frame->port, sc_core::sc_time_stamp(), bytes, ModelDropReason::kCpuPortDown);
+    return;
+  }
+  rx_head_ = (rx_head_ + 1) & (size - 1);
+  csr_.hw_set(RingHead::offset(kRxRing), rx_head_);
+  observer_.on_punt(p.frame->port, sc_core::sc_time_stamp(), bytes, p.info.reason, p.info.foe_index);
+
+  const std::uint32_t coalesce = csr_.value(IrqCoalesce::offset());
+  const std::uint32_t max_pkts = IrqCoalesce::kMaxPkts.get(coalesce);
+  ++pending_rx_;
+  if (max_pkts == 0 || pending_rx_ >= max_pkts) {
+    raise(IrqStatus::kRxDone.mask());
+  } else if (!timer_armed_) {
+    timer_armed_ = true;
+    coalesce_timer_.notify(sc_core::sc_time(IrqCoalesce::kMaxDelayUs.get(coalesce), sc_core::SC_US));
+  }
+}
+
+void CpuPort::coalesce_timeout() {
+  timer_armed_ = false;
+  if (pending_rx_ > 0) raise(IrqStatus::kRxDone.mask());
+}
+
+void CpuPort::raise(std::uint32_t status_bits) {
+  if (status_bits & IrqStatus::kRxDone.mask()) {
+    pending_rx_ = 0;
+    timer_armed_ = false;
+    coalesce_timer_.cancel();
+  }
+  csr_.hw_set(IrqStatus::offset(), csr_.value(IrqStatus::offset()) | status_bits);
+  update_irq();
+}
+
+void CpuPort::update_irq() {
+  const bool level = (csr_.value(IrqStatus::offset()) & csr_.value(IrqMask::offset())) != 0;
+  if (irq_o.read() != level) irq_o.write(level);
+}
+
+void CpuPort::tx_thread() {
+  for (;;) {
+    wait(tx_kick_);
+    for (unsigned guard = 0;; ++guard) {
+      const std::uint32_t size = ring_size(kTxRing);
+      const bool ring_ok = size >= 2 && size <= 4096 && (size & (size - 1)) == 0 && ring_base(kTxRing) != 0;
+      if (!ring_ok || !GloCfg::kEn.get(csr_.value(GloCfg::offset()))) break;
+      const std::uint32_t tail = csr_.value(RingTail::offset(kTxRing)) & (size - 1);
+      if (tx_head_ == tail || guard == size) break;
+      sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+      transmit_one(tx_head_, delay);
+      wait(delay);
+      tx_head_ = (tx_head_ + 1) & (size - 1);
+      csr_.hw_set(RingHead::offset(kTxRing), tx_head_);
+      raise(IrqStatus::kTxDone.mask());
+      guard = 0;
+    }
+  }
+}
+
+void CpuPort::transmit_one(unsigned index, sc_core::sc_time& delay) {
+  const std::uint64_t desc_addr = ring_base(kTxRing) + std::uint64_t{index} * TxDesc::kSize;
+  DescImage<TxDesc::kSize> d;
+  if (!dma_read(desc_addr, d.bytes.data(), TxDesc::kSize, delay)) return;
+  const std::uint64_t buf = std::uint64_t{d.word(TxDesc::BufAddrHi::kWord)} << 32 | d.word(TxDesc::BufAddrLo::kWord);
+  const std::uint32_t len = TxDesc::Len::kPktLen.get(d.word(TxDesc::Len::kWord));
+  const std::uint32_t port = TxDesc::Ctrl::kDestPort.get(d.word(TxDesc::Ctrl::kWord));
+  const sc_core::sc_time now = sc_core::sc_time_stamp();
+  bool ok = true;
+  if (len == 0 || len > kMaxFrame) {
+    observer_.on_drop(port, now, {}, ModelDropReason::kTxBadLength);
+  } else if (!dma_read(buf, tx_buffer_.data(), len, delay)) {
+    ok = false;
+  } else if (port >= egress_.size()) {
+    observer_.on_drop(port, now, {tx_buffer_.data(), len}, ModelDropReason::kTxBadPort);
+  } else {
+    Frame* f = pool_.acquire();
+    f->data.assign({tx_buffer_.data(), len});
+    f->port = port;
+    f->origin = FrameOrigin::kCpu;
+    egress_[port]->enqueue(f, delay);
+  }
+  if (ok) {
+    d.set_word(TxDesc::Status::kWord, TxDesc::Status::kDone.make(1));
+    dma_write(desc_addr + 4 * TxDesc::Status::kWord, d.bytes.data() + 4 * TxDesc::Status::kWord, 4, delay);
+  }
+}
+
+bool CpuPort::dma_access(tlm::tlm_command cmd, std::uint64_t addr, std::uint8_t* data, unsigned len,
+                         sc_core::sc_time& delay) {
+  trans_.set_command(cmd);
+  trans_.set_address(addr);
+  trans_.set_data_ptr(data);
+  trans_.set_data_length(len);
+  trans_.set_streaming_width(len);
+  trans_.set_byte_enable_ptr(nullptr);
+  trans_.set_dmi_allowed(false);
+  trans_.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+  delay += dma_latency_;
+  dma->b_transport(trans_, delay);
+  if (trans_.is_response_error()) {
+    ++dma_errors_;
+    return false;
+  }
+  return true;
+}
+
+}  // namespace flowsim::model

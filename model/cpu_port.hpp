@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: Apache-2.0
+// The CPU port: moves punted frames into the host's RX descriptor ring and frames from the
+// host's TX ring to the egress ports, by DMA into host memory (a TLM initiator), and
+// raises the interrupt line with coalescing. Ring protocol (Intel e1000 style): the
+// hardware owns descriptors [HEAD, TAIL); it fills or sends them, sets STATUS.DONE and
+// advances HEAD; the driver writes TAIL.
+#pragma once
+
+#include <cstdint>
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_initiator_socket.h>
+
+#include "model/asic_observer.hpp"
+#include "model/core_clock.hpp"
+#include "model/frame.hpp"
+#include "model/punt_sink.hpp"
+#include "model/timed_queue.hpp"
+
+namespace flowsim::model {
+
+class CsrBlock;
+
+class CpuPort : public sc_core::sc_module, public PuntSink {
+ public:
+  tlm_utils::simple_initiator_socket<CpuPort> dma;
+  sc_core::sc_out<bool> irq_o;
+
+  SC_HAS_PROCESS(CpuPort);
+  CpuPort(sc_core::sc_module_name name, CsrBlock& csr, FramePool& pool, std::vector<EgressSink*> egress,
+          AsicObserver& observer, sc_core::sc_time dma_latency);
+
+  void punt(Frame* frame, const PuntInfo& info, const sc_core::sc_time& delay) override;
+
+  // Called by the chip when the driver writes a register this block owns.
+  void on_tx_tail_written() { tx_kick_.notify(sc_core::SC_ZERO_TIME); }
+  void on_irq_registers_written() { update_irq(); }
+  // Soft reset: forget ring positions and pending interrupts; queued punts are dropped.
+  void reset();
+
+  std::uint64_t dma_errors() const { return dma_errors_; }
+
+ private:
+  struct Punted {
+    Frame* frame;
+    PuntInfo info;
+  };
+
+  void rx_thread();
+  void tx_thread();
+  void coalesce_timeout();
+  void deliver(const Punted& p);
+  void transmit_one(unsigned index, sc_core::sc_time& delay);
+  void raise(std::uint32_t status_bits);
+  void update_irq();
+  bool dma_access(tlm::tlm_command cmd, std::uint64_t addr, std::uint8_t* data, unsigned len,
+                  sc_core::sc_time& delay);
+  bool dma_read(std::uint64_t addr, std::uint8_t* data, unsigned len, sc_core::sc_time& delay) {
+    return dma_access(tlm::TLM_READ_COMMAND, addr, data, len, delay);
+  }
+  bool dma_write(std::uint64_t addr, const std::uint8_t* data, unsigned len, sc_core::sc_time& delay) {
+    return dma_access(tlm::TLM_WRITE_COMMAND, addr, const_cast<std::uint8_t*>(data), len, delay);
+  }
+  std::uint64_t ring_base(unsigned ring) const;
+  std::uint32_t ring_size(unsigned ring) const;
+
+  CsrBlock& csr_;
+  FramePool& pool_;
+  std::vector<EgressSink*> egress_;
+  AsicObserver& observer_;
+  sc_core::sc_time dma_latency_;
+  TimedQueue<Punted> punts_;
+  sc_core::sc_event tx_kick_;
+  sc_core::sc_event coalesce_timer_;
+  bool timer_armed_ = false;
+  std::uint32_t pending_rx_ = 0;  // delivered since the last RX interrupt
+  std::uint32_t rx_head_ = 0;
+  std::uint32_t tx_head_ = 0;
+  std::uint64_t dma_errors_ = 0;
+  tlm::tlm_generic_payload trans_;
+  std::vector<std::uint8_t> tx_buffer_;
+};
+
+}  // namespace flowsim::model

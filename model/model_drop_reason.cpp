@@ -1,0 +1,19 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "model/asic_observer.hpp"
+
+namespace flowsim::model {
+
+std::string_view to_string(ModelDropReason r) {
+  switch (r) {
+    case ModelDropReason::kPortDisabled: return "port_disabled";
+    case ModelDropReason::kEgressQueueFull: return "egress_queue_full";
+    case ModelDropReason::kRxRingFull: return "rx_ring_full";
+    case ModelDropReason::kCpuPortDown: return "cpu_port_down";
+    case ModelDropReason::kTxBadPort: return "tx_bad_port";
+    case ModelDropReason::kTxBadLength: return "tx_bad_length";
+    case ModelDropReason::kCount: break;
+  }
+  return "unknown";
+}
+
+}  // namespace flowsim::model

@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: Apache-2.0
+// The router's CPU: one SystemC thread that runs the real driver (bring-up, then its
+// interrupt handler whenever the IRQ line is high) and the software engine on every
+// punted frame. The engine's decisions are real code; its time is modelled as a fixed
+// cost per packet, so a punt storm overloads the CPU exactly as it would on a router.
+#pragma once
+
+#include <string>
+#include <systemc>
+
+#include "driver/driver_config.hpp"
+#include "driver/hal.hpp"
+#include "driver/offload_driver.hpp"
+#include "engine/engine.hpp"
+#include "net/packet_buffer.hpp"
+#include "testbench/harness/ledger.hpp"
+
+namespace flowsim::testbench {
+
+class CpuHost : public sc_core::sc_module {
+ public:
+  sc_core::sc_in<bool> irq_i;
+
+  SC_HAS_PROCESS(CpuHost);
+  CpuHost(sc_core::sc_module_name name, driver::Hal& hal, driver::DriverConfig config, engine::Engine& engine,
+          Ledger& ledger, sc_core::sc_time per_packet_cost);
+
+  // Notified once the driver has brought the device up.
+  const sc_core::sc_event& ready_event() const { return ready_; }
+  bool ready() const { return ready_flag_; }
+  // Non-empty when bring-up failed; the simulation then has nothing more to do.
+  const std::string& error() const { return error_; }
+  const driver::DriverStats& driver_stats() const { return driver_.stats(); }
+
+ private:
+  void run();
+  void on_rx(const driver::RxPacket& pkt);
+
+  driver::OffloadDriver driver_;
+  engine::Engine& engine_;
+  Ledger& ledger_;
+  sc_core::sc_time per_packet_cost_;
+  net::PacketBuffer scratch_;
+  sc_core::sc_event ready_;
+  bool ready_flag_ = false;
+  std::string error_;
+};
+
+}  // namespace flowsim::testbench

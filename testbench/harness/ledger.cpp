@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "testbench/harness/ledger.hpp"
+
+#include <algorithm>
+
+#include "model/core_clock.hpp"
+
+namespace flowsim::testbench {
+namespace {
+
+// The CPU pcap marks each punted frame with a tag after the MAC addresses, the way
+// switch chips tag frames to their CPU port: EtherType 0x88b5 (IEEE local experimental),
+// then version (1), punt reason, ingress port, reserved, flow-table index (big-endian).
+constexpr std::uint16_t kPuntTagEtherType = 0x88b5;
+constexpr std::size_t kPuntTagSize = 8;
+
+std::uint64_t ps_of(const sc_core::sc_time& t) { return t.value(); }
+
+}  // namespace
+
+Ledger::Ledger(std::vector<LedgerPort> ports, const std::optional<std::filesystem::path>& out_dir)
+    : port_info_(std::move(ports)) {
+  for (const auto& p : port_info_) {
+    PortReport r;
+    r.name = p.name;
+    r.speed_bps = p.speed_bps;
+    r.theoretical_pps_64b = static_cast<double>(p.speed_bps) / (8.0 * static_cast<double>(model::wire_bytes(60)));
+    ports_.push_back(r);
+  }
+  if (out_dir) {
+    std::filesystem::create_directories(*out_dir);
+    for (const auto& p : port_info_) {
+      port_pcaps_.push_back(std::make_unique<pcap::PcapWriter>(*out_dir / (p.name + ".pcap")));
+    }
+    cpu_pcap_ = std::make_unique<pcap::PcapWriter>(*out_dir / "cpu.pcap");
+  }
+}
+
+Ledger::~Ledger() = default;
+
+void Ledger::close() {
+  for (auto& w : port_pcaps_) w->close();
+  if (cpu_pcap_) cpu_pcap_->close();
+}
+
+void Ledger::set_time_base(const sc_core::sc_time& sim_start, std::uint64_t trace_base_ns) {
+  sim_start_ps_ = ps_of(sim_start);
+  trace_base_ns_ = trace_base_ns;
+  time_base_set_ = true;
+}
+
+std::uint64_t Ledger::trace_ns(const sc_core::sc_time& t) const {
+  const std::uint64_t ps = ps_of(t);
+  return trace_base_ns_ + (ps >= sim_start_ps_ ? (ps - sim_start_ps_) / 1000 : 0);
+}
+
+void Ledger::count_in(unsigned port, std::size_t bytes) {
+  ++packets_in_;
+  if (port < ports_.size()) {
+    ++ports_[port].rx_packets;
+    ports_[port].rx_bytes += bytes;
+  }
+}
+
+void Ledger::drop(std::string_view reason) {
+  auto it = drops_.find(reason);
+  if (it == drops_.end()) it = drops_.emplace(std::string(reason), 0).first;
+  ++it->second;
+}
+
+void Ledger::warn(std::string message) { warnings_.push_back(std::move(message)); }
+
+void Ledger::on_transmit(unsigned port, const sc_core::sc_time& start, std::span<const std::uint8_t> frame,
+                         model::FrameOrigin origin) {
+  PortReport& p = ports_.at(port);
+  if (p.tx_packets == 0) p.first_tx_ps = ps_of(start);
+  ++p.tx_packets;
+  p.tx_bytes += frame.size();
+  (origin == model::FrameOrigin::kCpu ? p.tx_sw : p.tx_hw) += 1;
+  p.last_tx_end_ps = ps_of(start + model::wire_time(frame.size(), p.speed_bps));
+  if (!port_pcaps_.empty()) port_pcaps_[port]->write(trace_ns(start), frame);
+}
+
+void Ledger::on_punt(unsigned port, const sc_core::sc_time& at, std::span<const std::uint8_t> frame,
+                     hw::PuntReason reason, std::uint32_t foe_index) {
+  const std::string_view name = hw::to_string(reason);
+  auto it = punts_.find(name);
+  if (it == punts_.end()) it = punts_.emplace(std::string(name), 0).first;
+  ++it->second;
+  if (!cpu_pcap_) return;
+  const std::size_t mac_bytes = std::min<std::size_t>(12, frame.size());
+  tagged_.assign(frame.begin(), frame.begin() + static_cast<std::ptrdiff_t>(mac_bytes));
+  const std::uint8_t tag[kPuntTagSize] = {
+      static_cast<std::uint8_t>(kPuntTagEtherType >> 8), static_cast<std::uint8_t>(kPuntTagEtherType & 0xff), 1,
+      static_cast<std::uint8_t>(reason), static_cast<std::uint8_t>(port), 0,
+      static_cast<std::uint8_t>(foe_index >> 8), static_cast<std::uint8_t>(foe_index & 0xff)};
+  tagged_.insert(tagged_.end(), std::begin(tag), std::end(tag));
+  tagged_.insert(tagged_.end(), frame.begin() + static_cast<std::ptrdiff_t>(mac_bytes), frame.end());
+  cpu_pcap_->write(trace_ns(at), tagged_);
+}
+
+void Ledger::on_drop(unsigned, const sc_core::sc_time&, std::span<const std::uint8_t>, model::ModelDropReason reason) {
+  drop(model::to_string(reason));
+}
+
+void Ledger::fill(Report& report) const {
+  report.packets_in = packets_in_;
+  report.forwarded_hw = 0;
+  report.forwarded_sw = 0;
+  report.ports = ports_;
+  for (auto& p : report.ports) {
+    report.forwarded_hw += p.tx_hw;
+    report.forwarded_sw += p.tx_sw;
+    if (p.tx_packets > 0) {
+      const double mean_frame = static_cast<double>(p.tx_bytes) / static_cast<double>(p.tx_packets);
+      p.theoretical_pps = static_cast<double>(p.speed_bps) /
+                          (8.0 * (std::max(mean_frame, 60.0) + static_cast<double>(model::wire_bytes(0) - 60)));
+      const std::uint64_t busy_ps = p.last_tx_end_ps - p.first_tx_ps;
+      p.achieved_pps = busy_ps == 0 ? 0.0 : static_cast<double>(p.tx_packets) * 1e12 / static_cast<double>(busy_ps);
+    }
+  }
+  report.drops.clear();
+  report.dropped = 0;
+  for (const auto& [reason, n] : drops_) {
+    report.drops[reason] = n;
+    report.dropped += n;
+  }
+  report.punts.clear();
+  for (const auto& [reason, n] : punts_) report.punts[reason] = n;
+  report.warnings = warnings_;
+}
+
+}  // namespace flowsim::testbench

@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: Apache-2.0
+// The test bench's books: counts every packet that enters, every frame that leaves a port
+// (and whether hardware or software sent it), every drop with its reason and every punt;
+// writes the per-port and CPU-port pcaps. It is the model's observer and is told about
+// drops outside the chip (engine verdicts, driver refusals, unusable capture records).
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/asic_observer.hpp"
+#include "testbench/harness/report.hpp"
+#include "testbench/pcap/pcap_writer.hpp"
+
+namespace flowsim::testbench {
+
+struct LedgerPort {
+  std::string name;
+  std::uint64_t speed_bps;
+};
+
+class Ledger : public model::AsicObserver {
+ public:
+  // With `out_dir`, writes <out_dir>/<port>.pcap for every port and <out_dir>/cpu.pcap.
+  Ledger(std::vector<LedgerPort> ports, const std::optional<std::filesystem::path>& out_dir);
+  ~Ledger() override;
+
+  // Simulated time `sim_start` corresponds to trace time `trace_base_ns`: output pcaps
+  // carry trace time, so they line up with the input captures.
+  void set_time_base(const sc_core::sc_time& sim_start, std::uint64_t trace_base_ns);
+  bool time_base_set() const { return time_base_set_; }
+
+  void count_in(unsigned port, std::size_t bytes);
+  void drop(std::string_view reason);
+  void warn(std::string message);
+
+  void on_transmit(unsigned port, const sc_core::sc_time& start, std::span<const std::uint8_t> frame,
+                   model::FrameOrigin origin) override;
+  void on_punt(unsigned port, const sc_core::sc_time& at, std::span<const std::uint8_t> frame, hw::PuntReason reason,
+               std::uint32_t foe_index) override;
+  void on_drop(unsigned port, const sc_core::sc_time& at, std::span<const std::uint8_t> frame,
+               model::ModelDropReason reason) override;
+
+  // Fills the packet-accounting part of `report`.
+  void fill(Report& report) const;
+  void close();
+
+ private:
+  std::uint64_t trace_ns(const sc_core::sc_time& t) const;
+
+  std::vector<LedgerPort> port_info_;
+  std::vector<PortReport> ports_;
+  std::vector<std::unique_ptr<pcap::PcapWriter>> port_pcaps_;
+  std::unique_ptr<pcap::PcapWriter> cpu_pcap_;
+  std::vector<std::uint8_t> tagged_;  // scratch for the CPU pcap's punt tag
+  std::map<std::string, std::uint64_t, std::less<>> drops_;
+  std::map<std::string, std::uint64_t, std::less<>> punts_;
+  std::vector<std::string> warnings_;
+  std::uint64_t packets_in_ = 0;
+  std::uint64_t sim_start_ps_ = 0;
+  std::uint64_t trace_base_ns_ = 0;
+  bool time_base_set_ = false;
+};
+
+}  // namespace flowsim::testbench

@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "testbench/harness/replayer.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <limits>
+
+#include "model/core_clock.hpp"
+#include "net/input_error.hpp"
+#include "testbench/pcap/pcap_reader.hpp"
+
+namespace flowsim::testbench {
+namespace {
+
+struct Stream {
+  pcap::PcapReader reader;
+  unsigned port;
+  pcap::PcapRecord record;
+  bool live = false;
+  std::uint64_t due_ps = 0;  // simulated time at which the record's first bit arrives
+  std::uint64_t last_ts_ns = 0;
+};
+
+sc_core::sc_time ps(std::uint64_t v) { return sc_core::sc_time(static_cast<double>(v), sc_core::SC_PS); }
+
+}  // namespace
+
+Replayer::Replayer(sc_core::sc_module_name name, std::vector<ReplaySource> sources, bool line_rate, model::Asic& asic,
+                   const CpuHost& host, Ledger& ledger)
+    : sc_core::sc_module(name),
+      sources_(std::move(sources)),
+      line_rate_(line_rate),
+      asic_(asic),
+      host_(host),
+      ledger_(ledger) {
+  SC_THREAD(run);
+}
+
+void Replayer::run() {
+  if (!host_.ready()) wait(host_.ready_event());
+  try {
+    replay();
+  } catch (const net::InputError& e) {
+    error_ = e.what();
+  }
+  done_ = true;
+}
+
+void Replayer::replay() {
+  std::vector<Stream> streams;
+  streams.reserve(sources_.size());
+  for (const auto& s : sources_) streams.push_back(Stream{pcap::PcapReader(s.pcap), s.port, {}, false, 0, 0});
+
+  const std::uint64_t start_ps = sc_core::sc_time_stamp().value();
+  std::vector<std::uint64_t> port_free_ps(asic_.params().ports.size(), start_ps);
+  std::uint64_t base_ns = std::numeric_limits<std::uint64_t>::max();
+  for (auto& s : streams) {
+    s.live = s.reader.next(s.record);
+    if (s.live) base_ns = std::min(base_ns, s.record.timestamp_ns);
+  }
+  if (base_ns == std::numeric_limits<std::uint64_t>::max()) base_ns = 0;
+  ledger_.set_time_base(sc_core::sc_time_stamp(), base_ns);
+
+  auto schedule = [&](Stream& s) {
+    if (line_rate_) {
+      s.due_ps = port_free_ps[s.port];
+      port_free_ps[s.port] += model::wire_time(s.record.wire_length, asic_.params().ports[s.port].speed_bps).value();
+    } else {
+      if (s.record.timestamp_ns < s.last_ts_ns) {
+        ledger_.warn(fmt::format("{}: packet #{}: timestamp goes back in time; injected at once",
+                                 s.reader.path().string(), s.record.index));
+      }
+      s.last_ts_ns = std::max(s.last_ts_ns, s.record.timestamp_ns);
+      s.due_ps = start_ps + (s.last_ts_ns - base_ns) * 1000;
+    }
+  };
+  for (auto& s : streams) {
+    if (s.live) schedule(s);
+  }
+
+  for (;;) {
+    Stream* next = nullptr;
+    for (auto& s : streams) {
+      if (s.live && (next == nullptr || s.due_ps < next->due_ps)) next = &s;
+    }
+    if (next == nullptr) break;
+    const std::uint64_t now_ps = sc_core::sc_time_stamp().value();
+    if (next->due_ps > now_ps) wait(ps(next->due_ps - now_ps));
+
+    const pcap::PcapRecord& r = next->record;
+    ledger_.count_in(next->port, r.wire_length);
+    if (r.truncated()) {
+      ledger_.drop("truncated_capture");
+      ledger_.warn(fmt::format("{}: packet #{}: captured {} of {} bytes; not injected (truncated_capture)",
+                               next->reader.path().string(), r.index, r.bytes.size(), r.wire_length));
+    } else {
+      asic_.receive(next->port, r.bytes);
+      ++injected_;
+    }
+    next->live = next->reader.next(next->record);
+    if (next->live) schedule(*next);
+  }
+}
+
+}  // namespace flowsim::testbench

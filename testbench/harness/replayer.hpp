@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: Apache-2.0
+// Injects the scenario's captures into the model's ports in simulated time. It starts once
+// the driver has brought the device up; from then on trace time maps 1:1 onto simulated
+// time (recorded timing), or each port's frames are sent back to back at line rate.
+// Records whose captured length is shorter than their wire length are never injected as
+// if whole: they are counted as dropped ("truncated_capture") with a warning naming file
+// and packet number.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <systemc>
+#include <vector>
+
+#include "model/asic.hpp"
+#include "testbench/harness/cpu_host.hpp"
+#include "testbench/harness/ledger.hpp"
+
+namespace flowsim::testbench {
+
+struct ReplaySource {
+  std::filesystem::path pcap;
+  unsigned port;
+};
+
+class Replayer : public sc_core::sc_module {
+ public:
+  SC_HAS_PROCESS(Replayer);
+  Replayer(sc_core::sc_module_name name, std::vector<ReplaySource> sources, bool line_rate, model::Asic& asic,
+           const CpuHost& host, Ledger& ledger);
+
+  bool done() const { return done_; }
+  std::uint64_t injected() const { return injected_; }
+  // An input error (unreadable or truncated file) stops the replay; this says which.
+  const std::string& error() const { return error_; }
+
+ private:
+  void run();
+  void replay();
+
+  std::vector<ReplaySource> sources_;
+  bool line_rate_;
+  model::Asic& asic_;
+  const CpuHost& host_;
+  Ledger& ledger_;
+  bool done_ = false;
+  std::uint64_t injected_ = 0;
+  std::string error_;
+};
+
+}  // namespace flowsim::testbench

@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: Apache-2.0
+// The outcome of one replay: what came in, where every packet went (hardware, software,
+// or dropped by a named reason), per port and per punt reason, as JSON and as a readable
+// summary. The same inputs give a byte-identical report.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace flowsim::testbench {
+
+struct PortReport {
+  std::string name;
+  std::uint64_t speed_bps = 0;
+  std::uint64_t rx_packets = 0;
+  std::uint64_t rx_bytes = 0;
+  std::uint64_t tx_packets = 0;
+  std::uint64_t tx_bytes = 0;
+  std::uint64_t tx_hw = 0;  // forwarded by the hardware fast path
+  std::uint64_t tx_sw = 0;  // sent by software through the TX ring
+  std::uint64_t first_tx_ps = 0;
+  std::uint64_t last_tx_end_ps = 0;  // when the last frame's last bit (and IFG) left
+  double theoretical_pps_64b = 0;    // line rate for 64-byte frames
+  double theoretical_pps = 0;        // line rate for this port's mean transmitted frame size
+  double achieved_pps = 0;           // transmitted packets over the busy interval
+};
+
+struct Report {
+  std::string scenario;
+  std::string hash_impl;
+  std::uint64_t packets_in = 0;
+  std::uint64_t forwarded_hw = 0;
+  std::uint64_t forwarded_sw = 0;
+  std::uint64_t dropped = 0;
+  std::map<std::string, std::uint64_t> drops;  // by reason name, sorted for stable output
+  std::map<std::string, std::uint64_t> punts;  // by punt reason name
+  std::vector<PortReport> ports;
+  std::uint64_t simulated_ps = 0;  // from power-on (driver bring-up included) to the last event
+  std::uint64_t driver_irqs = 0;
+  std::uint64_t register_bus_errors = 0;
+  std::uint64_t dma_errors = 0;
+  std::vector<std::string> warnings;  // input problems that did not stop the run
+
+  bool accounted() const { return packets_in == forwarded_hw + forwarded_sw + dropped; }
+  double offload_hit_rate() const {
+    return packets_in == 0 ? 0.0 : static_cast<double>(forwarded_hw) / static_cast<double>(packets_in);
+  }
+  std::string to_json() const;
+  std::string to_text() const;
+};
+
+}  // namespace flowsim::testbench

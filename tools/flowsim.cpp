@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: Apache-2.0
+// The flowsim command. It only parses options and calls testbench/harness; everything it
+// can do is also reachable from tests.
+//
+//   flowsim replay SCENARIO [--out DIR] [--register-trace FILE] [--quiet]
+//
+// Exit status: 0 success, 1 usage, 2 bad input (file and place named on stderr),
+// 3 device error, 4 packets unaccounted for.
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <systemc>
+#include <unistd.h>
+
+#include "driver/device_error.hpp"
+#include "net/input_error.hpp"
+#include "testbench/harness/replay_session.hpp"
+#include "testbench/scenario/scenario.hpp"
+
+namespace {
+
+int replay(const std::string& scenario_path, const std::string& out_dir, const std::string& trace_path, bool quiet) {
+  using namespace flowsim;
+  const scenario::Scenario scenario = scenario::load_scenario(scenario_path);
+  testbench::ReplayOptions options;
+  options.out_dir = std::filesystem::path(out_dir);
+  std::ofstream trace;
+  if (!trace_path.empty()) {
+    trace.open(trace_path);
+    if (!trace) throw net::InputError(trace_path + ": cannot open for writing");
+    options.register_trace = &trace;
+  }
+  // Progress goes to stderr, only on a terminal, at most once a second of wall time; it
+  // never influences the simulation or its outputs.
+  const auto wall_start = std::chrono::steady_clock::now();
+  auto last_print = wall_start;
+  if (!quiet && isatty(STDERR_FILENO)) {
+    options.on_progress = [&](const testbench::Progress& p) {
+      const auto now = std::chrono::steady_clock::now();
+      if (now - last_print < std::chrono::seconds(1)) return;
+      last_print = now;
+      const double wall = std::chrono::duration<double>(now - wall_start).count();
+      std::fprintf(stderr, "\r  simulated %.1f ms (%.2f ms/s)  %.0f pkt/s  hw hit %.1f %%   ", p.simulated_ms,
+                   p.simulated_ms / wall, static_cast<double>(p.packets_in) / wall,
+                   p.packets_in ? 100.0 * static_cast<double>(p.forwarded_hw) / static_cast<double>(p.packets_in)
+                                : 0.0);
+    };
+  }
+  const testbench::Report report = testbench::run_replay(scenario, options);
+  if (options.on_progress) std::fprintf(stderr, "\n");
+
+  std::filesystem::create_directories(out_dir);
+  std::ofstream(std::filesystem::path(out_dir) / "report.json") << report.to_json();
+  std::ofstream(std::filesystem::path(out_dir) / "summary.txt") << report.to_text();
+  if (!quiet) {
+    std::cout << report.to_text();
+    std::cout << "\noutputs in " << out_dir << ": report.json, summary.txt, one pcap per port, cpu.pcap\n";
+  }
+  if (!report.accounted()) {
+    std::cerr << "flowsim: packets unaccounted for (see summary)\n";
+    return 4;
+  }
+  return 0;
+}
+
+}  // namespace
+
+int sc_main(int argc, char* argv[]) {
+  CLI::App app{"flowsim: replay pcaps through a flow-offload ASIC model, its driver and a Linux-like engine"};
+  app.require_subcommand(1);
+  auto* rep = app.add_subcommand("replay", "replay a scenario's traffic and report where every packet went");
+  std::string scenario_path;
+  std::string out_dir = "flowsim-out";
+  std::string trace_path;
+  bool quiet = false;
+  rep->add_option("scenario", scenario_path, "scenario file (YAML)")->required();
+  rep->add_option("-o,--out", out_dir, "output directory for pcaps and the report")->capture_default_str();
+  rep->add_option("--register-trace", trace_path, "write every driver register access to this file");
+  rep->add_flag("-q,--quiet", quiet, "print nothing but errors");
+  CLI11_PARSE(app, argc, argv);
+
+  try {
+    return replay(scenario_path, out_dir, trace_path, quiet);
+  } catch (const flowsim::net::InputError& e) {
+    std::cerr << "flowsim: " << e.what() << "\n";
+    return 2;
+  } catch (const flowsim::driver::DeviceError& e) {
+    std::cerr << "flowsim: " << e.what() << "\n";
+    return 3;
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "flowsim: " << scenario_path << ": " << e.what() << "\n";
+    return 2;
+  }
+}
