@@ -9,6 +9,7 @@
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <systemc>
@@ -68,6 +69,8 @@ int replay(const std::string& scenario_path, const std::string& out_dir, const s
 }  // namespace
 
 int sc_main(int argc, char* argv[]) {
+  // The banner would otherwise precede every report (TOOLCHAIN.md trap 5).
+  setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
   CLI::App app{"flowsim: replay pcaps through a flow-offload ASIC model, its driver and a Linux-like engine"};
   app.require_subcommand(1);
   auto* rep = app.add_subcommand("replay", "replay a scenario's traffic and report where every packet went");
