@@ -19,7 +19,10 @@ std::optional<Ipv4Addr> Ipv4Addr::parse(std::string_view text) {
     unsigned part = 0;
     const char* start = p;
     auto [next, ec] = std::from_chars(p, end, part);
-    if (ec != std::errc{} || part > 255 || next - start > 3) return std::nullopt;
+    // At most 3 digits, and no leading zero: inet_aton() would read "010" as octal 8.
+    if (ec != std::errc{} || part > 255 || next - start > 3 || (next - start > 1 && *start == '0')) {
+      return std::nullopt;
+    }
     value = value << 8 | part;
     p = next;
   }

@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 
 #include <charconv>
+#include <cstdio>
 #include <cstring>
 
 #include "net/byte_order.hpp"
@@ -11,7 +12,8 @@
 namespace flowsim::net {
 
 std::optional<Ipv6Addr> Ipv6Addr::parse(std::string_view text) {
-  if (text.size() >= INET6_ADDRSTRLEN) return std::nullopt;
+  // inet_pton() reads a C string: a NUL inside the view would end the text early.
+  if (text.size() >= INET6_ADDRSTRLEN || text.find('\0') != std::string_view::npos) return std::nullopt;
   char buf[INET6_ADDRSTRLEN] = {};
   std::memcpy(buf, text.data(), text.size());
   std::array<std::uint8_t, 16> bytes{};
@@ -30,6 +32,13 @@ void Ipv6Addr::write_to(std::uint8_t* p) const { std::memcpy(p, bytes_.data(), b
 std::uint32_t Ipv6Addr::word(unsigned i) const { return load_be32(bytes_.data() + 4 * i); }
 
 std::string Ipv6Addr::to_string() const {
+  // glibc's inet_ntop() writes the deprecated IPv4-compatible form for ::/96 ("::2:3"
+  // becomes "::0.2.0.3"); RFC 5952 keeps hex there and dotted quads only for ::ffff:0:0/96.
+  if (word(0) == 0 && word(1) == 0 && word(2) == 0 && (word(3) >> 16) != 0) {
+    char buf[16] = {};
+    std::snprintf(buf, sizeof buf, "::%x:%x", word(3) >> 16, word(3) & 0xffff);
+    return buf;
+  }
   char buf[INET6_ADDRSTRLEN] = {};
   inet_ntop(AF_INET6, bytes_.data(), buf, sizeof buf);
   return buf;

@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: Apache-2.0
+// Why the engine did not forward a packet. Every packet ends forwarded or dropped with exactly
+// one of these; the lower_snake names are stable because reports, expected.json files and
+// end-to-end tests compare them as text.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+namespace flowsim::engine {
+
+enum class DropReason : std::uint8_t {
+  kMalformed,         // runt frame, bad IP version/IHL, IP length longer than the frame
+  kNotIp,             // ARP, PPPoE discovery, LLDP...: no handler yet
+  kNotForUs,          // dst MAC is another host's, or broadcast/multicast (never forwarded)
+  kIpChecksum,        // IPv4 header checksum wrong (Linux ip_rcv_core drops it)
+  kTtlExceeded,       // TTL / hop limit <= 1 on a packet that would be forwarded
+  kNoRoute,           // no route matches the destination
+  kNoNeighbour,       // no MAC for the next hop on the egress interface
+  kMtuExceeded,       // L3 length above the egress MTU (no fragmentation yet)
+  kLocalDelivery,     // addressed to the router itself; there is no local stack yet
+  kEncapUnsupported,  // 802.1Q / QinQ / PPPoE session: not terminated yet
+  kCount,
+};
+
+inline constexpr std::size_t kDropReasonCount = static_cast<std::size_t>(DropReason::kCount);
+
+constexpr std::string_view to_string(DropReason r) {
+  switch (r) {
+    case DropReason::kMalformed: return "malformed";
+    case DropReason::kNotIp: return "not_ip";
+    case DropReason::kNotForUs: return "not_for_us";
+    case DropReason::kIpChecksum: return "ip_checksum";
+    case DropReason::kTtlExceeded: return "ttl_exceeded";
+    case DropReason::kNoRoute: return "no_route";
+    case DropReason::kNoNeighbour: return "no_neighbour";
+    case DropReason::kMtuExceeded: return "mtu_exceeded";
+    case DropReason::kLocalDelivery: return "local_delivery";
+    case DropReason::kEncapUnsupported: return "encap_unsupported";
+    case DropReason::kCount: break;
+  }
+  return "unknown";
+}
+
+// The inverse of to_string, for reading expectations and reports back; nullopt on an
+// unknown name.
+constexpr std::optional<DropReason> drop_reason_from_string(std::string_view name) {
+  for (std::size_t i = 0; i < kDropReasonCount; ++i) {
+    const auto r = static_cast<DropReason>(i);
+    if (to_string(r) == name) return r;
+  }
+  return std::nullopt;
+}
+
+}  // namespace flowsim::engine

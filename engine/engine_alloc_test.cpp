@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: Apache-2.0
+// Engine::process must not allocate: the harness pushes millions of packets through it. This
+// file replaces the global operator new of the test binary with a counting one (harmless for
+// the other tests in the binary) and checks that the count does not move across process().
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <memory>
+#include <new>
+
+#include "engine/engine.hpp"
+#include "engine/test_frames.hpp"
+
+namespace {
+std::atomic<std::size_t> g_allocations{0};
+}  // namespace
+
+void* operator new(std::size_t n) {
+  ++g_allocations;
+  if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
+  throw std::bad_alloc();
+}
+void* operator new[](std::size_t n) { return operator new(n); }
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete[](void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
+
+namespace flowsim::engine {
+namespace {
+
+using namespace std::chrono_literals;
+using namespace testing;
+
+TEST(EngineAllocationTest, ProcessNeverAllocates) {
+  Engine engine(home_router_config());
+  const std::vector<std::vector<std::uint8_t>> frames = {
+      ipv4_frame({}),                          // forwarded
+      ipv4_frame({.l4_size = 1480}),           // forwarded, full size
+      ipv6_frame({}),                          // forwarded
+      ipv4_frame({.ttl = 1}),                  // ttl_exceeded
+      ipv4_frame({.dst = v4("192.168.1.1")}),  // local_delivery
+      ipv4_frame({.dst_mac = kRouterWanMac, .src_mac = kGatewayMac, .dst = v4("192.168.1.200")}),  // no_neighbour
+      ipv4_frame({.l4_size = 1600}),                                                               // mtu_exceeded
+      ipv6_frame({.dst = v6("ff0e::1")}),                                                          // not_for_us
+      std::vector<std::uint8_t>(10, 0),                                                            // malformed
+  };
+  // Buffers are prepared up front; in the harness they are recycled the same way.
+  std::vector<net::PacketBuffer> buffers;
+  for (const auto& f : frames) buffers.emplace_back(f);
+  const std::size_t before = g_allocations.load();
+  for (int round = 0; round < 3; ++round) {
+    for (std::size_t i = 0; i < frames.size(); ++i) {
+      buffers[i].assign(frames[i]);
+      engine.process(buffers[i], kLan, 1ms);
+    }
+  }
+  EXPECT_EQ(g_allocations.load(), before);
+  EXPECT_EQ(engine.stats().received, 3 * frames.size());
+  // The counter itself works (a broken replacement would make the check above vacuous).
+  auto probe = std::make_unique<int>(1);
+  EXPECT_EQ(g_allocations.load(), before + 1);
+}
+
+}  // namespace
+}  // namespace flowsim::engine

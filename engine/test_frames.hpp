@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: Apache-2.0
+// TEST ONLY: builders for the frames the engine tests feed in, and the home-router
+// configuration they run against (the addresses of scenarios/home_router.yaml, written out
+// here because engine/ may not read scenario files). Kept small and obvious: the exact-bytes
+// tests use literal Scapy output instead, so these builders are not their own oracle.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/engine_config.hpp"
+#include "net/byte_order.hpp"
+#include "net/checksum.hpp"
+#include "net/ipv4_addr.hpp"
+#include "net/ipv6_addr.hpp"
+#include "net/mac_addr.hpp"
+
+namespace flowsim::engine::testing {
+
+inline net::MacAddr mac(std::string_view s) { return net::MacAddr::parse(s).value(); }
+inline net::Ipv4Addr v4(std::string_view s) { return net::Ipv4Addr::parse(s).value(); }
+inline net::Ipv6Addr v6(std::string_view s) { return net::Ipv6Addr::parse(s).value(); }
+inline net::Ipv4Prefix v4p(std::string_view s) { return net::Ipv4Prefix::parse(s).value(); }
+inline net::Ipv6Prefix v6p(std::string_view s) { return net::Ipv6Prefix::parse(s).value(); }
+
+inline const net::MacAddr kRouterLanMac = mac("02:00:00:00:01:01");
+inline const net::MacAddr kRouterWanMac = mac("02:00:00:00:02:01");
+inline const net::MacAddr kGatewayMac = mac("02:00:00:00:02:fe");
+inline const net::MacAddr kHostAMac = mac("02:00:00:00:01:64");  // 192.168.1.100, 2001:db8:1::100
+inline const net::MacAddr kHostBMac = mac("02:00:00:00:01:65");  // 192.168.1.101
+inline constexpr unsigned kLan = 0;
+inline constexpr unsigned kWan = 1;
+
+inline EngineConfig home_router_config() {
+  EngineConfig c;
+  c.interfaces.push_back({"lan", kRouterLanMac, {v4p("192.168.1.1/24")}, {v6p("2001:db8:1::1/64")}, 1500});
+  c.interfaces.push_back({"wan", kRouterWanMac, {v4p("203.0.113.2/24")}, {v6p("2001:db8:ffff::2/64")}, 1500});
+  c.routes.push_back({v4p("0.0.0.0/0"), v4("203.0.113.1"), kWan});
+  c.routes.push_back({v6p("::/0"), v6("2001:db8:ffff::1"), kWan});
+  c.neighbours.push_back({v4("203.0.113.1"), kGatewayMac, kWan});
+  c.neighbours.push_back({v6("2001:db8:ffff::1"), kGatewayMac, kWan});
+  c.neighbours.push_back({v4("192.168.1.100"), kHostAMac, kLan});
+  c.neighbours.push_back({v4("192.168.1.101"), kHostBMac, kLan});
+  c.neighbours.push_back({v6("2001:db8:1::100"), kHostAMac, kLan});
+  return c;
+}
+
+inline std::vector<std::uint8_t> from_hex(std::string_view hex) {
+  std::vector<std::uint8_t> out;
+  for (std::size_t i = 0; i + 1 < hex.size(); i += 2) {
+    out.push_back(static_cast<std::uint8_t>(std::stoul(std::string(hex.substr(i, 2)), nullptr, 16)));
+  }
+  return out;
+}
+
+inline std::string to_hex(std::span<const std::uint8_t> bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string s;
+  for (std::uint8_t b : bytes) {
+    s += kDigits[b >> 4];
+    s += kDigits[b & 0xf];
+  }
+  return s;
+}
+
+// Pads with zeros to the 60-byte Ethernet minimum, as a capture shows a short frame.
+inline std::vector<std::uint8_t> padded(std::vector<std::uint8_t> frame) {
+  if (frame.size() < 60) frame.resize(60, 0);
+  return frame;
+}
+
+inline std::vector<std::uint8_t> ethernet(const net::MacAddr& dst, const net::MacAddr& src, std::uint16_t type,
+                                          std::span<const std::uint8_t> payload) {
+  std::vector<std::uint8_t> f(14);
+  dst.write_to(f.data());
+  src.write_to(f.data() + 6);
+  net::store_be16(f.data() + 12, type);
+  f.insert(f.end(), payload.begin(), payload.end());
+  return f;
+}
+
+struct Ipv4Spec {
+  net::MacAddr dst_mac = kRouterLanMac;
+  net::MacAddr src_mac = kHostAMac;
+  net::Ipv4Addr src = v4("192.168.1.100");
+  net::Ipv4Addr dst = v4("198.51.100.10");
+  std::uint8_t ttl = 64;
+  std::uint8_t proto = 17;
+  std::uint16_t id = 0x4242;
+  bool df = true;
+  std::size_t l4_size = 8;  // zero-filled bytes after the IP header
+};
+
+// An IPv4 frame with a correct header checksum (L4 bytes are zeros: the engine does not read
+// them yet), padded to 60 bytes.
+inline std::vector<std::uint8_t> ipv4_frame(const Ipv4Spec& s) {
+  std::vector<std::uint8_t> ip(20 + s.l4_size, 0);
+  ip[0] = 0x45;
+  net::store_be16(ip.data() + 2, static_cast<std::uint16_t>(ip.size()));
+  net::store_be16(ip.data() + 4, s.id);
+  net::store_be16(ip.data() + 6, s.df ? 0x4000 : 0);
+  ip[8] = s.ttl;
+  ip[9] = s.proto;
+  net::store_be32(ip.data() + 12, s.src.value());
+  net::store_be32(ip.data() + 16, s.dst.value());
+  net::store_be16(ip.data() + 10, net::internet_checksum(std::span(ip).first(20)));
+  return padded(ethernet(s.dst_mac, s.src_mac, 0x0800, ip));
+}
+
+struct Ipv6Spec {
+  net::MacAddr dst_mac = kRouterLanMac;
+  net::MacAddr src_mac = kHostAMac;
+  net::Ipv6Addr src = v6("2001:db8:1::100");
+  net::Ipv6Addr dst = v6("2001:db8:beef::10");
+  std::uint8_t hop_limit = 64;
+  std::uint8_t next_header = 17;
+  std::size_t l4_size = 8;
+};
+
+inline std::vector<std::uint8_t> ipv6_frame(const Ipv6Spec& s) {
+  std::vector<std::uint8_t> ip(40 + s.l4_size, 0);
+  ip[0] = 0x60;
+  net::store_be16(ip.data() + 4, static_cast<std::uint16_t>(s.l4_size));
+  ip[6] = s.next_header;
+  ip[7] = s.hop_limit;
+  s.src.write_to(ip.data() + 8);
+  s.dst.write_to(ip.data() + 24);
+  return padded(ethernet(s.dst_mac, s.src_mac, 0x86dd, ip));
+}
+
+}  // namespace flowsim::engine::testing

@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: Apache-2.0
+// A test bench around the ASIC model as a board would hold it: host memory for DMA, the
+// model-backed HAL on its register bus, the interrupt line, and an observer on its ports.
+// The test body runs as the CPU's SystemC thread, so it can use the HAL (which takes
+// simulated time) and wait. One bench per process: SystemC elaborates once.
+#pragma once
+
+#include <functional>
+#include <systemc>
+
+#include "model/asic.hpp"
+#include "testbench/bench/recording_observer.hpp"
+#include "testbench/harness/host_memory.hpp"
+#include "testbench/harness/model_hal.hpp"
+
+namespace flowsim::testbench {
+
+// Two 10 GbE ports and one 2.5 GbE port, the rest as defaults.
+model::AsicParams default_bench_params();
+
+class AsicBench : public sc_core::sc_module {
+ public:
+  SC_HAS_PROCESS(AsicBench);
+  explicit AsicBench(model::AsicParams params = default_bench_params());
+
+  // Runs `body` as the CPU thread and simulates until nothing is left to do.
+  void run(std::function<void()> body);
+
+  RecordingObserver observer;
+  model::Asic asic;
+  HostMemory memory;
+  ModelHal hal;
+  sc_core::sc_signal<bool> irq;
+
+ private:
+  void cpu_thread();
+  std::function<void()> body_;
+};
+
+}  // namespace flowsim::testbench

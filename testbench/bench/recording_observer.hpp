@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: Apache-2.0
+// An AsicObserver that keeps everything it is told, for tests to assert on exact bytes,
+// times and reasons.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "model/asic_observer.hpp"
+
+namespace flowsim::testbench {
+
+struct ObservedFrame {
+  unsigned port;
+  sc_core::sc_time time;
+  std::vector<std::uint8_t> bytes;
+  model::FrameOrigin origin = model::FrameOrigin::kWire;
+  hw::PuntReason reason = hw::PuntReason::kNoFlow;
+  std::uint32_t foe_index = 0;
+  model::ModelDropReason drop = model::ModelDropReason::kCount;
+};
+
+class RecordingObserver : public model::AsicObserver {
+ public:
+  void on_transmit(unsigned port, const sc_core::sc_time& start, std::span<const std::uint8_t> frame,
+                   model::FrameOrigin origin) override {
+    transmitted.push_back({port, start, {frame.begin(), frame.end()}, origin});
+  }
+  void on_punt(unsigned port, const sc_core::sc_time& at, std::span<const std::uint8_t> frame, hw::PuntReason reason,
+               std::uint32_t foe_index) override {
+    ObservedFrame f{port, at, {frame.begin(), frame.end()}};
+    f.reason = reason;
+    f.foe_index = foe_index;
+    punted.push_back(std::move(f));
+  }
+  void on_drop(unsigned port, const sc_core::sc_time& at, std::span<const std::uint8_t> frame,
+               model::ModelDropReason reason) override {
+    ObservedFrame f{port, at, {frame.begin(), frame.end()}};
+    f.drop = reason;
+    dropped.push_back(std::move(f));
+  }
+
+  std::vector<ObservedFrame> transmitted;
+  std::vector<ObservedFrame> punted;
+  std::vector<ObservedFrame> dropped;
+};
+
+}  // namespace flowsim::testbench

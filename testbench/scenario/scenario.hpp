@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: Apache-2.0
+// A scenario as the user wrote it (a YAML file, see scenarios/home_router.yaml): the router's
+// ports, routes and neighbours, the ASIC and CPU parameters, and the traffic to replay; how to
+// load one, and the part of it the engine gets. The loader has checked every value and
+// resolved port names to indices; `line` fields keep the 1-based line of each entry so that
+// later errors can still point into the file.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "engine/engine_config.hpp"
+#include "net/ipv4_addr.hpp"
+#include "net/ipv6_addr.hpp"
+#include "net/mac_addr.hpp"
+
+namespace flowsim::scenario {
+
+struct PortSpec {
+  std::string name;
+  net::MacAddr mac;
+  std::vector<net::Ipv4Prefix> ipv4;  // interface addresses with prefix length
+  std::vector<net::Ipv6Prefix> ipv6;
+  std::uint64_t speed_bps = 10'000'000'000;
+  std::uint32_t mtu = 1500;
+  int line = 0;
+};
+
+struct RouteSpec {
+  std::variant<net::Ipv4Prefix, net::Ipv6Prefix> prefix;
+  std::optional<std::variant<net::Ipv4Addr, net::Ipv6Addr>> via;
+  std::string dev;
+  unsigned port = 0;  // index of `dev` in Scenario::ports
+  int line = 0;
+};
+
+struct NeighbourSpec {
+  std::variant<net::Ipv4Addr, net::Ipv6Addr> ip;
+  net::MacAddr mac;
+  std::string dev;
+  unsigned port = 0;  // index of `dev` in Scenario::ports
+  int line = 0;
+};
+
+struct AsicSpec {
+  double clock_mhz = 500;
+  unsigned datapath_bytes = 32;
+  unsigned rx_ring_size = 256;
+  unsigned tx_ring_size = 256;
+  std::uint32_t egress_queue_bytes = 262144;
+  std::string hash_impl = "cpp";  // "cpp" or "rtl"
+};
+
+struct CpuSpec {
+  std::uint64_t ns_per_packet = 2000;
+  std::uint32_t irq_coalesce_pkts = 8;
+  std::uint32_t irq_coalesce_us = 20;
+};
+
+enum class TimingMode { kRecorded, kLineRate };
+
+struct TrafficSpec {
+  std::string port_name;
+  unsigned port = 0;           // index of `port_name` in Scenario::ports
+  std::filesystem::path pcap;  // resolved against the scenario file's directory
+  int line = 0;
+};
+
+struct Scenario {
+  std::filesystem::path file;
+  std::string name;
+  std::string description;
+  std::vector<PortSpec> ports;
+  std::vector<RouteSpec> routes;
+  std::vector<NeighbourSpec> neighbours;
+  AsicSpec asic;
+  CpuSpec cpu;
+  TimingMode timing = TimingMode::kRecorded;
+  std::vector<TrafficSpec> traffic;
+};
+
+// Loads and checks `file`. Users write scenarios by hand, so every mistake is reported with
+// the place it was made and what would have been accepted, never a default silently used.
+// Throws net::InputError whose message is "FILE:LINE:COL: message" (1-based) for YAML syntax
+// errors, a second YAML document, unknown or duplicate keys (naming the allowed ones),
+// missing required keys, values of the wrong type, bad MAC/IP/prefix text, unknown speeds,
+// timing modes or hash implementations, MTUs outside 68..9216, fewer than 2 or more than 8
+// ports, bad or duplicate port names, routes/neighbours/traffic naming an unknown port,
+// route prefixes with host bits set, gateways not on a subnet of their port, duplicate routes
+// or neighbours, and pcap files that do not exist (relative paths are taken from the
+// scenario file's directory); "FILE: message" if the file cannot be read at all.
+Scenario load_scenario(const std::filesystem::path& file);
+
+// The interfaces, routes and neighbours in the engine's own terms (it must not know about
+// scenario files): port i becomes interface (ifindex) i. Never fails on a loaded scenario.
+engine::EngineConfig to_engine_config(const Scenario& scenario);
+
+}  // namespace flowsim::scenario

@@ -1,0 +1,515 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "testbench/scenario/scenario.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <array>
+#include <bit>
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <fstream>
+#include <span>
+#include <sstream>
+#include <string_view>
+#include <system_error>
+#include <type_traits>
+#include <vector>
+
+#include "net/input_error.hpp"
+
+namespace flowsim::scenario {
+namespace {
+
+constexpr std::array<std::string_view, 9> kTopKeys = {"name", "description", "ports",  "routes", "neighbours",
+                                                      "asic", "cpu",         "timing", "traffic"};
+constexpr std::array<std::string_view, 6> kPortKeys = {"name", "mac", "ipv4", "ipv6", "speed", "mtu"};
+constexpr std::array<std::string_view, 3> kRouteKeys = {"prefix", "via", "dev"};
+constexpr std::array<std::string_view, 3> kNeighbourKeys = {"ip", "mac", "dev"};
+constexpr std::array<std::string_view, 6> kAsicKeys = {"clock_mhz",    "datapath_bytes",     "rx_ring_size",
+                                                       "tx_ring_size", "egress_queue_bytes", "hash"};
+constexpr std::array<std::string_view, 3> kCpuKeys = {"ns_per_packet", "irq_coalesce_pkts", "irq_coalesce_us"};
+constexpr std::array<std::string_view, 2> kTrafficKeys = {"port", "pcap"};
+
+// The ASIC model has eight MACs (DESIGN.md: 4x10G + 4x2.5G); a router needs two sides.
+constexpr std::size_t kMaxPorts = 8;
+constexpr std::size_t kMinPorts = 2;
+// 68 is the IPv4 minimum (RFC 791, Linux's ETH_MIN_MTU); 9216 the usual jumbo maximum.
+constexpr std::uint32_t kMinMtu = 68;
+constexpr std::uint32_t kMaxMtu = 9216;
+// Linux IFNAMSIZ is 16 including the terminating NUL.
+constexpr std::size_t kMaxPortNameLength = 15;
+
+struct Speed {
+  std::string_view text;
+  std::uint64_t bps;
+};
+constexpr std::array<Speed, 7> kSpeeds = {{{"1G", 1'000'000'000},
+                                           {"2.5G", 2'500'000'000},
+                                           {"5G", 5'000'000'000},
+                                           {"10G", 10'000'000'000},
+                                           {"25G", 25'000'000'000},
+                                           {"40G", 40'000'000'000},
+                                           {"100G", 100'000'000'000}}};
+
+template <typename Range, typename Proj>
+std::string join(const Range& items, Proj proj) {
+  std::string out;
+  for (const auto& item : items) {
+    if (!out.empty()) out += ", ";
+    out += proj(item);
+  }
+  return out;
+}
+
+std::string join(std::span<const std::string_view> items) {
+  return join(items, [](std::string_view s) { return std::string(s); });
+}
+
+std::string type_name(const YAML::Node& n) {
+  switch (n.Type()) {
+    case YAML::NodeType::Map: return "a map";
+    case YAML::NodeType::Sequence: return "a list";
+    case YAML::NodeType::Scalar: return "'" + n.Scalar() + "'";
+    case YAML::NodeType::Null: return "nothing";
+    case YAML::NodeType::Undefined: break;
+  }
+  return "nothing";
+}
+
+std::string prefix_text(const std::variant<net::Ipv4Prefix, net::Ipv6Prefix>& p) {
+  return std::visit([](const auto& x) { return x.to_string(); }, p);
+}
+
+std::string address_text(const std::variant<net::Ipv4Addr, net::Ipv6Addr>& a) {
+  return std::visit([](const auto& x) { return x.to_string(); }, a);
+}
+
+// The prefix with its host bits cleared, to compare routes as Linux does and to suggest the
+// intended spelling.
+net::Ipv4Prefix network_of(const net::Ipv4Prefix& p) {
+  return net::Ipv4Prefix(net::Ipv4Addr(p.addr().value() & p.mask()), p.length());
+}
+net::Ipv6Prefix network_of(const net::Ipv6Prefix& p) {
+  std::array<std::uint8_t, 16> b = p.addr().bytes();
+  for (unsigned bit = p.length(); bit < 128; ++bit)
+    b[bit / 8] = static_cast<std::uint8_t>(b[bit / 8] & ~(0x80u >> (bit % 8)));
+  return net::Ipv6Prefix(net::Ipv6Addr(b), p.length());
+}
+
+// One `key: value` of a map, with the dotted path used in messages ("ports[1].mtu").
+struct Field {
+  YAML::Node key;
+  YAML::Node value;
+  std::string path;
+};
+
+class Loader {
+ public:
+  explicit Loader(const std::filesystem::path& file) : file_(file), file_text_(file.string()) {}
+
+  Scenario load() {
+    const YAML::Node root = parse();
+    Scenario s;
+    s.file = file_;
+    if (!root.IsMap()) {
+      fail(root.Mark(), "a scenario must be a YAML map with the keys " + join(kTopKeys) + ", got " + type_name(root));
+    }
+    const std::vector<Field> top = fields(root, "", "at top level", kTopKeys);
+    s.name = file_.stem().string();
+    if (const Field* f = find(top, "name")) s.name = string_of(*f);
+    if (const Field* f = find(top, "description")) s.description = string_of(*f);
+
+    const Field& ports = require(top, root, "ports", "at top level");
+    read_ports(ports, s);
+    if (const Field* f = find(top, "routes")) read_routes(*f, s);
+    if (const Field* f = find(top, "neighbours")) read_neighbours(*f, s);
+    if (const Field* f = find(top, "asic")) read_asic(*f, s.asic);
+    if (const Field* f = find(top, "cpu")) read_cpu(*f, s.cpu);
+    if (const Field* f = find(top, "timing")) {
+      const std::string t = string_of(*f);
+      if (t == "recorded") {
+        s.timing = TimingMode::kRecorded;
+      } else if (t == "line-rate") {
+        s.timing = TimingMode::kLineRate;
+      } else {
+        fail(*f, "unknown timing mode '" + t + "'; allowed: recorded, line-rate");
+      }
+    }
+    if (const Field* f = find(top, "traffic")) read_traffic(*f, s);
+    return s;
+  }
+
+ private:
+  YAML::Node parse() {
+    std::ifstream in(file_, std::ios::binary);
+    if (!in) {
+      throw net::InputError(file_text_ + ": cannot open scenario file: " + std::generic_category().message(errno));
+    }
+    std::ostringstream text;
+    text << in.rdbuf();
+    std::vector<YAML::Node> documents;
+    try {
+      documents = YAML::LoadAll(text.str());
+    } catch (const YAML::Exception& e) {
+      fail(e.mark, "YAML syntax error: " + e.msg);
+    }
+    // A second document would otherwise be ignored without a word.
+    if (documents.size() > 1)
+      fail(documents[1].Mark(), "a scenario file holds one YAML document, this is a second one");
+    return documents.empty() ? YAML::Node(YAML::NodeType::Null) : documents.front();
+  }
+
+  // yaml-cpp marks are 0-based; editors count from 1. A node built from nothing (an empty
+  // file) has a null mark: point at the start of the file then.
+  [[noreturn]] void fail(const YAML::Mark& mark, const std::string& message) const {
+    const int line = mark.is_null() ? 1 : mark.line + 1;
+    const int column = mark.is_null() ? 1 : mark.column + 1;
+    throw net::InputError(file_text_ + ":" + std::to_string(line) + ":" + std::to_string(column) + ": " + message);
+  }
+  // Points at the value, or at the key when the value is empty (an empty value's own mark
+  // is wherever the parser happened to stop).
+  [[noreturn]] void fail(const Field& f, const std::string& message) const {
+    fail(f.value.IsNull() ? f.key.Mark() : f.value.Mark(), f.path + ": " + message);
+  }
+
+  static int line_of(const YAML::Node& n) { return n.Mark().is_null() ? 0 : n.Mark().line + 1; }
+
+  // The fields of `map` in file order; unknown and duplicate keys are errors (yaml-cpp itself
+  // keeps the first of two equal keys silently).
+  std::vector<Field> fields(const YAML::Node& map, const std::string& path, const std::string& where,
+                            std::span<const std::string_view> allowed) const {
+    std::vector<Field> out;
+    for (auto it = map.begin(); it != map.end(); ++it) {
+      const YAML::Node key = it->first;
+      if (!key.IsScalar()) fail(key.Mark(), "keys must be plain names " + where + ", got " + type_name(key));
+      const std::string name = key.Scalar();
+      if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
+        fail(key.Mark(), "unknown key '" + name + "' " + where + "; allowed keys: " + join(allowed));
+      }
+      for (const Field& seen : out) {
+        if (seen.key.Scalar() == name) {
+          fail(key.Mark(),
+               "duplicate key '" + name + "' " + where + " (first at line " + std::to_string(line_of(seen.key)) + ")");
+        }
+      }
+      out.push_back(Field{key, it->second, path.empty() ? name : path + "." + name});
+    }
+    return out;
+  }
+
+  static const Field* find(const std::vector<Field>& fs, std::string_view name) {
+    for (const Field& f : fs) {
+      if (f.key.Scalar() == name) return &f;
+    }
+    return nullptr;
+  }
+
+  const Field& require(const std::vector<Field>& fs, const YAML::Node& map, std::string_view name,
+                       const std::string& where) const {
+    if (const Field* f = find(fs, name)) return *f;
+    fail(map.Mark(), "missing required key '" + std::string(name) + "' " + where);
+  }
+
+  // The text of a scalar value; anything else is an error naming what was expected.
+  std::string scalar_of(const Field& f, std::string_view expected) const {
+    if (!f.value.IsScalar()) fail(f, "expected " + std::string(expected) + ", got " + type_name(f.value));
+    return f.value.Scalar();
+  }
+  std::string string_of(const Field& f) const { return scalar_of(f, "a string"); }
+
+  const YAML::Node& map_of(const Field& f) const {
+    if (!f.value.IsMap()) fail(f, "expected a map, got " + type_name(f.value));
+    return f.value;
+  }
+
+  const YAML::Node& list_of(const Field& f) const {
+    if (!f.value.IsSequence()) fail(f, "expected a list, got " + type_name(f.value));
+    return f.value;
+  }
+
+  // The items of a list field, each with its path ("routes[2]").
+  std::vector<Field> items_of(const Field& f) const {
+    std::vector<Field> out;
+    const YAML::Node& list = list_of(f);
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      out.push_back(Field{f.key, list[i], f.path + "[" + std::to_string(i) + "]"});
+    }
+    return out;
+  }
+
+  // The fields of a list item that must be a map.
+  std::vector<Field> item_fields(const Field& item, std::span<const std::string_view> allowed) const {
+    if (!item.value.IsMap()) fail(item, "expected a map, got " + type_name(item.value));
+    return fields(item.value, item.path, "in " + item.path, allowed);
+  }
+
+  std::uint64_t uint_of(const Field& f, std::uint64_t min, std::uint64_t max) const {
+    const std::string text = scalar_of(f, "a non-negative integer");
+    std::uint64_t v = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (ec == std::errc::result_out_of_range)
+      fail(f, text + " is out of range " + std::to_string(min) + ".." + std::to_string(max));
+    if (ec != std::errc{} || end != text.data() + text.size()) {
+      fail(f, "expected a non-negative integer, got '" + text + "'");
+    }
+    if (v < min || v > max) fail(f, text + " is out of range " + std::to_string(min) + ".." + std::to_string(max));
+    return v;
+  }
+
+  std::uint64_t power_of_two_of(const Field& f, std::uint64_t min, std::uint64_t max) const {
+    const std::uint64_t v = uint_of(f, min, max);
+    if (!std::has_single_bit(v)) fail(f, std::to_string(v) + " is not a power of two");
+    return v;
+  }
+
+  double positive_number_of(const Field& f) const {
+    const std::string text = scalar_of(f, "a number");
+    double v = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (ec != std::errc{} || end != text.data() + text.size() || !std::isfinite(v)) {
+      fail(f, "expected a number, got '" + text + "'");
+    }
+    if (v <= 0) fail(f, "must be greater than 0, got " + text);
+    return v;
+  }
+
+  net::MacAddr mac_of(const Field& f) const {
+    const std::string text = scalar_of(f, "a MAC address");
+    const auto mac = net::MacAddr::parse(text);
+    if (!mac) fail(f, "bad MAC address '" + text + "' (expected six hex bytes like 02:00:00:00:01:01)");
+    return *mac;
+  }
+
+  std::variant<net::Ipv4Addr, net::Ipv6Addr> address_of(const Field& f) const {
+    const std::string text = scalar_of(f, "an IP address");
+    if (const auto a = net::Ipv4Addr::parse(text)) return *a;
+    if (const auto a = net::Ipv6Addr::parse(text)) return *a;
+    fail(f, "bad IP address '" + text + "' (expected an IPv4 or IPv6 address without prefix length)");
+  }
+
+  std::variant<net::Ipv4Prefix, net::Ipv6Prefix> route_prefix_of(const Field& f) const {
+    const std::string text = scalar_of(f, "a prefix");
+    if (text.find(':') == std::string::npos) {
+      if (const auto p = net::Ipv4Prefix::parse(text)) return *p;
+    } else if (const auto p = net::Ipv6Prefix::parse(text)) {
+      return *p;
+    }
+    fail(f, "bad prefix '" + text + "' (expected e.g. 10.0.0.0/8, 0.0.0.0/0, 2001:db8::/32 or ::/0)");
+  }
+
+  // Interface addresses: one string or a list of strings, each with an explicit prefix
+  // length (a bare address would silently become a /32 without a subnet).
+  template <typename Prefix>
+  std::vector<Prefix> interface_addresses_of(const Field& f, std::string_view family, std::string_view example) const {
+    std::vector<Field> entries;
+    if (f.value.IsSequence()) {
+      entries = items_of(f);
+    } else {
+      entries.push_back(f);
+    }
+    std::vector<Prefix> out;
+    for (const Field& e : entries) {
+      const std::string text = scalar_of(e, "an address/length or a list of them");
+      const auto p = Prefix::parse(text);
+      if (!p) {
+        fail(e, "bad " + std::string(family) + " address '" + text + "' (expected address/length like " +
+                    std::string(example) + ")");
+      }
+      if (text.find('/') == std::string::npos) {
+        fail(e, "'" + text + "' has no prefix length (write it like " + std::string(example) + ")");
+      }
+      out.push_back(*p);
+    }
+    return out;
+  }
+
+  void read_ports(const Field& field, Scenario& s) const {
+    const std::vector<Field> items = items_of(field);
+    if (items.size() < kMinPorts || items.size() > kMaxPorts) {
+      fail(field, std::to_string(items.size()) + (items.size() == 1 ? " port" : " ports") + " given; " +
+                      (items.size() < kMinPorts ? "a router needs at least 2"
+                                                : "the ASIC has at most " + std::to_string(kMaxPorts)));
+    }
+    for (const Field& item : items) {
+      const std::vector<Field> fs = item_fields(item, kPortKeys);
+      PortSpec p;
+      p.line = line_of(item.value);
+      const Field& name = require(fs, item.value, "name", "in " + item.path);
+      p.name = string_of(name);
+      if (p.name.empty() || p.name.size() > kMaxPortNameLength || p.name.find_first_of(" \t/:") != std::string::npos) {
+        fail(name,
+             "bad port name '" + p.name + "' (like a Linux interface name: 1-15 characters, no spaces, '/' or ':')");
+      }
+      for (const PortSpec& other : s.ports) {
+        if (other.name == p.name) {
+          fail(name, "duplicate port name '" + p.name + "' (first defined at line " + std::to_string(other.line) + ")");
+        }
+      }
+      const Field& mac = require(fs, item.value, "mac", "in " + item.path);
+      p.mac = mac_of(mac);
+      if (p.mac.is_multicast()) {
+        fail(mac, p.mac.to_string() + " is a multicast address; a port needs a unicast MAC");
+      }
+      if (const Field* f = find(fs, "ipv4"))
+        p.ipv4 = interface_addresses_of<net::Ipv4Prefix>(*f, "IPv4", "192.168.1.1/24");
+      if (const Field* f = find(fs, "ipv6"))
+        p.ipv6 = interface_addresses_of<net::Ipv6Prefix>(*f, "IPv6", "2001:db8:1::1/64");
+      if (const Field* f = find(fs, "speed")) {
+        const std::string text = string_of(*f);
+        const auto it = std::find_if(kSpeeds.begin(), kSpeeds.end(), [&](const Speed& sp) { return sp.text == text; });
+        if (it == kSpeeds.end()) {
+          fail(*f, "unknown speed '" + text +
+                       "'; allowed: " + join(kSpeeds, [](const Speed& sp) { return std::string(sp.text); }));
+        }
+        p.speed_bps = it->bps;
+      }
+      if (const Field* f = find(fs, "mtu")) p.mtu = static_cast<std::uint32_t>(uint_of(*f, kMinMtu, kMaxMtu));
+      s.ports.push_back(std::move(p));
+    }
+  }
+
+  // Resolves a `dev`/`port` field to an index into s.ports.
+  unsigned port_index_of(const Field& f, const Scenario& s) const {
+    const std::string name = string_of(f);
+    for (unsigned i = 0; i < s.ports.size(); ++i) {
+      if (s.ports[i].name == name) return i;
+    }
+    fail(f, "unknown port '" + name + "'; ports are: " + join(s.ports, [](const PortSpec& p) { return p.name; }));
+  }
+
+  void read_routes(const Field& field, Scenario& s) const {
+    for (const Field& item : items_of(field)) {
+      const std::vector<Field> fs = item_fields(item, kRouteKeys);
+      RouteSpec r;
+      r.line = line_of(item.value);
+      const Field& prefix = require(fs, item.value, "prefix", "in " + item.path);
+      r.prefix = route_prefix_of(prefix);
+      // `ip route add 10.0.0.1/8` fails in Linux too ("Invalid prefix for given prefix length").
+      std::visit(
+          [&](const auto& p) {
+            if (!(network_of(p) == p)) {
+              fail(prefix, p.to_string() + " has host bits set (did you mean " + network_of(p).to_string() + "?)");
+            }
+          },
+          r.prefix);
+      const Field& dev = require(fs, item.value, "dev", "in " + item.path);
+      r.dev = string_of(dev);
+      r.port = port_index_of(dev, s);
+      if (const Field* via = find(fs, "via")) {
+        r.via = address_of(*via);
+        if (r.via->index() != r.prefix.index()) {
+          fail(*via, "gateway " + address_text(*r.via) + " is not of the same family as " + prefix_text(r.prefix));
+        }
+        // Linux refuses a gateway that is not reachable on the device ("Nexthop has invalid
+        // gateway"): it must lie in one of the port's subnets.
+        const PortSpec& port = s.ports[r.port];
+        const bool on_link = std::visit(
+            [&](const auto& gw) {
+              if constexpr (std::is_same_v<std::decay_t<decltype(gw)>, net::Ipv4Addr>) {
+                return std::any_of(port.ipv4.begin(), port.ipv4.end(), [&](const auto& a) { return a.contains(gw); });
+              } else {
+                return std::any_of(port.ipv6.begin(), port.ipv6.end(), [&](const auto& a) { return a.contains(gw); });
+              }
+            },
+            *r.via);
+        if (!on_link) {
+          std::string subnets = join(port.ipv4, [](const auto& a) { return a.to_string(); });
+          const std::string v6 = join(port.ipv6, [](const auto& a) { return a.to_string(); });
+          if (!v6.empty()) subnets += (subnets.empty() ? "" : ", ") + v6;
+          fail(*via, "gateway " + address_text(*r.via) + " is not on a subnet of port '" + port.name + "' (" +
+                         (subnets.empty() ? "it has no addresses" : subnets) + ")");
+        }
+      }
+      for (const RouteSpec& other : s.routes) {
+        if (other.prefix == r.prefix) {
+          fail(prefix,
+               "duplicate route for " + prefix_text(r.prefix) + " (first at line " + std::to_string(other.line) + ")");
+        }
+      }
+      s.routes.push_back(std::move(r));
+    }
+  }
+
+  void read_neighbours(const Field& field, Scenario& s) const {
+    for (const Field& item : items_of(field)) {
+      const std::vector<Field> fs = item_fields(item, kNeighbourKeys);
+      NeighbourSpec n;
+      n.line = line_of(item.value);
+      const Field& ip = require(fs, item.value, "ip", "in " + item.path);
+      n.ip = address_of(ip);
+      n.mac = mac_of(require(fs, item.value, "mac", "in " + item.path));
+      const Field& dev = require(fs, item.value, "dev", "in " + item.path);
+      n.dev = string_of(dev);
+      n.port = port_index_of(dev, s);
+      for (const NeighbourSpec& other : s.neighbours) {
+        if (other.ip == n.ip && other.port == n.port) {
+          fail(ip, "duplicate neighbour " + address_text(n.ip) + " on port '" + n.dev + "' (first at line " +
+                       std::to_string(other.line) + ")");
+        }
+      }
+      s.neighbours.push_back(std::move(n));
+    }
+  }
+
+  void read_asic(const Field& field, AsicSpec& a) const {
+    const std::vector<Field> fs = fields(map_of(field), field.path, "in " + field.path, kAsicKeys);
+    if (const Field* f = find(fs, "clock_mhz")) a.clock_mhz = positive_number_of(*f);
+    if (const Field* f = find(fs, "datapath_bytes"))
+      a.datapath_bytes = static_cast<unsigned>(power_of_two_of(*f, 1, 1024));
+    if (const Field* f = find(fs, "rx_ring_size"))
+      a.rx_ring_size = static_cast<unsigned>(power_of_two_of(*f, 2, 65536));
+    if (const Field* f = find(fs, "tx_ring_size"))
+      a.tx_ring_size = static_cast<unsigned>(power_of_two_of(*f, 2, 65536));
+    if (const Field* f = find(fs, "egress_queue_bytes")) {
+      a.egress_queue_bytes = static_cast<std::uint32_t>(uint_of(*f, 1, 0xffffffffu));
+    }
+    if (const Field* f = find(fs, "hash")) {
+      a.hash_impl = string_of(*f);
+      if (a.hash_impl != "cpp" && a.hash_impl != "rtl") {
+        fail(*f, "unknown hash implementation '" + a.hash_impl + "'; allowed: cpp, rtl");
+      }
+    }
+  }
+
+  void read_cpu(const Field& field, CpuSpec& c) const {
+    const std::vector<Field> fs = fields(map_of(field), field.path, "in " + field.path, kCpuKeys);
+    if (const Field* f = find(fs, "ns_per_packet")) c.ns_per_packet = uint_of(*f, 0, UINT64_MAX);
+    if (const Field* f = find(fs, "irq_coalesce_pkts")) {
+      c.irq_coalesce_pkts = static_cast<std::uint32_t>(uint_of(*f, 1, 0xffffffffu));
+    }
+    if (const Field* f = find(fs, "irq_coalesce_us")) {
+      c.irq_coalesce_us = static_cast<std::uint32_t>(uint_of(*f, 0, 0xffffffffu));
+    }
+  }
+
+  void read_traffic(const Field& field, Scenario& s) const {
+    for (const Field& item : items_of(field)) {
+      const std::vector<Field> fs = item_fields(item, kTrafficKeys);
+      TrafficSpec t;
+      t.line = line_of(item.value);
+      const Field& port = require(fs, item.value, "port", "in " + item.path);
+      t.port_name = string_of(port);
+      t.port = port_index_of(port, s);
+      const Field& pcap = require(fs, item.value, "pcap", "in " + item.path);
+      const std::string text = scalar_of(pcap, "a file name");
+      if (text.empty()) fail(pcap, "expected a file name, got ''");
+      t.pcap = (file_.parent_path() / text).lexically_normal();
+      std::error_code ec;
+      if (!std::filesystem::is_regular_file(t.pcap, ec)) {
+        fail(pcap, "pcap file '" + text + "' not found (looked for " + t.pcap.string() + ")");
+      }
+      s.traffic.push_back(std::move(t));
+    }
+  }
+
+  std::filesystem::path file_;
+  std::string file_text_;
+};
+
+}  // namespace
+
+Scenario load_scenario(const std::filesystem::path& file) { return Loader(file).load(); }
+
+}  // namespace flowsim::scenario

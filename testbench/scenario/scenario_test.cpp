@@ -1,0 +1,427 @@
+// SPDX-License-Identifier: Apache-2.0
+// The scenario loader: the bundled home router loads with exactly the values in the file, and
+// each kind of mistake a person makes in a scenario gives one exact "file:line:col: message".
+#include "testbench/scenario/scenario.hpp"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "net/input_error.hpp"
+
+namespace flowsim::scenario {
+namespace {
+
+namespace fs = std::filesystem;
+
+net::MacAddr mac(std::string_view s) { return net::MacAddr::parse(s).value(); }
+net::Ipv4Addr v4(std::string_view s) { return net::Ipv4Addr::parse(s).value(); }
+net::Ipv6Addr v6(std::string_view s) { return net::Ipv6Addr::parse(s).value(); }
+net::Ipv4Prefix v4p(std::string_view s) { return net::Ipv4Prefix::parse(s).value(); }
+net::Ipv6Prefix v6p(std::string_view s) { return net::Ipv6Prefix::parse(s).value(); }
+
+const fs::path kHomeRouter = fs::path(FLOWSIM_SOURCE_DIR) / "scenarios" / "home_router.yaml";
+
+TEST(ScenarioTest, BundledHomeRouterLoadsWithExactValues) {
+  const Scenario s = load_scenario(kHomeRouter);
+  EXPECT_EQ(s.file, kHomeRouter);
+  EXPECT_EQ(s.name, "home_router");
+  EXPECT_EQ(s.description,
+            "LAN/WAN home router: 192.168.1.0/24 and 2001:db8:1::/64 on the LAN, an ISP uplink on 203.0.113.0/24 "
+            "and 2001:db8:ffff::/64, default routes via the ISP gateway.");
+
+  ASSERT_EQ(s.ports.size(), 2u);
+  const PortSpec& lan = s.ports[0];
+  EXPECT_EQ(lan.name, "lan");
+  EXPECT_EQ(lan.mac, mac("02:00:00:00:01:01"));
+  EXPECT_EQ(lan.ipv4, std::vector{v4p("192.168.1.1/24")});
+  EXPECT_EQ(lan.ipv6, std::vector{v6p("2001:db8:1::1/64")});
+  EXPECT_EQ(lan.speed_bps, 10'000'000'000u);
+  EXPECT_EQ(lan.mtu, 1500u);
+  EXPECT_EQ(lan.line, 17);
+  const PortSpec& wan = s.ports[1];
+  EXPECT_EQ(wan.name, "wan");
+  EXPECT_EQ(wan.mac, mac("02:00:00:00:02:01"));
+  EXPECT_EQ(wan.ipv4, std::vector{v4p("203.0.113.2/24")});
+  EXPECT_EQ(wan.ipv6, std::vector{v6p("2001:db8:ffff::2/64")});
+  EXPECT_EQ(wan.speed_bps, 10'000'000'000u);
+  EXPECT_EQ(wan.mtu, 1500u);
+  EXPECT_EQ(wan.line, 23);
+
+  ASSERT_EQ(s.routes.size(), 2u);
+  EXPECT_EQ(s.routes[0].prefix, (std::variant<net::Ipv4Prefix, net::Ipv6Prefix>(v4p("0.0.0.0/0"))));
+  ASSERT_TRUE(s.routes[0].via.has_value());
+  EXPECT_EQ(*s.routes[0].via, (std::variant<net::Ipv4Addr, net::Ipv6Addr>(v4("203.0.113.1"))));
+  EXPECT_EQ(s.routes[0].dev, "wan");
+  EXPECT_EQ(s.routes[0].port, 1u);
+  EXPECT_EQ(s.routes[0].line, 33);
+  EXPECT_EQ(s.routes[1].prefix, (std::variant<net::Ipv4Prefix, net::Ipv6Prefix>(v6p("::/0"))));
+  EXPECT_EQ(*s.routes[1].via, (std::variant<net::Ipv4Addr, net::Ipv6Addr>(v6("2001:db8:ffff::1"))));
+  EXPECT_EQ(s.routes[1].port, 1u);
+
+  ASSERT_EQ(s.neighbours.size(), 5u);
+  const std::vector<std::tuple<std::variant<net::Ipv4Addr, net::Ipv6Addr>, net::MacAddr, unsigned>> neighbours = {
+      {v4("203.0.113.1"), mac("02:00:00:00:02:fe"), 1},
+      {v6("2001:db8:ffff::1"), mac("02:00:00:00:02:fe"), 1},
+      {v4("192.168.1.100"), mac("02:00:00:00:01:64"), 0},
+      {v6("2001:db8:1::100"), mac("02:00:00:00:01:64"), 0},
+      {v4("192.168.1.101"), mac("02:00:00:00:01:65"), 0}};
+  for (std::size_t i = 0; i < neighbours.size(); ++i) {
+    EXPECT_EQ(s.neighbours[i].ip, std::get<0>(neighbours[i])) << i;
+    EXPECT_EQ(s.neighbours[i].mac, std::get<1>(neighbours[i])) << i;
+    EXPECT_EQ(s.neighbours[i].port, std::get<2>(neighbours[i])) << i;
+    EXPECT_EQ(s.neighbours[i].dev, std::get<2>(neighbours[i]) == 0 ? "lan" : "wan") << i;
+  }
+
+  EXPECT_EQ(s.asic.clock_mhz, 500);
+  EXPECT_EQ(s.asic.datapath_bytes, 32u);
+  EXPECT_EQ(s.asic.rx_ring_size, 256u);
+  EXPECT_EQ(s.asic.tx_ring_size, 256u);
+  EXPECT_EQ(s.asic.egress_queue_bytes, 262144u);
+  EXPECT_EQ(s.asic.hash_impl, "cpp");
+  EXPECT_EQ(s.cpu.ns_per_packet, 2000u);
+  EXPECT_EQ(s.cpu.irq_coalesce_pkts, 8u);
+  EXPECT_EQ(s.cpu.irq_coalesce_us, 20u);
+  EXPECT_EQ(s.timing, TimingMode::kRecorded);
+
+  ASSERT_EQ(s.traffic.size(), 2u);
+  EXPECT_EQ(s.traffic[0].port_name, "lan");
+  EXPECT_EQ(s.traffic[0].port, 0u);
+  EXPECT_EQ(s.traffic[0].pcap, fs::path(FLOWSIM_SOURCE_DIR) / "traces" / "default" / "lan.pcap");
+  EXPECT_EQ(s.traffic[1].port_name, "wan");
+  EXPECT_EQ(s.traffic[1].port, 1u);
+  EXPECT_EQ(s.traffic[1].pcap, fs::path(FLOWSIM_SOURCE_DIR) / "traces" / "default" / "wan.pcap");
+}
+
+TEST(ScenarioTest, ToEngineConfigKeepsPortOrderAsIfindex) {
+  const engine::EngineConfig c = to_engine_config(load_scenario(kHomeRouter));
+  ASSERT_EQ(c.interfaces.size(), 2u);
+  EXPECT_EQ(c.interfaces[0].name, "lan");
+  EXPECT_EQ(c.interfaces[0].mac, mac("02:00:00:00:01:01"));
+  EXPECT_EQ(c.interfaces[0].ipv4, std::vector{v4p("192.168.1.1/24")});
+  EXPECT_EQ(c.interfaces[0].ipv6, std::vector{v6p("2001:db8:1::1/64")});
+  EXPECT_EQ(c.interfaces[0].mtu, 1500u);
+  EXPECT_EQ(c.interfaces[1].name, "wan");
+  ASSERT_EQ(c.routes.size(), 2u);
+  EXPECT_EQ(c.routes[0].ifindex, 1u);
+  EXPECT_EQ(*c.routes[0].gateway, (std::variant<net::Ipv4Addr, net::Ipv6Addr>(v4("203.0.113.1"))));
+  EXPECT_EQ(c.routes[1].prefix, (std::variant<net::Ipv4Prefix, net::Ipv6Prefix>(v6p("::/0"))));
+  ASSERT_EQ(c.neighbours.size(), 5u);
+  EXPECT_EQ(c.neighbours[2].ip, (std::variant<net::Ipv4Addr, net::Ipv6Addr>(v4("192.168.1.100"))));
+  EXPECT_EQ(c.neighbours[2].ifindex, 0u);
+}
+
+// Writes scenario files into a fresh directory per test.
+class ScenarioErrorTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    dir_ = fs::path(::testing::TempDir()) / (std::string("flowsim_scenario_") + info->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  fs::path write(const std::string& text, const std::string& name = "s.yaml") {
+    const fs::path p = dir_ / name;
+    std::ofstream(p) << text;
+    return p;
+  }
+
+  // The error message for `text`, with the file name replaced by "F" for readability.
+  std::string error_of(const std::string& text) {
+    const fs::path p = write(text);
+    try {
+      load_scenario(p);
+    } catch (const net::InputError& e) {
+      std::string msg = e.what();
+      const std::string prefix = p.string();
+      if (msg.rfind(prefix, 0) == 0) msg = "F" + msg.substr(prefix.size());
+      return msg;
+    }
+    return "(no error)";
+  }
+
+  fs::path dir_;
+};
+
+// Two valid ports; tests append to or replace parts of it.
+const std::string kPorts = R"(ports:
+  - name: lan
+    mac: "02:00:00:00:01:01"
+    ipv4: 192.168.1.1/24
+  - name: wan
+    mac: "02:00:00:00:02:01"
+    ipv4: [203.0.113.2/24, 198.51.100.1/30]
+    ipv6: 2001:db8:ffff::2/64
+)";
+
+TEST_F(ScenarioErrorTest, MinimalScenarioUsesDefaults) {
+  const Scenario s = load_scenario(write(kPorts, "tiny.yaml"));
+  EXPECT_EQ(s.name, "tiny");
+  EXPECT_EQ(s.description, "");
+  ASSERT_EQ(s.ports.size(), 2u);
+  EXPECT_EQ(s.ports[1].ipv4, (std::vector{v4p("203.0.113.2/24"), v4p("198.51.100.1/30")}));
+  EXPECT_EQ(s.ports[0].ipv6.size(), 0u);
+  EXPECT_EQ(s.ports[0].speed_bps, 10'000'000'000u);
+  EXPECT_EQ(s.ports[0].mtu, 1500u);
+  EXPECT_EQ(s.asic.clock_mhz, 500);
+  EXPECT_EQ(s.asic.hash_impl, "cpp");
+  EXPECT_EQ(s.cpu.ns_per_packet, 2000u);
+  EXPECT_EQ(s.timing, TimingMode::kRecorded);
+  EXPECT_TRUE(s.routes.empty());
+  EXPECT_TRUE(s.traffic.empty());
+}
+
+TEST_F(ScenarioErrorTest, OtherValuesAreAccepted) {
+  write("", "x.pcap");
+  const Scenario s = load_scenario(write(kPorts + R"(timing: line-rate
+asic: {clock_mhz: 812.5, hash: rtl, datapath_bytes: 64}
+routes:
+  - {prefix: 10.0.0.0/8, dev: lan}
+  - {prefix: 2001:db8::/32, via: 2001:db8:ffff::1, dev: wan}
+  - {prefix: 192.0.2.7, via: 198.51.100.2, dev: wan}
+traffic:
+  - {port: wan, pcap: x.pcap}
+)"));
+  EXPECT_EQ(s.timing, TimingMode::kLineRate);
+  EXPECT_EQ(s.asic.clock_mhz, 812.5);
+  EXPECT_EQ(s.asic.hash_impl, "rtl");
+  EXPECT_EQ(s.asic.datapath_bytes, 64u);
+  ASSERT_EQ(s.routes.size(), 3u);
+  EXPECT_FALSE(s.routes[0].via.has_value());
+  EXPECT_EQ(s.routes[2].prefix, (std::variant<net::Ipv4Prefix, net::Ipv6Prefix>(v4p("192.0.2.7/32"))));
+  EXPECT_EQ(s.routes[1].line, 13);
+  EXPECT_EQ(s.traffic[0].pcap, dir_ / "x.pcap");
+  EXPECT_EQ(s.traffic[0].port, 1u);
+}
+
+TEST_F(ScenarioErrorTest, AllSpeeds) {
+  const std::vector<std::pair<std::string, std::uint64_t>> speeds = {
+      {"1G", 1'000'000'000},   {"2.5G", 2'500'000'000}, {"5G", 5'000'000'000},    {"10G", 10'000'000'000},
+      {"25G", 25'000'000'000}, {"40G", 40'000'000'000}, {"100G", 100'000'000'000}};
+  for (const auto& [text, bps] : speeds) {
+    const Scenario s = load_scenario(write(kPorts + "    speed: " + text + "\n"));
+    EXPECT_EQ(s.ports[1].speed_bps, bps) << text;
+  }
+}
+
+TEST_F(ScenarioErrorTest, CannotOpen) {
+  const fs::path missing = dir_ / "nope.yaml";
+  try {
+    load_scenario(missing);
+    FAIL() << "no error";
+  } catch (const net::InputError& e) {
+    EXPECT_EQ(std::string(e.what()), missing.string() + ": cannot open scenario file: No such file or directory");
+  }
+}
+
+TEST_F(ScenarioErrorTest, YamlSyntaxError) {
+  EXPECT_EQ(error_of("name: x\nports: [a, b\n"), "F:3:1: YAML syntax error: end of sequence flow not found");
+  EXPECT_EQ(error_of("name: x\n  description: y\n"), "F:2:14: YAML syntax error: illegal map value");
+}
+
+TEST_F(ScenarioErrorTest, NotAMap) {
+  EXPECT_EQ(error_of(""),
+            "F:1:1: a scenario must be a YAML map with the keys name, description, ports, routes, neighbours, asic, "
+            "cpu, timing, traffic, got nothing");
+  EXPECT_EQ(error_of("- a\n- b\n"),
+            "F:1:1: a scenario must be a YAML map with the keys name, description, ports, routes, neighbours, asic, "
+            "cpu, timing, traffic, got a list");
+}
+
+TEST_F(ScenarioErrorTest, SecondDocument) {
+  EXPECT_EQ(error_of(kPorts + "---\nname: other\n"),
+            "F:10:1: a scenario file holds one YAML document, this is a second one");
+}
+
+TEST_F(ScenarioErrorTest, UnknownTopLevelKey) {
+  EXPECT_EQ(error_of(kPorts + "trafic: []\n"),
+            "F:9:1: unknown key 'trafic' at top level; allowed keys: name, description, ports, routes, neighbours, "
+            "asic, cpu, timing, traffic");
+}
+
+TEST_F(ScenarioErrorTest, UnknownPortKey) {
+  EXPECT_EQ(error_of(kPorts + "    speeed: 10G\n"),
+            "F:9:5: unknown key 'speeed' in ports[1]; allowed keys: name, mac, ipv4, ipv6, speed, mtu");
+}
+
+TEST_F(ScenarioErrorTest, UnknownKeysInEverySection) {
+  EXPECT_EQ(error_of(kPorts + "routes:\n  - {prefix: 10.0.0.0/8, gw: 1.2.3.4, dev: lan}\n"),
+            "F:10:26: unknown key 'gw' in routes[0]; allowed keys: prefix, via, dev");
+  EXPECT_EQ(error_of(kPorts + "neighbours:\n  - {ip: 1.2.3.4, lladdr: x}\n"),
+            "F:10:19: unknown key 'lladdr' in neighbours[0]; allowed keys: ip, mac, dev");
+  EXPECT_EQ(error_of(kPorts + "asic:\n  clock: 500\n"),
+            "F:10:3: unknown key 'clock' in asic; allowed keys: clock_mhz, datapath_bytes, rx_ring_size, "
+            "tx_ring_size, egress_queue_bytes, hash");
+  EXPECT_EQ(error_of(kPorts + "cpu: {ns_per_pkt: 5}\n"),
+            "F:9:7: unknown key 'ns_per_pkt' in cpu; allowed keys: ns_per_packet, irq_coalesce_pkts, irq_coalesce_us");
+  EXPECT_EQ(error_of(kPorts + "traffic:\n  - {port: lan, file: a.pcap}\n"),
+            "F:10:17: unknown key 'file' in traffic[0]; allowed keys: port, pcap");
+}
+
+TEST_F(ScenarioErrorTest, DuplicateKey) {
+  EXPECT_EQ(error_of(kPorts + "    mtu: 1500\n    mtu: 9000\n"),
+            "F:10:5: duplicate key 'mtu' in ports[1] (first at line 9)");
+}
+
+TEST_F(ScenarioErrorTest, MissingRequiredKey) {
+  EXPECT_EQ(error_of("name: x\n"), "F:1:1: missing required key 'ports' at top level");
+  EXPECT_EQ(
+      error_of("ports:\n  - name: lan\n    ipv4: 192.168.1.1/24\n  - name: wan\n    mac: \"02:00:00:00:02:01\"\n"),
+      "F:2:5: missing required key 'mac' in ports[0]");
+  EXPECT_EQ(error_of(kPorts + "routes:\n  - prefix: 10.0.0.0/8\n"), "F:10:5: missing required key 'dev' in routes[0]");
+}
+
+TEST_F(ScenarioErrorTest, WrongTypes) {
+  EXPECT_EQ(error_of("ports:\n  lan: {}\n"), "F:2:3: ports: expected a list, got a map");
+  EXPECT_EQ(error_of("ports: 3\n"), "F:1:8: ports: expected a list, got '3'");
+  EXPECT_EQ(error_of("ports:\n  - lan\n  - wan\n"), "F:2:5: ports[0]: expected a map, got 'lan'");
+  EXPECT_EQ(error_of(kPorts + "    mtu: [1500]\n"),
+            "F:9:10: ports[1].mtu: expected a non-negative integer, got a list");
+  EXPECT_EQ(error_of(kPorts + "    mtu: big\n"), "F:9:10: ports[1].mtu: expected a non-negative integer, got 'big'");
+  EXPECT_EQ(error_of(kPorts + "    mtu: -1\n"), "F:9:10: ports[1].mtu: expected a non-negative integer, got '-1'");
+  EXPECT_EQ(error_of(kPorts + "    mtu:\n"), "F:9:5: ports[1].mtu: expected a non-negative integer, got nothing");
+  EXPECT_EQ(error_of("name: {a: b}\n" + kPorts), "F:1:7: name: expected a string, got a map");
+  EXPECT_EQ(error_of(kPorts + "asic: [1]\n"), "F:9:7: asic: expected a map, got a list");
+  EXPECT_EQ(error_of(kPorts + "asic: {clock_mhz: fast}\n"), "F:9:19: asic.clock_mhz: expected a number, got 'fast'");
+  EXPECT_EQ(error_of(kPorts + "asic: {clock_mhz: 0}\n"), "F:9:19: asic.clock_mhz: must be greater than 0, got 0");
+  EXPECT_EQ(error_of(kPorts + "routes: {prefix: 10.0.0.0/8}\n"), "F:9:9: routes: expected a list, got a map");
+  EXPECT_EQ(error_of(kPorts + "neighbours:\n  - {ip: [1.2.3.4], mac: \"02:00:00:00:00:07\", dev: lan}\n"),
+            "F:10:10: neighbours[0].ip: expected an IP address, got a list");
+  EXPECT_EQ(error_of(kPorts + "  - name: dmz\n    mac:\n"),
+            "F:10:5: ports[2].mac: expected a MAC address, got nothing");
+  EXPECT_EQ(error_of(kPorts + "  - name: dmz\n    mac: \"02:00:00:00:03:01\"\n    ipv4: {a: b}\n"),
+            "F:11:11: ports[2].ipv4: expected an address/length or a list of them, got a map");
+}
+
+TEST_F(ScenarioErrorTest, BadMac) {
+  EXPECT_EQ(error_of(kPorts + "  - name: dmz\n    mac: 02:00:00:00:01\n"),
+            "F:10:10: ports[2].mac: bad MAC address '02:00:00:00:01' (expected six hex bytes like 02:00:00:00:01:01)");
+  EXPECT_EQ(error_of(kPorts + "  - name: dmz\n    mac: 01:00:5e:00:00:01\n"),
+            "F:10:10: ports[2].mac: 01:00:5e:00:00:01 is a multicast address; a port needs a unicast MAC");
+  EXPECT_EQ(error_of(kPorts + "neighbours:\n  - {ip: 192.168.1.7, mac: zz, dev: lan}\n"),
+            "F:10:28: neighbours[0].mac: bad MAC address 'zz' (expected six hex bytes like 02:00:00:00:01:01)");
+}
+
+TEST_F(ScenarioErrorTest, BadAddresses) {
+  EXPECT_EQ(error_of(kPorts + "  - name: dmz\n    mac: \"02:00:00:00:03:01\"\n    ipv4: 10.0.0.300/24\n"),
+            "F:11:11: ports[2].ipv4: bad IPv4 address '10.0.0.300/24' (expected address/length like 192.168.1.1/24)");
+  EXPECT_EQ(error_of(kPorts + "  - name: dmz\n    mac: \"02:00:00:00:03:01\"\n    ipv4: [10.0.0.1/24, 10.0.1.1/33]\n"),
+            "F:11:25: ports[2].ipv4[1]: bad IPv4 address '10.0.1.1/33' (expected address/length like 192.168.1.1/24)");
+  EXPECT_EQ(error_of(kPorts + "  - name: dmz\n    mac: \"02:00:00:00:03:01\"\n    ipv4: 10.0.0.1\n"),
+            "F:11:11: ports[2].ipv4: '10.0.0.1' has no prefix length (write it like 192.168.1.1/24)");
+  EXPECT_EQ(
+      error_of(kPorts + "  - name: dmz\n    mac: \"02:00:00:00:03:01\"\n    ipv6: 2001:db8::g/64\n"),
+      "F:11:11: ports[2].ipv6: bad IPv6 address '2001:db8::g/64' (expected address/length like 2001:db8:1::1/64)");
+  EXPECT_EQ(error_of(kPorts + "routes:\n  - {prefix: 10.0.0.0/40, dev: lan}\n"),
+            "F:10:14: routes[0].prefix: bad prefix '10.0.0.0/40' (expected e.g. 10.0.0.0/8, 0.0.0.0/0, 2001:db8::/32 "
+            "or ::/0)");
+  EXPECT_EQ(error_of(kPorts + "neighbours:\n  - {ip: 192.168.1.7/32, mac: \"02:00:00:00:00:07\", dev: lan}\n"),
+            "F:10:10: neighbours[0].ip: bad IP address '192.168.1.7/32' (expected an IPv4 or IPv6 address without "
+            "prefix length)");
+}
+
+TEST_F(ScenarioErrorTest, UnknownSpeed) {
+  EXPECT_EQ(error_of(kPorts + "    speed: 3G\n"),
+            "F:9:12: ports[1].speed: unknown speed '3G'; allowed: 1G, 2.5G, 5G, 10G, 25G, 40G, 100G");
+  EXPECT_EQ(error_of(kPorts + "    speed: 10000000000\n"),
+            "F:9:12: ports[1].speed: unknown speed '10000000000'; allowed: 1G, 2.5G, 5G, 10G, 25G, 40G, 100G");
+}
+
+TEST_F(ScenarioErrorTest, MtuOutOfRange) {
+  EXPECT_EQ(error_of(kPorts + "    mtu: 67\n"), "F:9:10: ports[1].mtu: 67 is out of range 68..9216");
+  EXPECT_EQ(error_of(kPorts + "    mtu: 9217\n"), "F:9:10: ports[1].mtu: 9217 is out of range 68..9216");
+  EXPECT_EQ(error_of(kPorts + "    mtu: 99999999999999999999999\n"),
+            "F:9:10: ports[1].mtu: 99999999999999999999999 is out of range 68..9216");
+  EXPECT_NO_THROW(load_scenario(write(kPorts + "    mtu: 68\n")));
+  EXPECT_NO_THROW(load_scenario(write(kPorts + "    mtu: 9216\n")));
+}
+
+TEST_F(ScenarioErrorTest, DuplicatePortName) {
+  EXPECT_EQ(error_of(kPorts + "  - name: lan\n    mac: \"02:00:00:00:03:01\"\n"),
+            "F:9:11: ports[2].name: duplicate port name 'lan' (first defined at line 2)");
+}
+
+TEST_F(ScenarioErrorTest, BadPortName) {
+  EXPECT_EQ(error_of(kPorts + "  - name: a very long port name\n    mac: \"02:00:00:00:03:01\"\n"),
+            "F:9:11: ports[2].name: bad port name 'a very long port name' (like a Linux interface name: 1-15 "
+            "characters, no spaces, '/' or ':')");
+}
+
+TEST_F(ScenarioErrorTest, TooFewOrTooManyPorts) {
+  EXPECT_EQ(error_of("ports:\n  - name: lan\n    mac: \"02:00:00:00:01:01\"\n"),
+            "F:2:3: ports: 1 port given; a router needs at least 2");
+  EXPECT_EQ(error_of("ports: []\n"), "F:1:8: ports: 0 ports given; a router needs at least 2");
+  std::string nine = "ports:\n";
+  for (int i = 0; i < 9; ++i) {
+    nine += "  - {name: p" + std::to_string(i) + ", mac: \"02:00:00:00:00:0" + std::to_string(i) + "\"}\n";
+  }
+  EXPECT_EQ(error_of(nine), "F:2:3: ports: 9 ports given; the ASIC has at most 8");
+  nine.resize(nine.rfind("  - "));  // eight is fine
+  EXPECT_NO_THROW(load_scenario(write(nine)));
+}
+
+TEST_F(ScenarioErrorTest, UnknownPortReferences) {
+  EXPECT_EQ(error_of(kPorts + "routes:\n  - {prefix: 10.0.0.0/8, dev: dmz}\n"),
+            "F:10:31: routes[0].dev: unknown port 'dmz'; ports are: lan, wan");
+  EXPECT_EQ(error_of(kPorts + "neighbours:\n  - {ip: 10.0.0.1, mac: \"02:00:00:00:00:07\", dev: eth0}\n"),
+            "F:10:51: neighbours[0].dev: unknown port 'eth0'; ports are: lan, wan");
+  EXPECT_EQ(error_of(kPorts + "traffic:\n  - {port: wlan, pcap: x.pcap}\n"),
+            "F:10:12: traffic[0].port: unknown port 'wlan'; ports are: lan, wan");
+}
+
+TEST_F(ScenarioErrorTest, MissingPcap) {
+  EXPECT_EQ(error_of(kPorts + "traffic:\n  - port: lan\n    pcap: ../traces/missing.pcap\n"),
+            "F:11:11: traffic[0].pcap: pcap file '../traces/missing.pcap' not found (looked for " +
+                (dir_.parent_path() / "traces" / "missing.pcap").string() + ")");
+  fs::create_directory(dir_ / "adir.pcap");
+  EXPECT_EQ(
+      error_of(kPorts + "traffic:\n  - {port: lan, pcap: adir.pcap}\n"),
+      "F:10:23: traffic[0].pcap: pcap file 'adir.pcap' not found (looked for " + (dir_ / "adir.pcap").string() + ")");
+}
+
+TEST_F(ScenarioErrorTest, BadTimingAndHash) {
+  EXPECT_EQ(error_of(kPorts + "timing: fast\n"),
+            "F:9:9: timing: unknown timing mode 'fast'; allowed: recorded, line-rate");
+  EXPECT_EQ(error_of(kPorts + "asic:\n  hash: vhdl\n"),
+            "F:10:9: asic.hash: unknown hash implementation 'vhdl'; allowed: cpp, rtl");
+}
+
+TEST_F(ScenarioErrorTest, AsicAndCpuRanges) {
+  EXPECT_EQ(error_of(kPorts + "asic: {rx_ring_size: 300}\n"), "F:9:22: asic.rx_ring_size: 300 is not a power of two");
+  EXPECT_EQ(error_of(kPorts + "asic: {tx_ring_size: 1}\n"), "F:9:22: asic.tx_ring_size: 1 is out of range 2..65536");
+  EXPECT_EQ(error_of(kPorts + "asic: {datapath_bytes: 48}\n"), "F:9:24: asic.datapath_bytes: 48 is not a power of two");
+  EXPECT_EQ(error_of(kPorts + "asic: {egress_queue_bytes: 0}\n"),
+            "F:9:28: asic.egress_queue_bytes: 0 is out of range 1..4294967295");
+  EXPECT_EQ(error_of(kPorts + "cpu: {irq_coalesce_pkts: 0}\n"),
+            "F:9:26: cpu.irq_coalesce_pkts: 0 is out of range 1..4294967295");
+}
+
+TEST_F(ScenarioErrorTest, RouteMistakes) {
+  EXPECT_EQ(error_of(kPorts + "routes:\n  - {prefix: 10.1.2.3/8, dev: lan}\n"),
+            "F:10:14: routes[0].prefix: 10.1.2.3/8 has host bits set (did you mean 10.0.0.0/8?)");
+  EXPECT_EQ(error_of(kPorts + "routes:\n  - {prefix: 2001:db8::1/32, dev: lan}\n"),
+            "F:10:14: routes[0].prefix: 2001:db8::1/32 has host bits set (did you mean 2001:db8::/32?)");
+  EXPECT_EQ(error_of(kPorts + "routes:\n  - {prefix: 0.0.0.0/0, via: 10.9.9.9, dev: wan}\n"),
+            "F:10:30: routes[0].via: gateway 10.9.9.9 is not on a subnet of port 'wan' (203.0.113.2/24, "
+            "198.51.100.1/30, 2001:db8:ffff::2/64)");
+  EXPECT_EQ(error_of(kPorts + "routes:\n  - {prefix: 0.0.0.0/0, via: 2001:db8:ffff::1, dev: wan}\n"),
+            "F:10:30: routes[0].via: gateway 2001:db8:ffff::1 is not of the same family as 0.0.0.0/0");
+  EXPECT_EQ(error_of(kPorts + "routes:\n  - {prefix: 0.0.0.0/0, via: 203.0.113.1, dev: wan}\n"
+                              "  - {prefix: 0.0.0.0/0, via: 192.168.1.2, dev: lan}\n"),
+            "F:11:14: routes[1].prefix: duplicate route for 0.0.0.0/0 (first at line 10)");
+}
+
+TEST_F(ScenarioErrorTest, DuplicateNeighbour) {
+  EXPECT_EQ(error_of(kPorts + "neighbours:\n  - {ip: 192.168.1.7, mac: \"02:00:00:00:00:07\", dev: lan}\n"
+                              "  - {ip: 192.168.1.7, mac: \"02:00:00:00:00:08\", dev: lan}\n"),
+            "F:11:10: neighbours[1].ip: duplicate neighbour 192.168.1.7 on port 'lan' (first at line 10)");
+  // The same address on another port is another neighbour.
+  EXPECT_NO_THROW(
+      load_scenario(write(kPorts + "neighbours:\n  - {ip: 192.168.1.7, mac: \"02:00:00:00:00:07\", dev: lan}\n"
+                                   "  - {ip: 192.168.1.7, mac: \"02:00:00:00:00:08\", dev: wan}\n")));
+}
+
+}  // namespace
+}  // namespace flowsim::scenario
