@@ -6,6 +6,7 @@
 #   ./run.sh test   run the whole test suite through CTest
 # Extra arguments after `test` go to ctest (e.g. ./run.sh test -L model).
 set -euo pipefail
+export SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1
 cd "$(dirname "$0")"
 
 # Debian 12 packages. --no-install-recommends keeps python3-scapy from pulling ~390 MB.

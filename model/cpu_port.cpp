@@ -54,6 +54,10 @@ CpuPort::CpuPort(sc_core::sc_module_name name, CsrBlock& csr, FramePool& pool, s
   SC_METHOD(coalesce_timeout);
   sensitive << coalesce_timer_;
   dont_initialize();
+  // One process drives the line: register writes from the CPU only request an update.
+  SC_METHOD(drive_irq);
+  sensitive << irq_changed_;
+  dont_initialize();
 }
 
 void CpuPort::reset() {
@@ -155,7 +159,9 @@ void CpuPort::raise(std::uint32_t status_bits) {
   update_irq();
 }
 
-void CpuPort::update_irq() {
+void CpuPort::update_irq() { irq_changed_.notify(sc_core::SC_ZERO_TIME); }
+
+void CpuPort::drive_irq() {
   const bool level = (csr_.value(IrqStatus::offset()) & csr_.value(IrqMask::offset())) != 0;
   if (irq_o.read() != level) irq_o.write(level);
 }

@@ -53,6 +53,7 @@ class CpuPort : public sc_core::sc_module, public PuntSink {
   void transmit_one(unsigned index, sc_core::sc_time& delay);
   void raise(std::uint32_t status_bits);
   void update_irq();
+  void drive_irq();
   bool dma_access(tlm::tlm_command cmd, std::uint64_t addr, std::uint8_t* data, unsigned len,
                   sc_core::sc_time& delay);
   bool dma_read(std::uint64_t addr, std::uint8_t* data, unsigned len, sc_core::sc_time& delay) {
@@ -72,6 +73,7 @@ class CpuPort : public sc_core::sc_module, public PuntSink {
   TimedQueue<Punted> punts_;
   sc_core::sc_event tx_kick_;
   sc_core::sc_event coalesce_timer_;
+  sc_core::sc_event irq_changed_;
   bool timer_armed_ = false;
   std::uint32_t pending_rx_ = 0;  // delivered since the last RX interrupt
   std::uint32_t rx_head_ = 0;

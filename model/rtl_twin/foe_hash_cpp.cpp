@@ -4,7 +4,7 @@
 
 #include <stdexcept>
 
-namespace flowsim::model::rtl_twin {
+namespace flowsim::model {
 
 void FoeHashCpp::compute(std::span<const net::FoeHashWords> in, std::span<std::uint32_t> out) {
   if (out.size() != in.size()) {
@@ -15,4 +15,4 @@ void FoeHashCpp::compute(std::span<const net::FoeHashWords> in, std::span<std::u
   }
 }
 
-}  // namespace flowsim::model::rtl_twin
+}  // namespace flowsim::model

@@ -9,7 +9,7 @@
 
 #include "model/foe_hash_engine.hpp"
 
-namespace flowsim::model::rtl_twin {
+namespace flowsim::model {
 
 class FoeHashCpp final : public FoeHashEngine {
  public:
@@ -18,4 +18,4 @@ class FoeHashCpp final : public FoeHashEngine {
   std::string_view name() const override { return "cpp"; }
 };
 
-}  // namespace flowsim::model::rtl_twin
+}  // namespace flowsim::model

@@ -14,7 +14,7 @@
 #include "net/ipv4_addr.hpp"
 #include "net/ipv6_addr.hpp"
 
-namespace flowsim::model::rtl_twin {
+namespace flowsim::model {
 namespace {
 
 using net::FoeHashWords;
@@ -108,4 +108,4 @@ TEST(FoeHashCpp, RejectsMismatchedSpans) {
 }
 
 }  // namespace
-}  // namespace flowsim::model::rtl_twin
+}  // namespace flowsim::model

@@ -10,7 +10,7 @@
 #include "hw/flowsim_hw.hpp"  // Generated.
 #include "verilated.h"
 
-namespace flowsim::model::rtl_twin {
+namespace flowsim::model {
 
 FoeHashRtl::FoeHashRtl() {
   // A new VerilatedContext makes itself the thread's current one, so a Verilated model built
@@ -79,4 +79,4 @@ void FoeHashRtl::compute(std::span<const net::FoeHashWords> in, std::span<std::u
   }
 }
 
-}  // namespace flowsim::model::rtl_twin
+}  // namespace flowsim::model

@@ -14,7 +14,7 @@
 class VerilatedContext;
 class Vfoe_hash;
 
-namespace flowsim::model::rtl_twin {
+namespace flowsim::model {
 
 class FoeHashRtl final : public FoeHashEngine {
  public:
@@ -42,4 +42,4 @@ class FoeHashRtl final : public FoeHashEngine {
   std::uint64_t cycles_ = 0;
 };
 
-}  // namespace flowsim::model::rtl_twin
+}  // namespace flowsim::model

@@ -14,7 +14,7 @@
 #include "model/rtl_twin/foe_hash_cpp.hpp"
 #include "verilated.h"
 
-namespace flowsim::model::rtl_twin {
+namespace flowsim::model {
 namespace {
 
 using net::FoeHashWords;
@@ -130,4 +130,4 @@ TEST(FoeHashRtl, ContextsComeAndGo) {
 }
 
 }  // namespace
-}  // namespace flowsim::model::rtl_twin
+}  // namespace flowsim::model

@@ -40,6 +40,9 @@ TEST(Registers, GlobalRegisters) {
   EXPECT_EQ(reg::Version::kResetValue, 0x00000100u);
   EXPECT_EQ(reg::Caps::offset(), 0x00cu);
   EXPECT_EQ(reg::Caps::kNumRings.mask(), 0xf0u);
+  EXPECT_EQ(reg::HashSeed::offset(), 0x044u);
+  EXPECT_EQ(reg::HashSeed::kResetValue, hash::kDefaultSeed);
+  EXPECT_EQ(reg::HashSeed::kAccess, Access::kRw);
   EXPECT_EQ(reg::Timestamp::offset(), 0x050u);
   EXPECT_EQ(reg::IrqStatus::kAccess, Access::kW1c);
   EXPECT_EQ(reg::IrqStatus::kRxRingFull.mask(), 0x4u);
@@ -67,8 +70,8 @@ TEST(Registers, Arrays) {
 }
 
 TEST(Registers, TableIsSortedUniqueAndExpanded) {
-  // 9 single registers + 5 ring registers x 2 + 7 port registers x 8.
-  EXPECT_EQ(kRegisters.size(), 9u + 5u * 2u + 7u * 8u);
+  // 10 single registers + 5 ring registers x 2 + 7 port registers x 8.
+  EXPECT_EQ(kRegisters.size(), 10u + 5u * 2u + 7u * 8u);
   std::set<std::string_view> names;
   for (std::size_t i = 0; i < kRegisters.size(); ++i) {
     EXPECT_EQ(kRegisters[i].offset % 4, 0u) << kRegisters[i].name;

@@ -9,8 +9,8 @@ model::AsicParams default_bench_params() {
   return p;
 }
 
-AsicBench::AsicBench(model::AsicParams params)
-    : sc_core::sc_module("bench"), asic("asic", std::move(params), observer), memory("memory"), hal("hal", memory),
+AsicBench::AsicBench(model::AsicParams params, sc_core::sc_module_name name)
+    : sc_core::sc_module(name), asic("asic", std::move(params), observer), memory("memory"), hal("hal", memory),
       irq("irq") {
   hal.csr.bind(asic.csr_socket());
   asic.dma_socket().bind(memory.in);

@@ -21,7 +21,8 @@ model::AsicParams default_bench_params();
 class AsicBench : public sc_core::sc_module {
  public:
   SC_HAS_PROCESS(AsicBench);
-  explicit AsicBench(model::AsicParams params = default_bench_params());
+  explicit AsicBench(model::AsicParams params = default_bench_params(),
+                     sc_core::sc_module_name name = "bench");
 
   // Runs `body` as the CPU thread and simulates until nothing is left to do.
   void run(std::function<void()> body);

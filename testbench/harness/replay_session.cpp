@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "testbench/harness/replay_session.hpp"
 
+#include <algorithm>
 #include <memory>
 #include <systemc>
 
@@ -86,7 +87,9 @@ Report run_replay(const scenario::Scenario& scenario, const ReplayOptions& optio
   const sc_core::sc_time slice(1, sc_core::SC_MS);
   sc_core::sc_start(sc_core::SC_ZERO_TIME);
   while (sc_core::sc_pending_activity()) {
-    sc_core::sc_start(slice, sc_core::SC_EXIT_ON_STARVATION);
+    // Run at least to the next event: with starvation as the exit policy, a slice that
+    // ends before it would not advance time at all.
+    sc_core::sc_start(std::max(slice, sc_core::sc_time_to_pending_activity()), sc_core::SC_EXIT_ON_STARVATION);
     if (options.on_progress) {
       Report partial;
       board.ledger.fill(partial);

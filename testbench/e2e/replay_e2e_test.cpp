@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: Apache-2.0
+// The thin path end to end: the bundled trace replayed through the model, the real driver
+// and the engine, compared byte for byte with the egress frames Scapy built independently
+// (traces/default/expected_*.pcap) and counter for counter with expected.json.
+// One replay per test: SystemC elaborates once per process.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "hw/flowsim_hw.hpp"  // Generated.
+#include "testbench/harness/replay_session.hpp"
+#include "testbench/pcap/pcap_reader.hpp"
+#include "testbench/pcap/pcap_writer.hpp"
+#include "testbench/scenario/scenario.hpp"
+
+namespace flowsim::testbench {
+namespace {
+
+const std::filesystem::path kSource = FLOWSIM_SOURCE_DIR;
+const std::filesystem::path kWork = std::filesystem::path(FLOWSIM_BINARY_DIR) / "testbench/e2e/work";
+
+std::vector<pcap::PcapRecord> read_all(const std::filesystem::path& file) {
+  std::vector<pcap::PcapRecord> out;
+  pcap::PcapReader reader(file);
+  pcap::PcapRecord r;
+  while (reader.next(r)) out.push_back(r);
+  return out;
+}
+
+nlohmann::json expected_counters() {
+  std::ifstream in(kSource / "traces/default/expected.json");
+  return nlohmann::json::parse(in);
+}
+
+// Every frame the router sent on `port`, in order, equals the frame Scapy says it must send.
+void expect_egress_matches(const std::filesystem::path& out, const std::string& port) {
+  const auto got = read_all(out / (port + ".pcap"));
+  const auto want = read_all(kSource / "traces/default" / ("expected_" + port + ".pcap"));
+  ASSERT_EQ(got.size(), want.size()) << port;
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    EXPECT_EQ(got[i].bytes, want[i].bytes) << port << " frame #" << i + 1;
+    EXPECT_EQ(got[i].wire_length, got[i].bytes.size());
+  }
+}
+
+void expect_default_outcome(const Report& r, const std::filesystem::path& out) {
+  const nlohmann::json want = expected_counters();
+  EXPECT_TRUE(r.accounted());
+  EXPECT_EQ(r.packets_in, want["total"]["in"].get<std::uint64_t>());
+  EXPECT_EQ(r.forwarded_hw, 0u);  // no flow table yet: everything takes the slow path
+  EXPECT_EQ(r.forwarded_sw, want["total"]["forwarded"].get<std::uint64_t>());
+  EXPECT_EQ(r.dropped, want["total"]["dropped"].get<std::uint64_t>());
+  std::map<std::string, std::uint64_t> want_drops;
+  for (const auto& [reason, n] : want["dropped"].items()) {
+    if (n.get<std::uint64_t>() > 0) want_drops[reason] = n.get<std::uint64_t>();
+  }
+  EXPECT_EQ(r.drops, want_drops);
+  for (const auto& p : r.ports) {
+    EXPECT_EQ(p.rx_packets, want["packets_in"][p.name].get<std::uint64_t>()) << p.name;
+    EXPECT_EQ(p.tx_packets, want["forwarded"][p.name].get<std::uint64_t>()) << p.name;
+    EXPECT_EQ(p.tx_sw, p.tx_packets) << p.name;
+  }
+  std::uint64_t punted = 0;
+  for (const auto& [reason, n] : r.punts) punted += n;
+  EXPECT_EQ(punted, r.packets_in);  // every packet missed in hardware and reached the CPU
+  expect_egress_matches(out, "lan");
+  expect_egress_matches(out, "wan");
+}
+
+TEST(Replay, DefaultScenarioGivesExactBytesAndCounters) {
+  const auto scenario = scenario::load_scenario(kSource / "scenarios/home_router.yaml");
+  const auto out = kWork / "default";
+  std::filesystem::remove_all(out);
+  const Report r = run_replay(scenario, ReplayOptions{out, nullptr, {}});
+  expect_default_outcome(r, out);
+  EXPECT_EQ(r.hash_impl, "cpp");
+  EXPECT_EQ(r.register_bus_errors, 0u);
+  EXPECT_EQ(r.dma_errors, 0u);
+  EXPECT_TRUE(r.warnings.empty());
+
+  // Output timestamps are in trace time: the first frame out of the WAN port is the SYN
+  // that entered the LAN port at 1700000000.001 s, a few microseconds of model time later
+  // (wire, pipeline, DMA, driver, software path, DMA, wire).
+  const auto wan_out = read_all(out / "wan.pcap");
+  ASSERT_FALSE(wan_out.empty());
+  const std::uint64_t syn_in_ns = 1'700'000'000'001'000'000ull;
+  EXPECT_GT(wan_out[0].timestamp_ns, syn_in_ns + 2'000);
+  EXPECT_LT(wan_out[0].timestamp_ns, syn_in_ns + 50'000);
+
+  // The CPU pcap carries every punted frame with its punt tag after the MAC addresses.
+  const auto cpu = read_all(out / "cpu.pcap");
+  ASSERT_EQ(cpu.size(), r.packets_in);
+  const auto lan_in = read_all(kSource / "traces/default/lan.pcap");
+  EXPECT_EQ(cpu[0].bytes[12], 0x88);
+  EXPECT_EQ(cpu[0].bytes[13], 0xb5);
+  EXPECT_EQ(cpu[0].bytes[15], static_cast<std::uint8_t>(hw::PuntReason::kPpeBypass));  // the ARP request
+  EXPECT_EQ(cpu[0].bytes[16], 0);                                                   // from port 0 (lan)
+  EXPECT_EQ(std::vector<std::uint8_t>(cpu[0].bytes.begin() + 20, cpu[0].bytes.end()),
+            std::vector<std::uint8_t>(lan_in[0].bytes.begin() + 12, lan_in[0].bytes.end()));
+}
+
+TEST(Replay, RtlHashUnitGivesIdenticalResults) {
+  auto scenario = scenario::load_scenario(kSource / "scenarios/home_router.yaml");
+  scenario.asic.hash_impl = "rtl";
+  const auto out = kWork / "rtl";
+  std::filesystem::remove_all(out);
+  const Report r = run_replay(scenario, ReplayOptions{out, nullptr, {}});
+  EXPECT_EQ(r.hash_impl, "rtl");
+  expect_default_outcome(r, out);
+}
+
+TEST(Replay, TruncatedCaptureRecordIsCountedNeverForwarded) {
+  // Two copies of the trace's first forwarded LAN frame (the SYN); the second one's record
+  // holds only 40 of its bytes, as a capture with a small snaplen would.
+  const auto lan_in = read_all(kSource / "traces/default/lan.pcap");
+  const auto dir = kWork / "truncated";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  {
+    pcap::PcapWriter w(dir / "in.pcap");
+    const auto& syn = lan_in[1].bytes;
+    w.write(1'000'000'000, syn);
+    w.write(1'000'100'000, std::span(syn).first(40), static_cast<std::uint32_t>(syn.size()));
+  }
+  auto scenario = scenario::load_scenario(kSource / "scenarios/home_router.yaml");
+  scenario.traffic = {scenario::TrafficSpec{"lan", 0, dir / "in.pcap", 0}};
+  const Report r = run_replay(scenario, ReplayOptions{dir / "out", nullptr, {}});
+  EXPECT_TRUE(r.accounted());
+  EXPECT_EQ(r.packets_in, 2u);
+  EXPECT_EQ(r.forwarded_sw, 1u);
+  EXPECT_EQ(r.drops, (std::map<std::string, std::uint64_t>{{"truncated_capture", 1}}));
+  ASSERT_EQ(r.warnings.size(), 1u);
+  EXPECT_NE(r.warnings[0].find("in.pcap: packet #2: captured 40 of"), std::string::npos) << r.warnings[0];
+}
+
+}  // namespace
+}  // namespace flowsim::testbench
