@@ -47,23 +47,25 @@ std::string Report::to_text() const {
   std::string s;
   s += fmt::format("flowsim replay: {}  (hash unit: {})\n", scenario, hash_impl);
   s += fmt::format("simulated time  {:.3f} ms\n\n", static_cast<double>(simulated_ps) / 1e9);
-  s += fmt::format("packets in      {:>10}\n", packets_in);
-  s += fmt::format("  forwarded hw  {:>10}   offload hit rate {:.1f} %\n", forwarded_hw, 100.0 * offload_hit_rate());
-  s += fmt::format("  forwarded sw  {:>10}\n", forwarded_sw);
-  s += fmt::format("  dropped       {:>10}\n", dropped);
-  for (const auto& [reason, n] : drops) s += fmt::format("    {:<24}{:>8}\n", reason, n);
-  s += fmt::format("accounting      {}\n", accounted() ? "OK (in = hw + sw + dropped)"
+  s += fmt::format("{:<24}{:>10}\n", "packets in", packets_in);
+  s += fmt::format("{:<24}{:>10}   offload hit rate {:.1f} %\n", "  forwarded by hardware", forwarded_hw,
+                   100.0 * offload_hit_rate());
+  s += fmt::format("{:<24}{:>10}\n", "  forwarded by software", forwarded_sw);
+  s += fmt::format("{:<24}{:>10}\n", "  dropped", dropped);
+  for (const auto& [reason, n] : drops) s += fmt::format("    {:<20}{:>10}\n", reason, n);
+  s += fmt::format("{:<24}{}\n", "accounting", accounted() ? "OK (in = hw + sw + dropped)"
                                                      : fmt::format("MISMATCH: {} in, {} accounted for", packets_in,
                                                                    forwarded_hw + forwarded_sw + dropped));
   if (!punts.empty()) {
     s += "\npunted to CPU (slow path), by reason\n";
-    for (const auto& [reason, n] : punts) s += fmt::format("    {:<24}{:>8}\n", reason, n);
+    for (const auto& [reason, n] : punts) s += fmt::format("    {:<20}{:>10}\n", reason, n);
   }
-  s += "\nport      rx pkts    tx pkts   tx hw   tx sw   line rate 64B   theoretical   achieved\n";
+  // Achieved is transmitted packets over the port's busy interval (first frame out to the
+  // end of the last); theoretical is line rate at the port's mean transmitted frame size.
+  s += "\nport       rx pkts   tx pkts    tx hw    tx sw  line rate @64B  theoretical pps    achieved pps\n";
   for (const auto& p : ports) {
-    s += fmt::format("{:<8}{:>9}  {:>9} {:>7} {:>7}   {:>9.3f} Mpps {:>9.3f} Mpps {:>7.3f} Mpps\n", p.name,
-                     p.rx_packets, p.tx_packets, p.tx_hw, p.tx_sw, p.theoretical_pps_64b / 1e6,
-                     p.theoretical_pps / 1e6, p.achieved_pps / 1e6);
+    s += fmt::format("{:<8}{:>10}{:>10}{:>9}{:>9}  {:>9.3f} Mpps  {:>15.0f} {:>15.0f}\n", p.name, p.rx_packets,
+                     p.tx_packets, p.tx_hw, p.tx_sw, p.theoretical_pps_64b / 1e6, p.theoretical_pps, p.achieved_pps);
   }
   if (register_bus_errors || dma_errors) {
     s += fmt::format("\nbus errors: {} register, {} DMA\n", register_bus_errors, dma_errors);
