@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: Apache-2.0
+// An nftables ruleset, the subset home-router and OpenWrt fw4 rulesets use, loaded from
+// `nft` text or from `nft -j list ruleset` JSON, and evaluated hook by hook the way the
+// kernel runs base chains: all chains registered on a hook, in priority order, each to its
+// verdict. A construct outside the subset is a load error naming file, line and column —
+// never silently ignored. Counters are kept per rule and printed as `nft list ruleset` does.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace flowsim::engine::nft {
+
+enum class Family : std::uint8_t { kIp, kIp6, kInet, kNetdev };
+enum class Hook : std::uint8_t { kPrerouting, kInput, kForward, kOutput, kPostrouting, kIngress };
+
+// Conntrack state bits as `ct state` matches them.
+enum CtStateBit : std::uint8_t {
+  kCtNew = 1 << 0,
+  kCtEstablished = 1 << 1,
+  kCtRelated = 1 << 2,
+  kCtInvalid = 1 << 3,
+  kCtUntracked = 1 << 4,
+};
+
+// What a rule can look at. Addresses are network-order bytes, IPv4 in the first four.
+struct PacketInfo {
+  std::uint8_t nfproto = 2;  // NFPROTO_IPV4 (2) or NFPROTO_IPV6 (10)
+  unsigned iif = 0;
+  std::string_view iifname;
+  std::optional<unsigned> oif;  // known from FORWARD on
+  std::string_view oifname;
+  std::uint8_t l4proto = 0;
+  std::array<std::uint8_t, 16> saddr{};
+  std::array<std::uint8_t, 16> daddr{};
+  std::uint16_t sport = 0;  // TCP/UDP only
+  std::uint16_t dport = 0;
+  std::uint8_t ct_state = 0;      // CtStateBit mask (exactly one bit set)
+  std::uint64_t ct_original_packets = 0;  // `ct original packets`
+  std::uint32_t length = 0;       // L3 bytes, for counters
+};
+
+enum class NatKind : std::uint8_t { kNone, kSnat, kDnat, kMasquerade };
+
+struct NatAction {
+  NatKind kind = NatKind::kNone;
+  std::uint8_t family = 4;  // of the addresses below
+  std::optional<std::array<std::uint8_t, 16>> addr_min;  // absent for masquerade / port-only
+  std::optional<std::array<std::uint8_t, 16>> addr_max;
+  std::optional<std::uint16_t> port_min;
+  std::optional<std::uint16_t> port_max;
+  bool random = false;
+  bool fully_random = false;
+  bool persistent = false;
+};
+
+enum class Verdict : std::uint8_t { kAccept, kDrop, kReject };
+
+struct FlowtableSpec {
+  std::string table;
+  Family family = Family::kInet;
+  std::string name;
+  int priority = 0;
+  std::vector<std::string> devices;
+  bool offload = false;  // `flags offload`
+  bool counter = false;
+};
+
+struct EvalResult {
+  Verdict verdict = Verdict::kAccept;
+  NatAction nat;                                // from the nat chains of this hook
+  const FlowtableSpec* flow_add = nullptr;      // `flow add @ft` ran (and was not broken)
+};
+
+class Ruleset {
+ public:
+  // Parse nft text / libnftables JSON. Throws net::InputError "FILE:LINE:COL: message".
+  static Ruleset load_text(const std::filesystem::path& file);
+  static Ruleset parse_text(std::string_view text, std::string_view filename);
+  static Ruleset load_json(const std::filesystem::path& file);
+  static Ruleset parse_json(std::string_view text, std::string_view filename);
+  // Either, by content (JSON starts with '{').
+  static Ruleset load(const std::filesystem::path& file);
+
+  Ruleset();
+  Ruleset(Ruleset&&) noexcept;
+  Ruleset& operator=(Ruleset&&) noexcept;
+  ~Ruleset();
+
+  // Runs every base chain of `hook` that applies to the packet's family, in priority order
+  // (lower first), updating counters. A drop/reject ends evaluation; accept ends only that
+  // chain. `flow add` is only honoured on the forward hook (the kernel refuses it
+  // elsewhere at load time, and so do we).
+  EvalResult evaluate(Hook hook, const PacketInfo& packet);
+
+  const std::vector<FlowtableSpec>& flowtables() const;
+  // The ruleset as `nft list ruleset` prints it, counters included.
+  std::string list() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace flowsim::engine::nft
