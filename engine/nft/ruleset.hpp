@@ -44,6 +44,12 @@ struct PacketInfo {
   std::uint8_t ct_state = 0;      // CtStateBit mask (exactly one bit set)
   std::uint64_t ct_original_packets = 0;  // `ct original packets`
   std::uint32_t length = 0;       // L3 bytes, for counters
+  // What `flow add @ft` would find: false when the ct is not eligible (not ESTABLISHED +
+  // ASSURED, FIN/RST, helper, ...; spec §1.1). Then the statement breaks its rule as
+  // nft_flow_offload_eval does (later statements of that rule, e.g. `counter accept`, are
+  // skipped) and flow_add stays null. Left true, every executed `flow add` is reported and
+  // the caller applies the checks itself.
+  bool flow_add_eligible = true;
 };
 
 enum class NatKind : std::uint8_t { kNone, kSnat, kDnat, kMasquerade };
@@ -62,6 +68,17 @@ struct NatAction {
 
 enum class Verdict : std::uint8_t { kAccept, kDrop, kReject };
 
+// How a `reject` answers (nft_reject.h). kIcmpx is the family-neutral code of inet tables
+// (NFT_REJECT_ICMPX_*: 0 no-route, 1 port-unreachable, 2 host-unreachable,
+// 3 admin-prohibited); the engine maps it to ICMP or ICMPv6 for the packet's family as
+// nft_reject_icmp_code / nft_reject_icmpv6_code do. kIcmp / kIcmpv6 carry the ICMP code.
+enum class RejectKind : std::uint8_t { kIcmp, kIcmpv6, kIcmpx, kTcpReset };
+
+struct RejectAction {
+  RejectKind kind = RejectKind::kIcmpx;
+  std::uint8_t code = 1;  // port-unreachable
+};
+
 struct FlowtableSpec {
   std::string table;
   Family family = Family::kInet;
@@ -76,11 +93,14 @@ struct EvalResult {
   Verdict verdict = Verdict::kAccept;
   NatAction nat;                                // from the nat chains of this hook
   const FlowtableSpec* flow_add = nullptr;      // `flow add @ft` ran (and was not broken)
+  RejectAction reject;                          // meaningful when verdict == kReject
 };
 
 class Ruleset {
  public:
-  // Parse nft text / libnftables JSON. Throws net::InputError "FILE:LINE:COL: message".
+  // Parse nft text / libnftables JSON. Throws net::InputError "FILE:LINE:COL: message";
+  // for JSON "FILE:LINE:COL: nftables[N]: message", N the index of the offending object in
+  // the top-level "nftables" array and LINE:COL where the offending value starts.
   static Ruleset load_text(const std::filesystem::path& file);
   static Ruleset parse_text(std::string_view text, std::string_view filename);
   static Ruleset load_json(const std::filesystem::path& file);
@@ -97,10 +117,21 @@ class Ruleset {
   // (lower first), updating counters. A drop/reject ends evaluation; accept ends only that
   // chain. `flow add` is only honoured on the forward hook (the kernel refuses it
   // elsewhere at load time, and so do we).
+  //
+  // Chains of type nat run only when packet.ct_state == kCtNew: NAT bindings are made once,
+  // on a connection's first packet, and the caller (conntrack) passes NEW only for a
+  // connection that has no binding yet. As in nf_nat_core, all nat chains of a hook run
+  // as one group at the hook's NAT priority (dstnat -100 on prerouting/output, srcnat 100
+  // on postrouting/input), among themselves by their own priority, and the group stops at
+  // the first NAT statement that runs: that one is `nat`. A NAT statement ends its chain
+  // like `accept`; one whose family (`dnat ip to`) is not the packet's does nothing.
+  // Chains of equal priority run newest first (nf_hook_entries_grow inserts a hook before
+  // the existing ones of the same priority). `jump` nests at most 16 deep (checked at
+  // load). Never allocates; pointers in the result stay valid while the Ruleset lives.
   EvalResult evaluate(Hook hook, const PacketInfo& packet);
 
   const std::vector<FlowtableSpec>& flowtables() const;
-  // The ruleset as `nft list ruleset` prints it, counters included.
+  // The ruleset as `nft list ruleset` (nftables 1.0.6) prints it, counters included.
   std::string list() const;
 
  private:

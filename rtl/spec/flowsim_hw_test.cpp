@@ -70,8 +70,9 @@ TEST(Registers, Arrays) {
 }
 
 TEST(Registers, TableIsSortedUniqueAndExpanded) {
-  // 10 single registers + 5 ring registers x 2 + 7 port registers x 8.
-  EXPECT_EQ(kRegisters.size(), 10u + 5u * 2u + 7u * 8u);
+  // 24 single registers + 5 ring registers x 2 + 7 port registers x 8 + ENTRY_DATA[32] +
+  // REASON_CNT[32].
+  EXPECT_EQ(kRegisters.size(), 24u + 5u * 2u + 7u * 8u + 32u + 32u);
   std::set<std::string_view> names;
   for (std::size_t i = 0; i < kRegisters.size(); ++i) {
     EXPECT_EQ(kRegisters[i].offset % 4, 0u) << kRegisters[i].name;
@@ -97,6 +98,84 @@ TEST(Registers, FindRegister) {
   EXPECT_FALSE(find_register(0x414).has_value());  // gap inside a ring element
   EXPECT_FALSE(find_register(0x8fc).has_value());  // past the last register
   EXPECT_FALSE(find_register(0xffffffff).has_value());
+}
+
+TEST(Registers, FlowTable) {
+  EXPECT_EQ(reg::Caps::kTableSizeLog2.mask(), 0x00001f00u);
+  EXPECT_EQ(reg::Caps::kTableWays.mask(), 0x0000e000u);
+  EXPECT_EQ(reg::Caps::kIpv6Nat.mask(), 0x00010000u);
+  EXPECT_EQ(reg::IrqStatus::kAged.mask(), 0x8u);
+  EXPECT_EQ(reg::IrqMask::kAged.mask(), 0x8u);
+  EXPECT_EQ(reg::TbCfg::offset(), 0x200u);
+  EXPECT_EQ(reg::TbCfg::kResetValue, 0x6u);  // direct mode, aging and MIB on
+  EXPECT_EQ(reg::TbCfg::kBindMode.mask(), 0x1u);
+  EXPECT_EQ(reg::TbCfg::kAgeEn.mask(), 0x2u);
+  EXPECT_EQ(reg::TbCfg::kMibEn.mask(), 0x4u);
+  EXPECT_EQ(reg::TbUsed::offset(), 0x204u);
+  EXPECT_EQ(reg::TbUsed::kAccess, Access::kRo);
+  EXPECT_EQ(reg::BindRate::kResetValue, 30u);
+  EXPECT_EQ(reg::UnbindAge::kDelta.get(reg::UnbindAge::kResetValue), 3u);
+  EXPECT_EQ(reg::UnbindAge::kMinPackets.get(reg::UnbindAge::kResetValue), 1000u);
+  EXPECT_EQ(reg::BindAge0::kDeltaUdp.get(reg::BindAge0::kResetValue), 12u);
+  EXPECT_EQ(reg::BindAge0::kDeltaNonL4.get(reg::BindAge0::kResetValue), 1u);
+  EXPECT_EQ(reg::BindAge1::kDeltaTcp.get(reg::BindAge1::kResetValue), 7u);
+  EXPECT_EQ(reg::BindAge1::kDeltaTcpFin.get(reg::BindAge1::kResetValue), 1u);
+  EXPECT_EQ(reg::AgedEntries::offset(), 0x218u);
+  EXPECT_EQ(reg::EntryCtrl::offset(), 0x220u);
+  EXPECT_EQ(reg::EntryCtrl::kIndex.mask(), 0x0001ffffu);
+  EXPECT_EQ(reg::EntryCtrl::kOp.mask(), 0x00300000u);
+  EXPECT_EQ(reg::EntryCtrl::kOpRead, 1u);
+  EXPECT_EQ(reg::EntryCtrl::kOpWrite, 2u);
+  EXPECT_EQ(reg::EntryCtrl::kOpInvalidate, 3u);
+  EXPECT_EQ(reg::EntryCtrl::kErr.mask(), 1u << 29);
+  EXPECT_EQ(reg::EntryCtrl::kAck.mask(), 1u << 30);
+  EXPECT_EQ(reg::EntryCtrl::kReq.mask(), 1u << 31);
+  EXPECT_EQ(reg::EntryData::kCount, 32u);
+  EXPECT_EQ(reg::EntryData::offset(0), 0x240u);
+  EXPECT_EQ(reg::EntryData::offset(31), 0x2bcu);
+  EXPECT_EQ(reg::MibCfg::offset(), 0x2c0u);
+  EXPECT_EQ(reg::MibCfg::kRdClr.mask(), 0x2u);
+  EXPECT_EQ(reg::MibSerCr::offset(), 0x2c4u);
+  EXPECT_EQ(reg::MibSerCr::kSt.mask(), 1u << 31);
+  EXPECT_EQ(reg::MibSerR0::offset(), 0x2c8u);
+  EXPECT_EQ(reg::MibSerR3::offset(), 0x2d4u);
+  EXPECT_EQ(reg::ReasonCnt::kCount, 32u);
+  EXPECT_EQ(reg::ReasonCnt::offset(0x07), 0x31cu);
+  EXPECT_EQ(find_register(0x27c)->name, "ENTRY_DATA[15]");
+}
+
+TEST(Descriptors, FoeEntry) {
+  using E = desc::FoeEntry;
+  EXPECT_EQ(E::kSize, 128u);
+  EXPECT_EQ(E::Ib1::kWord, 0u);
+  EXPECT_EQ(E::Ib1::kState.mask(), 0x30000000u);
+  EXPECT_EQ(E::Ib1::kStateBind, 2u);
+  EXPECT_EQ(E::Ib1::kStateFin, 3u);
+  EXPECT_EQ(E::Ib1::kStatic.mask(), 0x80000000u);
+  EXPECT_EQ(E::Ib1::kUdp.mask(), 0x40000000u);
+  EXPECT_EQ(E::Ib1::kType.mask(), 0x0f000000u);
+  EXPECT_EQ(E::Ib1::kTypeIpv6Route5T, 5u);
+  EXPECT_EQ(E::Ib1::kVlanLayer.mask(), 0x00c00000u);
+  EXPECT_EQ(E::Ib1::kPppoe.mask(), 0x00200000u);
+  EXPECT_EQ(E::Ib1::kTtlDec.mask(), 0x00100000u);
+  EXPECT_EQ(E::Ib1::kMibEn.mask(), 0x00080000u);
+  EXPECT_EQ(E::Ib1::kTimestamp.mask(), 0x0000ffffu);
+  EXPECT_EQ(E::Ib2::kWord, 15u);
+  EXPECT_EQ(E::Ib2::kDestPort.mask(), 0xfu);
+  EXPECT_EQ(E::DmacHi::kWord, 16u);
+  EXPECT_EQ(E::SmacLo::kSmacLo.mask(), 0xffffu);
+  EXPECT_EQ(E::Vlan::kVlan2.mask(), 0xffff0000u);
+  EXPECT_EQ(E::Match::kWord, 22u);
+  EXPECT_EQ(E::Match::kInVlan.mask(), 0x0fff0000u);
+  EXPECT_EQ(E::Match::kInPppoeValid.mask(), 1u << 29);
+  EXPECT_EQ(E::Mtu::kWord, 24u);
+  EXPECT_EQ(E::Unbind::kFirstSeen.mask(), 0xffff0000u);
+  EXPECT_EQ(desc::FoeIpv4::OrigPorts::kWord, 3u);
+  EXPECT_EQ(desc::FoeIpv4::OrigPorts::kSport.mask(), 0xffff0000u);
+  EXPECT_EQ(desc::FoeIpv4::NewPorts::kWord, 6u);
+  EXPECT_EQ(desc::FoeIpv6::Sip0::kWord, 1u);
+  EXPECT_EQ(desc::FoeIpv6::Dip3::kWord, 8u);
+  EXPECT_EQ(desc::FoeIpv6::Ports::kWord, 9u);
 }
 
 TEST(Descriptors, RxDesc) {

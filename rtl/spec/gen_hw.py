@@ -625,7 +625,12 @@ def check_spec(r, spec):
     names = {}
     for item in spec.items:
         members = item.registers if isinstance(item, Group) else []
-        for name, line in [(item.name, item.line)] + [(x.name, x.line) for x in members]:
+        own = [(item.name, item.line)]
+        # A group of one register may share that register's name (ENTRY_DATA[i]): the group
+        # itself generates no C++ struct, so there is nothing to clash with.
+        if len(members) == 1 and members[0].name == item.name:
+            own = []
+        for name, line in own + [(x.name, x.line) for x in members]:
             key = pascal(name)
             if key in names:
                 r.error(line, f"duplicate register or group name '{name}' (first at line {names[key]})")
@@ -920,6 +925,39 @@ def gen_cpp(spec, source):
 # ---------------------------------------------------------------------------------------------
 # SystemVerilog package.
 # ---------------------------------------------------------------------------------------------
+# SystemVerilog keywords a snake_case field or word name may collide with (IEEE 1800-2017
+# Annex B, the lower-case words a register field could plausibly be called).
+SV_KEYWORDS = {
+    "alias", "always", "and", "assert", "assign", "assume", "automatic", "before", "begin",
+    "bind", "bins", "bit", "break", "buf", "byte", "case", "cell", "chandle", "checker",
+    "class", "clocking", "config", "const", "constraint", "context", "continue", "cover",
+    "cross", "deassign", "default", "design", "disable", "dist", "do", "edge", "else", "end",
+    "enum", "event", "expect", "export", "extends", "extern", "final", "first_match", "for",
+    "force", "foreach", "forever", "fork", "function", "generate", "genvar", "global",
+    "highz0", "highz1", "if", "iff", "ifnone", "implies", "import", "include", "initial",
+    "inout", "input", "inside", "instance", "int", "integer", "interface", "intersect",
+    "join", "large", "let", "liblist", "library", "local", "localparam", "logic", "longint",
+    "macromodule", "matches", "medium", "modport", "module", "nand", "negedge", "new",
+    "nexttime", "nor", "not", "null", "or", "output", "package", "packed", "parameter",
+    "posedge", "priority", "program", "property", "protected", "pull0", "pull1", "pulldown",
+    "pullup", "pure", "rand", "randc", "randcase", "randsequence", "real", "realtime", "ref",
+    "reg", "reject_on", "release", "repeat", "restrict", "return", "scalared", "sequence",
+    "shortint", "shortreal", "showcancelled", "signed", "small", "soft", "solve", "specify",
+    "specparam", "static", "string", "strong", "struct", "super", "supply0", "supply1",
+    "table", "tagged", "task", "this", "throughout", "time", "timeprecision", "timeunit",
+    "tri", "type", "typedef", "union", "unique", "unique0", "unsigned", "until", "untyped",
+    "use", "uwire", "var", "vectored", "virtual", "void", "wait", "wand", "weak", "while",
+    "wildcard", "wire", "with", "within", "wor", "xnor", "xor",
+}
+
+
+def sv_member(name):
+    """snake_case member name, with `_f` appended where it would be a SystemVerilog keyword
+    (FOE_ENTRY.IB1.TYPE -> type_f, BIND_RATE.BIND -> bind_f)."""
+    s = snake(name)
+    return s + "_f" if s in SV_KEYWORDS else s
+
+
 def sv_struct(name, fields, width, typed):
     """A packed struct of `width` bits, msb first, with gaps as unused_<msb>_<lsb>."""
     members, pos = [], width - 1
@@ -927,7 +965,7 @@ def sv_struct(name, fields, width, typed):
         if f.msb < pos:
             members.append((f"logic [{pos}:{f.msb + 1}]", f"unused_{pos}_{f.msb + 1}"))
         kind = typed.get(id(f)) or ("logic" if f.width == 1 else f"logic [{f.width - 1}:0]")
-        members.append((kind, snake(f.name)))
+        members.append((kind, sv_member(f.name)))
         pos = f.lsb - 1
     if pos >= 0:
         members.append((f"logic [{pos}:0]", f"unused_{pos}_0"))
@@ -1007,9 +1045,9 @@ def gen_sv(spec, source):
             if w is None:
                 o.append(f"    logic [31:0] rsvd{i};")
             elif w.fields:
-                o.append(f"    {snake(d.name)}_{snake(w.name)}_t {snake(w.name)};")
+                o.append(f"    {snake(d.name)}_{snake(w.name)}_t {sv_member(w.name)};")
             else:
-                o.append(f"    logic [31:0] {snake(w.name)};")
+                o.append(f"    logic [31:0] {sv_member(w.name)};")
         o.append(f"  }} {snake(d.name)}_t;")
         o.append("")
     o += ["  // ---- Hash unit ----", "",

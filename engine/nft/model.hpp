@@ -1,0 +1,226 @@
+// SPDX-License-Identifier: Apache-2.0
+// The loaded ruleset as the evaluator and the printer see it: tables, chains, rules made of
+// matches and statements, named sets and flowtables. Both parsers produce exactly this form
+// (through RulesetBuilder), which is why a ruleset loaded from text and from JSON behaves
+// and prints the same. Private to engine/nft/.
+#pragma once
+
+#include <array>
+#include <compare>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "engine/nft/ruleset.hpp"
+
+namespace flowsim::engine::nft {
+
+// Where something was written. JSON input also names the object of the "nftables" array.
+struct SourceLoc {
+  std::uint32_t line = 0;  // 1-based; 0 = unknown
+  std::uint32_t col = 0;   // 1-based, in bytes
+  std::int32_t json_item = -1;
+};
+
+enum class ChainType : std::uint8_t { kFilter, kNat, kRoute };
+
+// Everything a match can look at (the left-hand side).
+enum class Field : std::uint8_t {
+  kIif,
+  kOif,
+  kIifname,
+  kOifname,
+  kNfproto,
+  kL4proto,
+  kIpProtocol,
+  kIpSaddr,
+  kIpDaddr,
+  kIp6Nexthdr,
+  kIp6Saddr,
+  kIp6Daddr,
+  kTcpSport,
+  kTcpDport,
+  kUdpSport,
+  kUdpDport,
+  kThSport,
+  kThDport,
+  kCtState,
+  kCtOriginalPackets,
+};
+
+// The data type of a field, of a named set, of a set element.
+enum class ValueType : std::uint8_t {
+  kIfname,
+  kIfindex,
+  kNfproto,
+  kInetProto,
+  kIpv4,
+  kIpv6,
+  kService,
+  kCtState,
+  kInteger,
+};
+
+// A numeric value as a 128-bit unsigned number, so that addresses, ports and counters all
+// compare, merge and print with the same code. IPv4 sits in the low 32 bits.
+struct Key {
+  std::uint64_t hi = 0;
+  std::uint64_t lo = 0;
+  friend constexpr auto operator<=>(const Key&, const Key&) = default;
+};
+
+enum class ElementForm : std::uint8_t { kSingle, kRange, kPrefix };
+
+// One value, range or prefix on a right-hand side or in a set. Interface names keep their
+// text; everything else is the interval [lo, hi].
+struct Element {
+  ElementForm form = ElementForm::kSingle;
+  Key lo;
+  Key hi;
+  unsigned prefix_len = 0;
+  std::string name;       // kIfname, or kIfindex given by name
+  bool wildcard = false;  // "eth*": `name` holds "eth"
+};
+
+enum class Op : std::uint8_t { kEq, kNe, kLt, kGt, kLe, kGe };
+
+enum class RhsKind : std::uint8_t {
+  kValue,     // one element
+  kFlags,     // `ct state established,related`: any of the bits
+  kSet,       // anonymous `{ ... }`
+  kNamedSet,  // `@name`
+};
+
+struct NamedSet;
+
+struct Match {
+  Field field = Field::kIif;
+  Op op = Op::kEq;
+  RhsKind rhs = RhsKind::kValue;
+  std::vector<Element> elements;
+  bool interval = false;  // anonymous set holding ranges: merged and printed canonically
+  std::uint8_t ct_mask = 0;  // CtStateBit union, for ct state values and flag lists
+  std::string set_name;
+  const NamedSet* set = nullptr;  // resolved by RulesetBuilder::finish
+  // An implicit dependency nft adds and does not print in this family (the `meta l4proto
+  // tcp` in front of `reject with tcp reset` in an ip table).
+  bool hidden = false;
+  SourceLoc rhs_loc;
+};
+
+struct CounterStmt {
+  std::uint64_t packets = 0;
+  std::uint64_t bytes = 0;
+};
+
+enum class VerdictKind : std::uint8_t { kAccept, kDrop, kReturn, kJump, kGoto };
+
+struct Chain;
+
+struct VerdictStmt {
+  VerdictKind kind = VerdictKind::kAccept;
+  std::string target;      // jump / goto
+  Chain* chain = nullptr;  // resolved by RulesetBuilder::finish
+  SourceLoc target_loc;
+};
+
+struct RejectStmt {
+  RejectAction action;
+  bool with = false;  // `with ...` written; otherwise the builder picks the family's default
+};
+
+struct FlowStmt {
+  std::string flowtable;  // without '@'
+  const FlowtableSpec* spec = nullptr;  // resolved by RulesetBuilder::finish
+  bool offload_keyword = false;  // written `flow offload`
+  SourceLoc name_loc;
+};
+
+struct NatStmt {
+  NatAction action;  // family 0 = the packet's (masquerade in inet)
+  // As parsed, before the builder knows the family: `snat ip6 to` (6), `ip` (4) or none (0),
+  // and the address text; RulesetBuilder fills `action` from them.
+  int written_family = 0;
+  std::string addr_min_text;
+  std::string addr_max_text;
+  SourceLoc addr_loc;
+  SourceLoc port_loc;
+};
+
+struct LogStmt {
+  std::optional<std::string> prefix;
+  std::optional<std::string> level;
+  bool flags_all = false;
+};
+
+using StmtBody = std::variant<Match, CounterStmt, VerdictStmt, RejectStmt, FlowStmt, NatStmt, LogStmt>;
+
+struct Stmt {
+  StmtBody body;
+  SourceLoc loc;
+};
+
+struct Rule {
+  std::vector<Stmt> stmts;
+  std::optional<std::string> comment;
+  SourceLoc loc;
+};
+
+struct Table;
+
+struct Chain {
+  std::string name;
+  const Table* table = nullptr;
+  bool base = false;
+  ChainType type = ChainType::kFilter;
+  Hook hook = Hook::kPrerouting;
+  int priority = 0;
+  bool policy_drop = false;
+  std::vector<Rule> rules;
+  SourceLoc loc;
+  unsigned seq = 0;  // registration order across the ruleset (ties run newest first)
+};
+
+struct NamedSet {
+  std::string name;
+  ValueType type = ValueType::kIpv4;
+  bool interval = false;
+  bool constant = false;
+  bool auto_merge = false;
+  std::vector<Element> elements;
+  SourceLoc loc;
+};
+
+struct Flowtable {
+  FlowtableSpec spec;
+  SourceLoc loc;
+};
+
+struct Table {
+  Family family = Family::kInet;
+  std::string name;
+  std::vector<std::unique_ptr<Chain>> chains;
+  std::vector<std::unique_ptr<NamedSet>> sets;
+  std::vector<Flowtable> flowtables;
+  SourceLoc loc;
+};
+
+// What runs at one hook for one packet family, in order: a single chain, or the nat group.
+struct HookEntry {
+  int priority = 0;
+  unsigned seq = 0;
+  bool nat = false;
+  std::vector<Chain*> chains;  // one, or the nat chains in their order
+};
+
+struct Model {
+  std::vector<std::unique_ptr<Table>> tables;
+  std::vector<FlowtableSpec> flowtables;  // what Ruleset::flowtables() returns
+  // [hook][0 = IPv4, 1 = IPv6]
+  std::array<std::array<std::vector<HookEntry>, 2>, 6> hooks;
+};
+
+}  // namespace flowsim::engine::nft

@@ -1,0 +1,566 @@
+// SPDX-License-Identifier: Apache-2.0
+// Reading and printing right-hand-side values (see values.hpp). Names follow Debian's
+// /etc/protocols and /etc/services, which is what nft resolves them with; ports print as
+// numbers, protocols by name, as nft 1.0.6 does by default.
+#include "engine/nft/values.hpp"
+
+#include <array>
+#include <bit>
+#include <charconv>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "net/ipv4_addr.hpp"
+#include "net/ipv6_addr.hpp"
+
+namespace flowsim::engine::nft {
+namespace {
+
+struct NamedNumber {
+  std::string_view name;
+  unsigned value;
+};
+
+// /etc/protocols names nft prints (the ones a router ruleset meets).
+constexpr std::array<NamedNumber, 14> kProtocols{{
+    {"icmp", 1},
+    {"igmp", 2},
+    {"ipencap", 4},
+    {"tcp", 6},
+    {"udp", 17},
+    {"dccp", 33},
+    {"ipv6", 41},
+    {"gre", 47},
+    {"esp", 50},
+    {"ah", 51},
+    {"ipv6-icmp", 58},
+    {"ipip", 94},
+    {"sctp", 132},
+    {"udplite", 136},
+}};
+
+// /etc/services names accepted on input (nft prints ports as numbers).
+constexpr std::array<NamedNumber, 20> kServices{{
+    {"ftp", 21},          {"ssh", 22},           {"telnet", 23},        {"smtp", 25},
+    {"domain", 53},       {"bootps", 67},        {"bootpc", 68},        {"tftp", 69},
+    {"http", 80},         {"ntp", 123},          {"snmp", 161},         {"https", 443},
+    {"isakmp", 500},      {"dhcpv6-client", 546}, {"dhcpv6-server", 547}, {"ipsec-nat-t", 4500},
+    {"http-alt", 8080},   {"imap2", 143},        {"pop3", 110},         {"submission", 587},
+}};
+
+constexpr std::array<CtStateName, 5> kCtStates{{
+    {"invalid", 1, kCtInvalid},
+    {"established", 2, kCtEstablished},
+    {"related", 4, kCtRelated},
+    {"new", 8, kCtNew},
+    {"untracked", 64, kCtUntracked},
+}};
+
+constexpr std::array<NamedNumber, 7> kIcmpCodes{{
+    {"net-unreachable", 0},
+    {"host-unreachable", 1},
+    {"prot-unreachable", 2},
+    {"port-unreachable", 3},
+    {"net-prohibited", 9},
+    {"host-prohibited", 10},
+    {"admin-prohibited", 13},
+}};
+constexpr std::array<NamedNumber, 6> kIcmpv6Codes{{
+    {"no-route", 0},
+    {"admin-prohibited", 1},
+    {"addr-unreachable", 3},
+    {"port-unreachable", 4},
+    {"policy-fail", 5},
+    {"reject-route", 6},
+}};
+constexpr std::array<NamedNumber, 4> kIcmpxCodes{{
+    {"no-route", 0},
+    {"port-unreachable", 1},
+    {"host-unreachable", 2},
+    {"admin-prohibited", 3},
+}};
+
+template <std::size_t N>
+std::optional<unsigned> lookup(const std::array<NamedNumber, N>& table, std::string_view name) {
+  for (const auto& entry : table) {
+    if (entry.name == name) {
+      return entry.value;
+    }
+  }
+  return std::nullopt;
+}
+
+template <std::size_t N>
+std::string_view lookup_name(const std::array<NamedNumber, N>& table, unsigned value) {
+  for (const auto& entry : table) {
+    if (entry.value == value) {
+      return entry.name;
+    }
+  }
+  return {};
+}
+
+std::optional<std::uint64_t> parse_u64(std::string_view text) {
+  if (text.empty()) {
+    return std::nullopt;
+  }
+  std::uint64_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size()) {
+    return std::nullopt;
+  }
+  return value;
+}
+
+Key low_mask(unsigned bits) {
+  Key k;
+  if (bits >= 128) {
+    return Key{~std::uint64_t{0}, ~std::uint64_t{0}};
+  }
+  if (bits >= 64) {
+    k.lo = ~std::uint64_t{0};
+    k.hi = bits == 64 ? 0 : (std::uint64_t{1} << (bits - 64)) - 1;
+  } else {
+    k.lo = bits == 0 ? 0 : (std::uint64_t{1} << bits) - 1;
+  }
+  return k;
+}
+
+Key key_and(const Key& a, const Key& b) { return Key{a.hi & b.hi, a.lo & b.lo}; }
+Key key_or(const Key& a, const Key& b) { return Key{a.hi | b.hi, a.lo | b.lo}; }
+Key key_not(const Key& a) { return Key{~a.hi, ~a.lo}; }
+
+Key ipv4_key(net::Ipv4Addr a) { return key_from_u64(a.value()); }
+Key ipv6_key(const net::Ipv6Addr& a) { return key_from_bytes(a.bytes().data(), 16); }
+
+// One address (no range) of an address type.
+std::optional<Key> parse_address(ValueType type, std::string_view text) {
+  if (type == ValueType::kIpv4) {
+    auto a = net::Ipv4Addr::parse(text);
+    return a ? std::optional<Key>(ipv4_key(*a)) : std::nullopt;
+  }
+  auto a = net::Ipv6Addr::parse(text);
+  return a ? std::optional<Key>(ipv6_key(*a)) : std::nullopt;
+}
+
+std::string_view address_kind(ValueType type) { return type == ValueType::kIpv4 ? "IPv4" : "IPv6"; }
+
+// One scalar of a numeric type (no ranges, no prefixes).
+std::optional<std::string> parse_scalar(ValueType type, std::string_view text, Key& out) {
+  switch (type) {
+    case ValueType::kIpv4:
+    case ValueType::kIpv6: {
+      auto k = parse_address(type, text);
+      if (!k) {
+        return fmt::format("invalid {} address \"{}\"", address_kind(type), text);
+      }
+      out = *k;
+      return std::nullopt;
+    }
+    case ValueType::kService: {
+      if (auto named = lookup(kServices, text)) {
+        out = key_from_u64(*named);
+        return std::nullopt;
+      }
+      auto v = parse_u64(text);
+      if (!v) {
+        return fmt::format("invalid port \"{}\"", text);
+      }
+      if (*v > 65535) {
+        return fmt::format("port {} is out of range", text);
+      }
+      out = key_from_u64(*v);
+      return std::nullopt;
+    }
+    case ValueType::kInetProto: {
+      if (auto p = l4proto_from_name(text)) {
+        out = key_from_u64(*p);
+        return std::nullopt;
+      }
+      auto v = parse_u64(text);
+      if (!v || *v > 255) {
+        return fmt::format("invalid protocol \"{}\"", text);
+      }
+      out = key_from_u64(*v);
+      return std::nullopt;
+    }
+    case ValueType::kNfproto:
+      if (text == "ipv4") {
+        out = key_from_u64(2);
+      } else if (text == "ipv6") {
+        out = key_from_u64(10);
+      } else {
+        return fmt::format("invalid nfproto \"{}\" (ipv4 or ipv6)", text);
+      }
+      return std::nullopt;
+    case ValueType::kCtState: {
+      const CtStateName* s = ct_state_by_name(text);
+      if (s == nullptr) {
+        return fmt::format("invalid conntrack state \"{}\"", text);
+      }
+      out = key_from_u64(s->kernel_value);
+      return std::nullopt;
+    }
+    case ValueType::kInteger:
+    case ValueType::kIfindex: {
+      auto v = parse_u64(text);
+      if (!v || (type == ValueType::kIfindex && *v > 0xffffffffu)) {
+        return fmt::format("invalid number \"{}\"", text);
+      }
+      out = key_from_u64(*v);
+      return std::nullopt;
+    }
+    case ValueType::kIfname:
+      break;
+  }
+  return fmt::format("invalid value \"{}\"", text);
+}
+
+bool is_address(ValueType type) { return type == ValueType::kIpv4 || type == ValueType::kIpv6; }
+
+bool allows_range(ValueType type) {
+  return type == ValueType::kIpv4 || type == ValueType::kIpv6 || type == ValueType::kService ||
+         type == ValueType::kInetProto || type == ValueType::kInteger;
+}
+
+}  // namespace
+
+ValueType value_type_of(Field field) {
+  switch (field) {
+    case Field::kIif:
+    case Field::kOif:
+      return ValueType::kIfindex;
+    case Field::kIifname:
+    case Field::kOifname:
+      return ValueType::kIfname;
+    case Field::kNfproto:
+      return ValueType::kNfproto;
+    case Field::kL4proto:
+    case Field::kIpProtocol:
+    case Field::kIp6Nexthdr:
+      return ValueType::kInetProto;
+    case Field::kIpSaddr:
+    case Field::kIpDaddr:
+      return ValueType::kIpv4;
+    case Field::kIp6Saddr:
+    case Field::kIp6Daddr:
+      return ValueType::kIpv6;
+    case Field::kTcpSport:
+    case Field::kTcpDport:
+    case Field::kUdpSport:
+    case Field::kUdpDport:
+    case Field::kThSport:
+    case Field::kThDport:
+      return ValueType::kService;
+    case Field::kCtState:
+      return ValueType::kCtState;
+    case Field::kCtOriginalPackets:
+      return ValueType::kInteger;
+  }
+  return ValueType::kInteger;
+}
+
+std::string_view field_text(Field field) {
+  switch (field) {
+    case Field::kIif: return "iif";
+    case Field::kOif: return "oif";
+    case Field::kIifname: return "iifname";
+    case Field::kOifname: return "oifname";
+    case Field::kNfproto: return "meta nfproto";
+    case Field::kL4proto: return "meta l4proto";
+    case Field::kIpProtocol: return "ip protocol";
+    case Field::kIpSaddr: return "ip saddr";
+    case Field::kIpDaddr: return "ip daddr";
+    case Field::kIp6Nexthdr: return "ip6 nexthdr";
+    case Field::kIp6Saddr: return "ip6 saddr";
+    case Field::kIp6Daddr: return "ip6 daddr";
+    case Field::kTcpSport: return "tcp sport";
+    case Field::kTcpDport: return "tcp dport";
+    case Field::kUdpSport: return "udp sport";
+    case Field::kUdpDport: return "udp dport";
+    case Field::kThSport: return "th sport";
+    case Field::kThDport: return "th dport";
+    case Field::kCtState: return "ct state";
+    case Field::kCtOriginalPackets: return "ct original packets";
+  }
+  return "?";
+}
+
+unsigned value_bits(ValueType type) {
+  switch (type) {
+    case ValueType::kIpv4: return 32;
+    case ValueType::kIpv6: return 128;
+    case ValueType::kService: return 16;
+    case ValueType::kInetProto: return 8;
+    case ValueType::kNfproto: return 8;
+    case ValueType::kCtState: return 32;
+    case ValueType::kIfindex: return 32;
+    case ValueType::kInteger: return 64;
+    case ValueType::kIfname: return 128;
+  }
+  return 64;
+}
+
+std::string_view set_type_name(ValueType type) {
+  switch (type) {
+    case ValueType::kIpv4: return "ipv4_addr";
+    case ValueType::kIpv6: return "ipv6_addr";
+    case ValueType::kService: return "inet_service";
+    case ValueType::kInetProto: return "inet_proto";
+    case ValueType::kIfname: return "ifname";
+    case ValueType::kIfindex: return "iface_index";
+    case ValueType::kNfproto: return "nf_proto";
+    case ValueType::kCtState: return "ct_state";
+    case ValueType::kInteger: return "integer";
+  }
+  return "?";
+}
+
+std::optional<ValueType> set_type_from_name(std::string_view name) {
+  for (ValueType t : {ValueType::kIpv4, ValueType::kIpv6, ValueType::kService, ValueType::kInetProto}) {
+    if (set_type_name(t) == name) {
+      return t;
+    }
+  }
+  return std::nullopt;
+}
+
+int field_family(Field field) {
+  switch (field) {
+    case Field::kIpProtocol:
+    case Field::kIpSaddr:
+    case Field::kIpDaddr:
+      return 4;
+    case Field::kIp6Nexthdr:
+    case Field::kIp6Saddr:
+    case Field::kIp6Daddr:
+      return 6;
+    default:
+      return 0;
+  }
+}
+
+int field_l4proto(Field field) {
+  switch (field) {
+    case Field::kTcpSport:
+    case Field::kTcpDport:
+      return 6;
+    case Field::kUdpSport:
+    case Field::kUdpDport:
+      return 17;
+    default:
+      return -1;
+  }
+}
+
+std::optional<std::string> parse_element(ValueType type, std::string_view text, bool quoted, Element& out) {
+  out = Element{};
+  if (type == ValueType::kIfname) {
+    if (text.empty() || text.size() > 15 + (text.ends_with('*') ? 1 : 0)) {
+      return fmt::format("invalid interface name \"{}\"", text);
+    }
+    if (text.ends_with('*')) {
+      out.wildcard = true;
+      text.remove_suffix(1);
+    }
+    out.name = std::string(text);
+    return std::nullopt;
+  }
+  if (type == ValueType::kIfindex) {
+    if (auto v = parse_u64(text); v && !quoted) {
+      out.lo = out.hi = key_from_u64(*v);
+      return std::nullopt;
+    }
+    if (text.empty() || text.size() > 15) {
+      return fmt::format("invalid interface \"{}\"", text);
+    }
+    out.name = std::string(text);
+    return std::nullopt;
+  }
+  const unsigned bits = value_bits(type);
+  if (is_address(type)) {
+    if (auto slash = text.find('/'); slash != std::string_view::npos) {
+      Key addr;
+      if (auto err = parse_scalar(type, text.substr(0, slash), addr)) {
+        return err;
+      }
+      auto len = parse_u64(text.substr(slash + 1));
+      if (!len) {
+        return fmt::format("invalid prefix \"{}\"", text);
+      }
+      if (*len > bits) {
+        return fmt::format("Prefix length {} is invalid for type of {} bits width", *len, bits);
+      }
+      const Key host = low_mask(bits - static_cast<unsigned>(*len));
+      out.lo = key_and(addr, key_not(host));
+      out.hi = key_or(out.lo, host);
+      out.prefix_len = static_cast<unsigned>(*len);
+      out.form = *len == bits ? ElementForm::kSingle : ElementForm::kPrefix;
+      return std::nullopt;
+    }
+  }
+  // A range "a-b"; protocol names and addresses never contain '-' ("ipv6-icmp" does, so a
+  // whole-text name wins first).
+  if (allows_range(type)) {
+    bool whole_is_name = type == ValueType::kInetProto && l4proto_from_name(text).has_value();
+    whole_is_name = whole_is_name || (type == ValueType::kService && lookup(kServices, text).has_value());
+    if (auto dash = text.find('-'); dash != std::string_view::npos && dash != 0 && !whole_is_name) {
+      Key lo;
+      Key hi;
+      if (auto err = parse_scalar(type, text.substr(0, dash), lo)) {
+        return err;
+      }
+      if (auto err = parse_scalar(type, text.substr(dash + 1), hi)) {
+        return err;
+      }
+      if (hi < lo) {
+        return fmt::format("range \"{}\" has a negative size", text);
+      }
+      out.form = ElementForm::kRange;
+      out.lo = lo;
+      out.hi = hi;
+      return std::nullopt;
+    }
+  }
+  Key k;
+  if (auto err = parse_scalar(type, text, k)) {
+    return err;
+  }
+  out.lo = out.hi = k;
+  return std::nullopt;
+}
+
+std::string format_key(ValueType type, const Key& key) {
+  switch (type) {
+    case ValueType::kIpv4:
+      return net::Ipv4Addr(static_cast<std::uint32_t>(key.lo)).to_string();
+    case ValueType::kIpv6: {
+      std::array<std::uint8_t, 16> bytes{};
+      for (int i = 0; i < 8; ++i) {
+        bytes[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(key.hi >> (56 - 8 * i));
+        bytes[static_cast<std::size_t>(8 + i)] = static_cast<std::uint8_t>(key.lo >> (56 - 8 * i));
+      }
+      return net::Ipv6Addr(bytes).to_string();
+    }
+    case ValueType::kInetProto:
+      return l4proto_name(static_cast<std::uint8_t>(key.lo));
+    case ValueType::kNfproto:
+      return key.lo == 2 ? "ipv4" : key.lo == 10 ? "ipv6" : std::to_string(key.lo);
+    case ValueType::kCtState: {
+      const CtStateName* s = ct_state_by_kernel_value(static_cast<std::uint32_t>(key.lo));
+      return s != nullptr ? std::string(s->name) : std::to_string(key.lo);
+    }
+    case ValueType::kService:
+    case ValueType::kInteger:
+    case ValueType::kIfindex:
+    case ValueType::kIfname:
+      break;
+  }
+  return std::to_string(key.lo);
+}
+
+std::string format_element(ValueType type, const Element& e) {
+  if (type == ValueType::kIfname) {
+    return fmt::format("\"{}{}\"", e.name, e.wildcard ? "*" : "");
+  }
+  if (type == ValueType::kIfindex && !e.name.empty()) {
+    return fmt::format("\"{}\"", e.name);
+  }
+  switch (e.form) {
+    case ElementForm::kSingle:
+      return format_key(type, e.lo);
+    case ElementForm::kPrefix:
+      return fmt::format("{}/{}", format_key(type, e.lo), e.prefix_len);
+    case ElementForm::kRange:
+      return fmt::format("{}-{}", format_key(type, e.lo), format_key(type, e.hi));
+  }
+  return {};
+}
+
+Key key_from_u64(std::uint64_t value) { return Key{0, value}; }
+
+Key key_from_bytes(const std::uint8_t* bytes, std::size_t size) {
+  Key k;
+  for (std::size_t i = 0; i < size; ++i) {
+    k.hi = (k.hi << 8) | (k.lo >> 56);
+    k.lo = (k.lo << 8) | bytes[i];
+  }
+  return k;
+}
+
+Key key_next(const Key& key) {
+  Key k = key;
+  if (++k.lo == 0) {
+    ++k.hi;
+  }
+  return k;
+}
+
+std::optional<unsigned> prefix_length_of(const Key& lo, const Key& hi, unsigned bits) {
+  const Key x{lo.hi ^ hi.hi, lo.lo ^ hi.lo};
+  const unsigned host_bits = static_cast<unsigned>(std::popcount(x.hi) + std::popcount(x.lo));
+  if (host_bits > bits || x != low_mask(host_bits) || key_and(lo, x) != Key{} || key_and(hi, x) != x) {
+    return std::nullopt;
+  }
+  return bits - host_bits;
+}
+
+const CtStateName* ct_state_by_name(std::string_view name) {
+  for (const auto& s : kCtStates) {
+    if (s.name == name) {
+      return &s;
+    }
+  }
+  return nullptr;
+}
+
+const CtStateName* ct_state_by_kernel_value(std::uint32_t value) {
+  for (const auto& s : kCtStates) {
+    if (s.kernel_value == value) {
+      return &s;
+    }
+  }
+  return nullptr;
+}
+
+std::optional<std::uint8_t> l4proto_from_name(std::string_view name) {
+  if (name == "icmpv6") {  // nft's keyword for ipv6-icmp
+    return 58;
+  }
+  if (auto v = lookup(kProtocols, name)) {
+    return static_cast<std::uint8_t>(*v);
+  }
+  return std::nullopt;
+}
+
+std::string l4proto_name(std::uint8_t proto) {
+  std::string_view name = lookup_name(kProtocols, proto);
+  return name.empty() ? std::to_string(proto) : std::string(name);
+}
+
+std::optional<std::uint8_t> reject_code_from_name(RejectKind kind, std::string_view name) {
+  std::optional<unsigned> v;
+  switch (kind) {
+    case RejectKind::kIcmp: v = lookup(kIcmpCodes, name); break;
+    case RejectKind::kIcmpv6: v = lookup(kIcmpv6Codes, name); break;
+    case RejectKind::kIcmpx: v = lookup(kIcmpxCodes, name); break;
+    case RejectKind::kTcpReset: break;
+  }
+  if (!v) {
+    return std::nullopt;
+  }
+  return static_cast<std::uint8_t>(*v);
+}
+
+std::string_view reject_code_name(RejectKind kind, std::uint8_t code) {
+  switch (kind) {
+    case RejectKind::kIcmp: return lookup_name(kIcmpCodes, code);
+    case RejectKind::kIcmpv6: return lookup_name(kIcmpv6Codes, code);
+    case RejectKind::kIcmpx: return lookup_name(kIcmpxCodes, code);
+    case RejectKind::kTcpReset: break;
+  }
+  return {};
+}
+
+}  // namespace flowsim::engine::nft

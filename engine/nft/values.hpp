@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: Apache-2.0
+// The value vocabulary of the nft subset, shared by both parsers, the builder and the
+// printer: which type each field has, how a right-hand-side element is read ("10.0.0.0/8",
+// "1-1024", "tcp", "eth*") and printed back the way nft 1.0.6 prints it, and the symbolic
+// names (protocols, ct states, reject codes). Keeping one table per name set is what makes
+// text and JSON input agree.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "engine/nft/model.hpp"
+
+namespace flowsim::engine::nft {
+
+ValueType value_type_of(Field field);
+// The left-hand side as nft prints it: "ip saddr", "meta l4proto", "iifname", ...
+std::string_view field_text(Field field);
+// Width of a type in bits (what prefixes and "out of range" are measured against).
+unsigned value_bits(ValueType type);
+// Set type names (`type ipv4_addr`); only the types named sets support here.
+std::string_view set_type_name(ValueType type);
+std::optional<ValueType> set_type_from_name(std::string_view name);
+// Fields that only exist for one family: 4, 6 or 0 (any).
+int field_family(Field field);
+// Transport protocol a field implies: 6, 17, or -1 (none; th implies "one with ports").
+int field_l4proto(Field field);
+
+// Reads one element of `type` as written (without quotes; `quoted` = it was a string, which
+// is how interface names with a wildcard are written). On failure returns the message.
+std::optional<std::string> parse_element(ValueType type, std::string_view text, bool quoted, Element& out);
+std::string format_element(ValueType type, const Element& element);
+std::string format_key(ValueType type, const Key& key);
+
+Key key_from_u64(std::uint64_t value);
+Key key_from_bytes(const std::uint8_t* bytes, std::size_t size);  // big-endian
+Key key_next(const Key& key);                                      // key + 1, wrapping
+// If [lo, hi] is exactly one prefix of a `bits`-wide type, its length.
+std::optional<unsigned> prefix_length_of(const Key& lo, const Key& hi, unsigned bits);
+
+// `ct state` names. `kernel_value` is IP_CT_* as a bit (what nft sorts and prints by).
+struct CtStateName {
+  std::string_view name;
+  std::uint32_t kernel_value;
+  std::uint8_t bit;  // CtStateBit
+};
+const CtStateName* ct_state_by_name(std::string_view name);
+const CtStateName* ct_state_by_kernel_value(std::uint32_t value);
+
+std::optional<std::uint8_t> l4proto_from_name(std::string_view name);
+std::string l4proto_name(std::uint8_t proto);
+
+std::optional<std::uint8_t> reject_code_from_name(RejectKind kind, std::string_view name);
+std::string_view reject_code_name(RejectKind kind, std::uint8_t code);
+
+}  // namespace flowsim::engine::nft
