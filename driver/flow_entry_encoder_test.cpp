@@ -16,31 +16,11 @@ using testing::ipv6_flow;
 
 const EncodeOptions kOpts{3, true, false};
 
-// The entry of an IPv4 NAPT flow's original direction, word by word (see the test below).
-FlowEntry napt_original_words() {
-  FlowEntry e;
-  e.words[0] = 0x20180000;   // IB1: STATE=BIND (2 << 28), TTL_DEC (bit 20), MIB_EN (bit 19), TYPE=HNAPT (0), TCP
-  e.words[1] = 0xc0a8010a;   // ORIG_SIP 192.168.1.10
-  e.words[2] = 0x5db8d822;   // ORIG_DIP 93.184.216.34
-  e.words[3] = 0xc82201bb;   // ORIG_PORTS sport 51234 (0xc822) << 16 | dport 443 (0x01bb)
-  e.words[4] = 0xcb007105;   // NEW_SIP 203.0.113.5 (masquerade)
-  e.words[5] = 0x5db8d822;   // NEW_DIP unchanged
-  e.words[6] = 0xc82201bb;   // NEW_PORTS unchanged (port kept)
-  e.words[15] = 0x00000001;  // IB2: DEST_PORT 1 (WAN)
-  e.words[16] = 0x02000000;  // DMAC_HI 02:00:00:00 (gateway)
-  e.words[17] = 0x000002fe;  // DMAC_LO    :02:fe
-  e.words[18] = 0x02000000;  // SMAC_HI 02:00:00:00 (WAN interface)
-  e.words[19] = 0x00000201;  // SMAC_LO    :02:01
-  e.words[22] = 0x00000012;  // MATCH: IN_PORT 2 (LAN), IN_PORT_VALID (bit 4)
-  e.words[24] = 0x000005dc;  // MTU 1500
-  return e;
-}
-
 TEST(FlowEntryEncoder, Ipv4NaptOriginalDirection) {
   const auto f = ipv4_flow(1, 0xc0a8010a, 51234, 0x5db8d822, 443);
   const auto e = encode_flow_entry(f.dir[0], kOpts);
   ASSERT_TRUE(e);
-  EXPECT_EQ(e->words, napt_original_words().words);
+  EXPECT_EQ(e->words, testing::napt_original_words());
 }
 
 TEST(FlowEntryEncoder, Ipv4NaptReplyDirectionUndoesTheNat) {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-// The driver against the ASIC model — no mock: bring-up traffic recorded by TraceHal,
-// a device that never becomes ready, and RX/TX through the rings with wrap-around.
+// The driver against the ASIC model — no mock: bring-up traffic recorded by TraceHal (rings,
+// interrupts, ports and the flow table's configuration), a device that never becomes ready,
+// and RX/TX through the rings with wrap-around.
 #include "driver/offload_driver.hpp"
 
 #include <gtest/gtest.h>
@@ -59,7 +60,19 @@ TEST(OffloadDriver, BringUpRegisterTraffic) {
       "W GLO_CFG 0x00000002",
       "R GLO_CFG 0x80000000 (repeated)",
       "R GLO_CFG 0x00000000",
-      "R CAPS 0x00000023",
+      // 3 ports, 2 rings, 2^14 = 16384 entries (TABLE_SIZE_LOG2 [12:8]), 4 ways ([15:13]), no IPv6 NAT.
+      "R CAPS 0x00008e23",
+      // The flow table, before the datapath is enabled (HASH_SEED must not change under live
+      // entries): seed, TB_CFG = AGE_EN | MIB_EN (direct bind mode), BIND_RATE 30,
+      // UNBIND_AGE 1000 packets / 3 s, BIND_AGE0 non-L4 1 s / UDP 12 s, BIND_AGE1 FIN 1 s /
+      // TCP 7 s, MIB_CFG = EN | RD_CLR.
+      "W HASH_SEED 0x12345678",
+      "W TB_CFG 0x00000006",
+      "W BIND_RATE 0x0000001e",
+      "W UNBIND_AGE 0x03e80003",
+      "W BIND_AGE0 0x0001000c",
+      "W BIND_AGE1 0x00010007",
+      "W MIB_CFG 0x00000003",
       "W RING_BASE_LO[0] 0x00000000",
       "W RING_BASE_HI[0] 0x00000001",
       "W RING_SIZE[0] 0x00000004",
@@ -70,7 +83,7 @@ TEST(OffloadDriver, BringUpRegisterTraffic) {
       "W RING_TAIL[1] 0x00000000",
       "W IRQ_COALESCE 0x00001408",
       "W IRQ_STATUS 0xffffffff",
-      "W IRQ_MASK 0x00000005",
+      "W IRQ_MASK 0x0000000d",  // RX_DONE, RX_RING_FULL, AGED
       "W PORT_MTU[0] 0x000005dc",
       "W PORT_CFG[0] 0x00000001",
       "W PORT_MTU[1] 0x000005dc",

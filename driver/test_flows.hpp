@@ -4,6 +4,7 @@
 // Both directions are built the way nf_flow_table fills them (flowtable.md §1.1, §3).
 #pragma once
 
+#include <array>
 #include <cstdint>
 
 #include "engine/flow_offload.hpp"
@@ -57,6 +58,27 @@ inline engine::OffloadFlow ipv6_flow(std::uint64_t cookie, const net::Ipv6Addr& 
   f.dir[0].match = f.dir[0].rewrite = FiveTuple::ipv6(lan, server, proto, lan_port, server_port);
   f.dir[1].match = f.dir[1].rewrite = FiveTuple::ipv6(server, lan, proto, server_port, lan_port);
   return f;
+}
+
+// The entry of ipv4_flow(c, 192.168.1.10, 51234, 93.184.216.34, 443)'s original direction
+// (TCP, NAT), derived by hand from the FOE_ENTRY / FOE_IPV4 layout in rtl/spec/flowsim_hw.yaml.
+inline std::array<std::uint32_t, 32> napt_original_words() {
+  std::array<std::uint32_t, 32> w{};
+  w[0] = 0x20180000;   // IB1: STATE=BIND (2 << 28), TTL_DEC (bit 20), MIB_EN (bit 19), TYPE=HNAPT (0), TCP
+  w[1] = 0xc0a8010a;   // ORIG_SIP 192.168.1.10
+  w[2] = 0x5db8d822;   // ORIG_DIP 93.184.216.34
+  w[3] = 0xc82201bb;   // ORIG_PORTS sport 51234 (0xc822) << 16 | dport 443 (0x01bb)
+  w[4] = 0xcb007105;   // NEW_SIP 203.0.113.5 (masquerade)
+  w[5] = 0x5db8d822;   // NEW_DIP unchanged
+  w[6] = 0xc82201bb;   // NEW_PORTS unchanged (port kept)
+  w[15] = 0x00000001;  // IB2: DEST_PORT 1 (WAN)
+  w[16] = 0x02000000;  // DMAC_HI 02:00:00:00 (gateway 02:00:00:00:02:fe)
+  w[17] = 0x000002fe;  // DMAC_LO 02:fe
+  w[18] = 0x02000000;  // SMAC_HI 02:00:00:00 (WAN interface 02:00:00:00:02:01)
+  w[19] = 0x00000201;  // SMAC_LO 02:01
+  w[22] = 0x00000012;  // MATCH: IN_PORT 2 (LAN), IN_PORT_VALID (bit 4)
+  w[24] = 0x000005dc;  // MTU 1500
+  return w;
 }
 
 }  // namespace flowsim::driver::testing

@@ -5,6 +5,7 @@
 // tests use literal Scapy output instead, so these builders are not their own oracle.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -129,6 +130,107 @@ inline std::vector<std::uint8_t> ipv6_frame(const Ipv6Spec& s) {
   s.src.write_to(ip.data() + 8);
   s.dst.write_to(ip.data() + 24);
   return padded(ethernet(s.dst_mac, s.src_mac, 0x86dd, ip));
+}
+
+// --- transport packets with valid checksums, for conntrack, NAT and flowtable tests --------
+
+struct Ipv4L4Spec {
+  net::MacAddr dst_mac = kRouterLanMac;
+  net::MacAddr src_mac = kHostAMac;
+  net::Ipv4Addr src = v4("192.168.1.100");
+  net::Ipv4Addr dst = v4("198.51.100.10");
+  std::uint8_t ttl = 64;
+  std::uint16_t id = 0x1000;
+  bool df = true;
+  std::uint8_t tos = 0;
+};
+
+// IPv4 header + `l4` (whose checksum field must already be right or zero), padded to 60.
+inline std::vector<std::uint8_t> ipv4_packet(const Ipv4L4Spec& s, std::uint8_t proto, std::span<const std::uint8_t> l4) {
+  std::vector<std::uint8_t> ip(20, 0);
+  ip[0] = 0x45;
+  ip[1] = s.tos;
+  net::store_be16(ip.data() + 2, static_cast<std::uint16_t>(20 + l4.size()));
+  net::store_be16(ip.data() + 4, s.id);
+  net::store_be16(ip.data() + 6, s.df ? 0x4000 : 0);
+  ip[8] = s.ttl;
+  ip[9] = proto;
+  net::store_be32(ip.data() + 12, s.src.value());
+  net::store_be32(ip.data() + 16, s.dst.value());
+  net::store_be16(ip.data() + 10, net::internet_checksum(ip));
+  ip.insert(ip.end(), l4.begin(), l4.end());
+  return padded(ethernet(s.dst_mac, s.src_mac, 0x0800, ip));
+}
+
+inline constexpr std::uint8_t kFin = 0x01, kSyn = 0x02, kRst = 0x04, kPsh = 0x08, kAck = 0x10;
+
+struct TcpSpec {
+  std::uint16_t sport = 40000;
+  std::uint16_t dport = 443;
+  std::uint8_t flags = kSyn;
+  std::uint32_t seq = 1000;
+  std::uint32_t ack = 0;
+  std::uint16_t window = 64240;
+  std::vector<std::uint8_t> options{};  // multiple of 4 bytes
+  std::size_t payload = 0;            // bytes of 0x61
+};
+
+inline std::vector<std::uint8_t> tcp_segment(const TcpSpec& t) {
+  std::vector<std::uint8_t> l4(20 + t.options.size(), 0);
+  net::store_be16(l4.data(), t.sport);
+  net::store_be16(l4.data() + 2, t.dport);
+  net::store_be32(l4.data() + 4, t.seq);
+  net::store_be32(l4.data() + 8, t.ack);
+  l4[12] = static_cast<std::uint8_t>((l4.size() / 4) << 4);
+  l4[13] = t.flags;
+  net::store_be16(l4.data() + 14, t.window);
+  std::copy(t.options.begin(), t.options.end(), l4.begin() + 20);
+  l4.resize(l4.size() + t.payload, 0x61);
+  return l4;
+}
+
+inline std::vector<std::uint8_t> tcp4_frame(const Ipv4L4Spec& ip, const TcpSpec& t) {
+  std::vector<std::uint8_t> l4 = tcp_segment(t);
+  net::store_be16(l4.data() + 16, net::l4_checksum(ip.src, ip.dst, 6, l4));
+  return ipv4_packet(ip, 6, l4);
+}
+
+struct UdpSpec {
+  std::uint16_t sport = 50000;
+  std::uint16_t dport = 53;
+  std::size_t payload = 20;  // bytes of 0x62
+  bool checksum = true;      // false: send 0 (no checksum)
+};
+
+inline std::vector<std::uint8_t> udp4_frame(const Ipv4L4Spec& ip, const UdpSpec& u) {
+  std::vector<std::uint8_t> l4(8 + u.payload, 0x62);
+  net::store_be16(l4.data(), u.sport);
+  net::store_be16(l4.data() + 2, u.dport);
+  net::store_be16(l4.data() + 4, static_cast<std::uint16_t>(l4.size()));
+  net::store_be16(l4.data() + 6, 0);
+  if (u.checksum) {
+    const std::uint16_t c = net::l4_checksum(ip.src, ip.dst, 17, l4);
+    net::store_be16(l4.data() + 6, c == 0 ? 0xffff : c);
+  }
+  return ipv4_packet(ip, 17, l4);
+}
+
+inline std::vector<std::uint8_t> icmp4_echo_frame(const Ipv4L4Spec& ip, std::uint8_t type, std::uint16_t echo_id,
+                                                  std::uint16_t sequence, std::size_t payload = 16) {
+  std::vector<std::uint8_t> l4(8 + payload, 0x63);
+  l4[0] = type;
+  l4[1] = 0;
+  l4[2] = l4[3] = 0;
+  net::store_be16(l4.data() + 4, echo_id);
+  net::store_be16(l4.data() + 6, sequence);
+  net::store_be16(l4.data() + 2, net::internet_checksum(l4));
+  return ipv4_packet(ip, 1, l4);
+}
+
+// The IP datagram inside an Ethernet frame built above (padding removed).
+inline std::vector<std::uint8_t> datagram_of(const std::vector<std::uint8_t>& frame) {
+  const std::size_t len = net::load_be16(frame.data() + 16);
+  return std::vector<std::uint8_t>(frame.begin() + 14, frame.begin() + 14 + static_cast<std::ptrdiff_t>(len));
 }
 
 }  // namespace flowsim::engine::testing

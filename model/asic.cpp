@@ -28,6 +28,20 @@ AsicParams Asic::validated(AsicParams params) {
   if (params.clock_mhz <= 0 || params.datapath_bytes == 0) {
     throw std::invalid_argument("core clock and datapath width must be > 0");
   }
+  const unsigned n = params.table_entries;
+  if (n < 1024 || n > 32768 || (n & (n - 1)) != 0) {
+    throw std::invalid_argument("table_entries must be a power of two in 1024..32768, not " + std::to_string(n));
+  }
+  if (params.table_ways != 1 && params.table_ways != 2 && params.table_ways != 4) {
+    throw std::invalid_argument("table_ways must be 1, 2 or 4, not " + std::to_string(params.table_ways));
+  }
+  if (params.sram_banks == 0 || params.lookup_occupancy_cycles == 0) {
+    throw std::invalid_argument("sram_banks and lookup_occupancy_cycles must be > 0");
+  }
+  if (params.mac_rx_fifo_bytes < 64) throw std::invalid_argument("mac_rx_fifo_bytes must be >= 64");
+  if (!(params.dma_gbps > 0) || params.punt_meter_pps < 0) {
+    throw std::invalid_argument("dma_gbps must be > 0 and punt_meter_pps >= 0");
+  }
   return params;
 }
 
@@ -48,9 +62,13 @@ Asic::Asic(sc_core::sc_module_name name, AsicParams params, AsicObserver& observ
         return macs;
       }()),
       cpu_port_("cpu_port", csr_, pool_, sinks_of(mac_tx_), observer,
-                sc_core::sc_time(static_cast<double>(params_.dma_latency_ns), sc_core::SC_NS)),
-      pipeline_(params_, csr_, pool_, cpu_port_, observer) {
+                sc_core::sc_time(static_cast<double>(params_.dma_latency_ns), sc_core::SC_NS), params_.dma_gbps,
+                params_.punt_meter_pps, params_.punt_meter_burst),
+      flow_table_(csr_, params_.table_entries, params_.table_ways),
+      aging_("aging", flow_table_, csr_, cpu_port_),
+      pipeline_("pipeline", params_, csr_, pool_, flow_table_, cpu_port_, sinks_of(mac_tx_), observer) {
   cpu_port_.irq_o(irq_o);
+  flow_table_.set_watcher(&aging_);
   SC_METHOD(finish_reset);
   sensitive << reset_done_;
   dont_initialize();
@@ -62,13 +80,19 @@ void Asic::start_reset() {
   using hw::reg::Caps;
   using hw::reg::GloCfg;
   csr_.reset();
+  unsigned log2_entries = 0;
+  while ((1u << log2_entries) < params_.table_entries) ++log2_entries;
   csr_.hw_set(Caps::offset(), Caps::kNumPorts.make(static_cast<std::uint32_t>(params_.ports.size())) |
-                                  Caps::kNumRings.make(hw::reg::RingBaseLo::kCount));
+                                  Caps::kNumRings.make(hw::reg::RingBaseLo::kCount) |
+                                  Caps::kTableSizeLog2.make(log2_entries) | Caps::kTableWays.make(params_.table_ways) |
+                                  Caps::kIpv6Nat.make(0));
   for (unsigned i = 0; i < params_.ports.size(); ++i) {
     csr_.hw_set(hw::reg::PortMtu::offset(i), params_.ports[i].mtu);
   }
   csr_.hw_set(GloCfg::offset(), GloCfg::kBusy.make(1));
   cpu_port_.reset();
+  flow_table_.clear();
+  aging_.reset();
   pipeline_.reset();
   reset_done_.notify(sc_core::sc_time(static_cast<double>(params_.reset_busy_ns), sc_core::SC_NS));
 }
@@ -89,12 +113,19 @@ void Asic::on_csr_write(std::uint32_t offset, std::uint32_t value) {
     cpu_port_.on_tx_tail_written();
   } else if (offset == IrqStatus::offset() || offset == IrqMask::offset()) {
     cpu_port_.on_irq_registers_written();
+  } else if (offset == EntryCtrl::offset()) {
+    flow_table_.on_entry_ctrl_written(static_cast<std::uint32_t>(timestamp_seconds()));
+  } else if (offset == MibSerCr::offset()) {
+    flow_table_.on_mib_ser_written();
+  } else if (offset == TbCfg::offset() || offset == UnbindAge::offset() || offset == BindAge0::offset() ||
+             offset == BindAge1::offset()) {
+    aging_.on_config_written();
   }
 }
 
 void Asic::on_csr_read(std::uint32_t offset) {
   if (offset == hw::reg::Timestamp::offset()) {
-    csr_.hw_set(offset, static_cast<std::uint32_t>(sc_core::sc_time_stamp().to_seconds()));
+    csr_.hw_set(offset, static_cast<std::uint32_t>(timestamp_seconds()));
   }
 }
 

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-// The flow-offload ASIC, top level: MAC ports, the ingress pipeline, egress MACs, the CPU
-// port and the CSR block, wired as in shared/DESIGN.md. Its outside is what a board has:
-// Ethernet ports (`receive`, and the observer for what leaves), a register target on the
-// host bus, a DMA initiator into host memory and an interrupt line.
+// The flow-offload ASIC, top level: MAC ports, the ingress pipeline (parser, hash, flow
+// table lookup, rewrite), the aging scanner, egress MACs, the CPU port and the CSR block,
+// wired as in shared/DESIGN.md. Its outside is what a board has: Ethernet ports (`receive`,
+// and the observer for what leaves), a register target on the host bus, a DMA initiator
+// into host memory and an interrupt line. It routes register writes to the block that owns
+// the register (the CSR block itself only stores values).
 #pragma once
 
 #include <cstdint>
@@ -11,10 +13,12 @@
 #include <systemc>
 #include <vector>
 
+#include "model/aging_engine.hpp"
 #include "model/asic_observer.hpp"
 #include "model/asic_params.hpp"
 #include "model/cpu_port.hpp"
 #include "model/csr_block.hpp"
+#include "model/flow_table.hpp"
 #include "model/frame.hpp"
 #include "model/ingress_pipeline.hpp"
 #include "model/mac_tx.hpp"
@@ -27,7 +31,7 @@ class Asic : public sc_core::sc_module, private CsrListener {
 
   SC_HAS_PROCESS(Asic);
   // Throws std::invalid_argument for impossible parameters (no ports, more than the
-  // register map has, zero speed or clock).
+  // register map has, zero speed or clock, a table geometry the registers cannot describe).
   Asic(sc_core::sc_module_name name, AsicParams params, AsicObserver& observer);
 
   // The host-bus register target and the DMA initiator, to be bound by the board.
@@ -57,6 +61,8 @@ class Asic : public sc_core::sc_module, private CsrListener {
   CsrBlock csr_;
   std::vector<std::unique_ptr<MacTx>> mac_tx_;
   CpuPort cpu_port_;
+  FlowTable flow_table_;
+  AgingEngine aging_;
   IngressPipeline pipeline_;
   sc_core::sc_event reset_done_;
 };

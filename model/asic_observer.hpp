@@ -21,6 +21,8 @@ enum class ModelDropReason : std::uint8_t {
   kCpuPortDown,      // punt while the datapath or the RX ring is not set up
   kTxBadPort,        // TX descriptor naming a port that does not exist
   kTxBadLength,      // TX descriptor with length 0 or larger than a frame can be
+  kRxFifoOverflow,   // the ingress port's MAC RX FIFO was full: the pipeline fell behind
+  kPuntMeter,        // a punt beyond the CPU port's meter (AsicParams::punt_meter_pps)
   kCount,
 };
 

@@ -21,6 +21,11 @@ class CoreClock {
   double period_ps_;
 };
 
+// The TIMESTAMP register's time base: whole seconds of simulated time since power-on.
+inline std::uint64_t timestamp_seconds() {
+  return sc_core::sc_time_stamp().value() / sc_core::sc_time(1, sc_core::SC_SEC).value();
+}
+
 // Bytes a frame occupies on an Ethernet wire: the frame padded to 60, plus FCS (4),
 // preamble/SFD (8) and inter-frame gap (12). A pcap holds the frame without FCS.
 constexpr std::uint64_t wire_bytes(std::size_t frame_len) {

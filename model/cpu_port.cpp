@@ -38,7 +38,8 @@ struct DescImage {
 }  // namespace
 
 CpuPort::CpuPort(sc_core::sc_module_name name, CsrBlock& csr, FramePool& pool, std::vector<EgressSink*> egress,
-                 AsicObserver& observer, sc_core::sc_time dma_latency)
+                 AsicObserver& observer, sc_core::sc_time dma_latency, double dma_gbps, double meter_pps,
+                 unsigned meter_burst)
     : sc_core::sc_module(name),
       dma("dma"),
       irq_o("irq_o"),
@@ -47,6 +48,9 @@ CpuPort::CpuPort(sc_core::sc_module_name name, CsrBlock& csr, FramePool& pool, s
       egress_(std::move(egress)),
       observer_(observer),
       dma_latency_(dma_latency),
+      dma_ps_per_byte_(8000.0 / dma_gbps),
+      meter_interval_ps_(meter_pps > 0 ? sc_core::sc_time(1e12 / meter_pps, sc_core::SC_PS).value() : 0),
+      meter_tolerance_ps_(meter_interval_ps_ * (meter_burst > 0 ? meter_burst - 1 : 0)),
       punts_("punts"),
       tx_buffer_(kMaxFrame) {
   SC_THREAD(rx_thread);
@@ -66,6 +70,7 @@ void CpuPort::reset() {
   pending_rx_ = 0;
   timer_armed_ = false;
   coalesce_timer_.cancel();
+  meter_tat_ps_ = 0;
 }
 
 std::uint64_t CpuPort::ring_base(unsigned ring) const {
@@ -75,6 +80,18 @@ std::uint64_t CpuPort::ring_base(unsigned ring) const {
 std::uint32_t CpuPort::ring_size(unsigned ring) const { return csr_.value(RingSize::offset(ring)); }
 
 void CpuPort::punt(Frame* frame, const PuntInfo& info, const sc_core::sc_time& delay) {
+  if (meter_interval_ps_ != 0) {
+    // GCRA (virtual scheduling): conforming while the arrival is no earlier than the
+    // theoretical arrival time minus the burst tolerance. Integer picoseconds: deterministic.
+    const sc_core::sc_time at = sc_core::sc_time_stamp() + delay;
+    const std::uint64_t t = at.value();
+    if (t + meter_tolerance_ps_ < meter_tat_ps_) {
+      observer_.on_drop(frame->port, at, frame->data.bytes(), ModelDropReason::kPuntMeter);
+      pool_.release(frame);
+      return;
+    }
+    meter_tat_ps_ = std::max(meter_tat_ps_, t) + meter_interval_ps_;
+  }
   punts_.push(Punted{frame, info}, delay);
 }
 
@@ -224,7 +241,10 @@ bool CpuPort::dma_access(tlm::tlm_command cmd, std::uint64_t addr, std::uint8_t*
   trans_.set_byte_enable_ptr(nullptr);
   trans_.set_dmi_allowed(false);
   trans_.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-  delay += dma_latency_;
+  // A read waits for its completion (the host round trip); a posted write only occupies the
+  // link for its bytes, so consecutive punts overlap their write-backs with the next read.
+  delay += cmd == tlm::TLM_READ_COMMAND ? dma_latency_
+                                        : sc_core::sc_time(static_cast<double>(len) * dma_ps_per_byte_, sc_core::SC_PS);
   dma->b_transport(trans_, delay);
   if (trans_.is_response_error()) {
     ++dma_errors_;

@@ -21,16 +21,21 @@ namespace flowsim::model {
 
 class CsrBlock;
 
-class CpuPort : public sc_core::sc_module, public PuntSink {
+class CpuPort : public sc_core::sc_module, public PuntSink, public InterruptSink {
  public:
   tlm_utils::simple_initiator_socket<CpuPort> dma;
   sc_core::sc_out<bool> irq_o;
 
   SC_HAS_PROCESS(CpuPort);
+  // `dma_latency` is the cost of a non-posted DMA read; posted writes stream at `dma_gbps`.
+  // Punts pass a GCRA meter of `meter_pps` (0 = none) with a burst of `meter_burst` frames.
   CpuPort(sc_core::sc_module_name name, CsrBlock& csr, FramePool& pool, std::vector<EgressSink*> egress,
-          AsicObserver& observer, sc_core::sc_time dma_latency);
+          AsicObserver& observer, sc_core::sc_time dma_latency, double dma_gbps, double meter_pps,
+          unsigned meter_burst);
 
+  // Meters the punt at its arrival (now + delay); a conforming one is queued for the RX ring.
   void punt(Frame* frame, const PuntInfo& info, const sc_core::sc_time& delay) override;
+  void raise_irq(std::uint32_t status_bits) override { raise(status_bits); }
 
   // Called by the chip when the driver writes a register this block owns.
   void on_tx_tail_written() { tx_kick_.notify(sc_core::SC_ZERO_TIME); }
@@ -70,6 +75,10 @@ class CpuPort : public sc_core::sc_module, public PuntSink {
   std::vector<EgressSink*> egress_;
   AsicObserver& observer_;
   sc_core::sc_time dma_latency_;
+  double dma_ps_per_byte_;
+  std::uint64_t meter_interval_ps_;   // 1 / rate in time-resolution units (ps); 0 = no meter
+  std::uint64_t meter_tolerance_ps_;  // (burst - 1) / rate
+  std::uint64_t meter_tat_ps_ = 0;    // GCRA theoretical arrival time
   TimedQueue<Punted> punts_;
   sc_core::sc_event tx_kick_;
   sc_core::sc_event coalesce_timer_;

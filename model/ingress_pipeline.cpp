@@ -5,22 +5,68 @@
 
 #include "hw/flowsim_hw.hpp"  // Generated.
 #include "model/csr_block.hpp"
+#include "model/rewrite_unit.hpp"
+#include "net/byte_order.hpp"
+#include "net/tcp_header.hpp"
 
 namespace flowsim::model {
+namespace {
 
-IngressPipeline::IngressPipeline(const AsicParams& params, CsrBlock& csr, FramePool& pool, PuntSink& punt,
+using hw::desc::FoeEntry;
+using Ib1 = FoeEntry::Ib1;
+
+constexpr std::uint32_t kNoIndex = hw::desc::RxDesc::Info::kFoeIndexNone;
+constexpr std::uint32_t kMinFrame = 60;  // a FIFO slot holds at least a minimum-size frame
+constexpr std::uint8_t kTcpTeardownFlags = net::TcpHeader::kFin | net::TcpHeader::kSyn | net::TcpHeader::kRst;
+
+unsigned ceil_div(unsigned a, unsigned b) { return (a + b - 1) / b; }
+
+}  // namespace
+
+std::uint32_t IngressPipeline::RxFifo::bytes_at(const sc_core::sc_time& now) {
+  while (size_ > 0 && slots_[head_].leaves <= now) {
+    bytes_ -= slots_[head_].bytes;
+    head_ = (head_ + 1) % slots_.size();
+    --size_;
+  }
+  return bytes_;
+}
+
+void IngressPipeline::RxFifo::push(const sc_core::sc_time& leaves, std::uint32_t bytes) {
+  slots_[(head_ + size_) % slots_.size()] = Slot{leaves, bytes};
+  ++size_;
+  bytes_ += bytes;
+}
+
+IngressPipeline::IngressPipeline(sc_core::sc_module_name name, const AsicParams& params, CsrBlock& csr,
+                                 FramePool& pool, FlowTable& table, PuntSink& punt, std::vector<EgressSink*> egress,
                                  AsicObserver& observer)
-    : params_(params),
+    : sc_core::sc_module(name),
+      params_(params),
       clock_(params.clock_mhz),
       csr_(csr),
       pool_(pool),
+      table_(table),
       punt_(punt),
+      egress_(std::move(egress)),
       observer_(observer),
       hash_(params.hash_impl),
-      rx_busy_until_(params.ports.size()) {}
+      received_("received"),
+      rx_busy_until_(params.ports.size()),
+      rx_fifo_(params.ports.size(), RxFifo(params.mac_rx_fifo_bytes / kMinFrame + 1)) {
+  const unsigned rounds = ceil_div(params.table_ways, params.sram_banks);
+  lookup_latency_cycles_ = params.lookup_cycles + (rounds - 1) * params.sram_read_cycles;
+  min_occupancy_cycles_ = std::max({params.lookup_occupancy_cycles + (rounds - 1), params.parser_ii_cycles,
+                                    params.hash_ii_cycles, params.rewrite_ii_cycles});
+  result_latency_cycles_ = params.parser_cycles + params.hash_cycles + lookup_latency_cycles_;
+  SC_METHOD(on_received);
+  sensitive << received_.event();
+  dont_initialize();
+}
 
 void IngressPipeline::reset() {
   std::fill(rx_busy_until_.begin(), rx_busy_until_.end(), sc_core::SC_ZERO_TIME);
+  for (auto& f : rx_fifo_) f.clear();
   pipe_free_at_ = sc_core::SC_ZERO_TIME;
 }
 
@@ -41,24 +87,142 @@ void IngressPipeline::receive(Frame* frame) {
   rx_busy_until_[port] = rx_done;
   csr_.hw_add(hw::reg::PortRxPkts::offset(port), 1);
   csr_.hw_add(hw::reg::PortRxBytes::offset(port), static_cast<std::uint32_t>(bytes.size()));
+  // Store and forward: the MAC hands the frame on once its last bit (and FCS) is in.
+  received_.push(frame, rx_done - now);
+}
 
-  const std::uint64_t beats = (bytes.size() + params_.datapath_bytes - 1) / params_.datapath_bytes + 1;
-  const std::uint64_t occupancy = std::max<std::uint64_t>(beats, params_.lookup_occupancy_cycles);
-  const sc_core::sc_time ready = rx_done + clock_.cycles(params_.mac_to_parser_cycles);
-  const sc_core::sc_time start = std::max(ready, pipe_free_at_);
-  pipe_free_at_ = start + clock_.cycles(occupancy);
-  const sc_core::sc_time done =
-      start + clock_.cycles(params_.parser_cycles + params_.hash_cycles + params_.lookup_cycles);
+void IngressPipeline::on_received() {
+  const sc_core::sc_time now = sc_core::sc_time_stamp();
+  Frame* f = nullptr;
+  while (received_.pop_due(f)) process(f, now);
+}
+
+void IngressPipeline::process(Frame* frame, const sc_core::sc_time& now) {
+  const unsigned port = frame->port;
+  const auto bytes = frame->data.bytes();
+  const auto len = static_cast<std::uint32_t>(bytes.size());
+
+  // The RX FIFO holds the frames the pipeline has not taken yet.
+  const std::uint32_t slot_bytes = std::max(len, kMinFrame);
+  if (rx_fifo_[port].bytes_at(now) + slot_bytes > params_.mac_rx_fifo_bytes) {
+    observer_.on_drop(port, now, bytes, ModelDropReason::kRxFifoOverflow);
+    pool_.release(frame);
+    return;
+  }
+  const unsigned beats = ceil_div(len, params_.datapath_bytes) + params_.datapath_bubble_cycles;
+  const sc_core::sc_time start = std::max(now + clock_.cycles(params_.mac_to_parser_cycles), pipe_free_at_);
+  pipe_free_at_ = start + clock_.cycles(std::max(beats, min_occupancy_cycles_));
+  if (start > now) rx_fifo_[port].push(start, slot_bytes);
+  const sc_core::sc_time delay = start + clock_.cycles(result_latency_cycles_) - now;
 
   const Parser::Result parsed = parser_.parse(bytes);
-  PuntInfo info;
   if (parsed.exception) {
-    info.reason = parsed.reason;
-  } else {
-    info.hash = hash_.hash(parsed.frame.tuple, csr_.value(hw::reg::HashSeed::offset()));
-    info.reason = hw::PuntReason::kNoFlow;
+    punt(frame, parsed.reason, kNoIndex, 0, delay);
+    return;
   }
-  punt_.punt(frame, info, done - now);
+  const net::ParsedFrame& p = parsed.frame;
+  const std::uint32_t hash = hash_.hash(p.tuple, csr_.value(hw::reg::HashSeed::offset()));
+  const FlowKey key = key_of(p, port);
+  const FlowTable::Probe probe = table_.lookup(table_.bucket_of(hash), key);
+  const auto now_s = static_cast<std::uint32_t>(timestamp_seconds());
+  const bool tcp_teardown = p.l4_proto == 6 && (p.tcp_flags & kTcpTeardownFlags) != 0;
+  const std::uint32_t bind_rate = hw::reg::BindRate::kBind.get(csr_.value(hw::reg::BindRate::offset()));
+
+  if (probe.hit < 0) {
+    const bool learn = hw::reg::TbCfg::kBindMode.get(csr_.value(hw::reg::TbCfg::offset())) != 0;
+    if (!learn) {
+      punt(frame, hw::PuntReason::kNoFlow, kNoIndex, hash, delay);
+    } else if (tcp_teardown) {
+      // Nothing is learnt from a SYN/FIN/RST: conntrack must see the handshake first.
+      punt(frame, hw::PuntReason::kTcpFinSynRst, kNoIndex, hash, delay);
+    } else if (probe.free_slot < 0) {
+      punt(frame, hw::PuntReason::kBucketFull, kNoIndex, hash, delay);
+    } else if (static_cast<std::uint32_t>(probe.free_slot) == kNoIndex ||
+               !table_.learn(static_cast<unsigned>(probe.free_slot), key, now_s)) {
+      // Index 0x7fff reads as "none" in RX_DESC.INFO, and a double-tagged packet cannot be
+      // described by MATCH: neither is learnt.
+      punt(frame, hw::PuntReason::kNoFlow, kNoIndex, hash, delay);
+    } else {
+      punt(frame, bind_rate <= 1 ? hw::PuntReason::kHitUnbindRateReached : hw::PuntReason::kUnHit,
+           static_cast<std::uint32_t>(probe.free_slot), hash, delay);
+    }
+    return;
+  }
+
+  const auto index = static_cast<unsigned>(probe.hit);
+  table_.touch(index, now_s);
+  switch (table_.state(index)) {
+    case Ib1::kStateUnbind: {
+      if (tcp_teardown) {
+        punt(frame, hw::PuntReason::kTcpFinSynRst, index, hash, delay);
+        return;
+      }
+      const std::uint32_t n = table_.count_unbind(index);
+      punt(frame, n >= bind_rate ? hw::PuntReason::kHitUnbindRateReached : hw::PuntReason::kHitUnbind, index, hash,
+           delay);
+      return;
+    }
+    case Ib1::kStateFin:
+      punt(frame, hw::PuntReason::kHitBindTcpFin, index, hash, delay);
+      return;
+    default:
+      break;
+  }
+  // BIND. A FIN/RST (or SYN) tears the flow down in software; the entry stays, in FIN, until
+  // the driver rewrites or invalidates it (or it ages with BIND_AGE1.DELTA_TCP_FIN).
+  if (tcp_teardown) {
+    table_.set_state(index, Ib1::kStateFin);
+    punt(frame, hw::PuntReason::kHitBindTcpFin, index, hash, delay);
+    return;
+  }
+  const EntryImage& entry = table_.entry(index);
+  const unsigned dest = FoeEntry::Ib2::kDestPort.get(entry[FoeEntry::Ib2::kWord]);
+  if (dest >= egress_.size()) {
+    punt(frame, hw::PuntReason::kHitBindForceCpu, index, hash, delay);
+    return;
+  }
+  if (const auto reason = RewriteUnit::check(p, entry, csr_.value(hw::reg::PortMtu::offset(dest)))) {
+    punt(frame, *reason, index, hash, delay);
+    return;
+  }
+  table_.count(index, len);
+  RewriteUnit::rewrite(frame->data, p, entry);
+  frame->port = dest;
+  egress_[dest]->enqueue(frame, delay);
+}
+
+void IngressPipeline::punt(Frame* frame, hw::PuntReason reason, std::uint32_t foe_index, std::uint32_t hash,
+                           const sc_core::sc_time& delay) {
+  csr_.hw_add(hw::reg::ReasonCnt::offset(static_cast<unsigned>(reason)), 1);
+  PuntInfo info;
+  info.reason = reason;
+  info.foe_index = foe_index;
+  info.hash = hash;
+  punt_.punt(frame, info, delay);
+}
+
+FlowKey IngressPipeline::key_of(const net::ParsedFrame& p, unsigned port) const {
+  FlowKey k;
+  k.ipv6 = p.l3 == net::L3Kind::kIpv6;
+  k.udp = p.l4_proto == 17;
+  const std::uint32_t ports = (std::uint32_t{p.tuple.src_port} << 16) | p.tuple.dst_port;
+  if (k.ipv6) {
+    for (unsigned i = 0; i < 4; ++i) {
+      k.words[i] = net::load_be32(p.tuple.src.data() + 4 * i);
+      k.words[4 + i] = net::load_be32(p.tuple.dst.data() + 4 * i);
+    }
+    k.words[8] = ports;
+  } else {
+    k.words[0] = net::load_be32(p.tuple.src.data());
+    k.words[1] = net::load_be32(p.tuple.dst.data());
+    k.words[2] = ports;
+  }
+  k.port = port;
+  k.vlan_count = p.vlan_count;
+  k.vid = p.vlan_ids[0];
+  k.pppoe = p.has_pppoe;
+  k.pppoe_sid = p.pppoe_session;
+  return k;
 }
 
 }  // namespace flowsim::model

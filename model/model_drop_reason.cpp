@@ -11,6 +11,8 @@ std::string_view to_string(ModelDropReason r) {
     case ModelDropReason::kCpuPortDown: return "cpu_port_down";
     case ModelDropReason::kTxBadPort: return "tx_bad_port";
     case ModelDropReason::kTxBadLength: return "tx_bad_length";
+    case ModelDropReason::kRxFifoOverflow: return "rx_fifo_overflow";
+    case ModelDropReason::kPuntMeter: return "punt_meter";
     case ModelDropReason::kCount: break;
   }
   return "unknown";

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The interfaces between the datapath blocks: a frame punted to the CPU port with its
-// reason, and a frame handed to an egress port. Blocks depend on these, not on each other.
+// reason, a frame handed to an egress port, and an interrupt cause raised by a block that
+// does not own the interrupt line. Blocks depend on these, not on each other.
 #pragma once
 
 #include <cstdint>
@@ -22,6 +23,13 @@ class PuntSink {
   virtual ~PuntSink() = default;
   // Takes ownership of `frame`; it reaches the CPU port `delay` after now.
   virtual void punt(Frame* frame, const PuntInfo& info, const sc_core::sc_time& delay) = 0;
+};
+
+class InterruptSink {
+ public:
+  virtual ~InterruptSink() = default;
+  // Sets `status_bits` in IRQ_STATUS and updates the interrupt line.
+  virtual void raise_irq(std::uint32_t status_bits) = 0;
 };
 
 class EgressSink {

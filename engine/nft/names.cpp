@@ -26,15 +26,18 @@ constexpr std::array<StdPrio, 6> kStdPrios{{
     {100, "srcnat"},
 }};
 
-bool compatible(int prio, Family family, Hook hook) {
+// std_prio_family_hook_compat. Reading accepts what current nft accepts (dstnat also on
+// output, srcnat also on input); printing follows nft 1.0.6, which names them only on
+// prerouting and postrouting and prints the number elsewhere.
+bool compatible(int prio, Family family, Hook hook, bool printing) {
   if (family == Family::kNetdev) {
     return prio == 0;
   }
   switch (prio) {
     case -100:
-      return hook == Hook::kPrerouting || hook == Hook::kOutput;
+      return hook == Hook::kPrerouting || (!printing && hook == Hook::kOutput);
     case 100:
-      return hook == Hook::kInput || hook == Hook::kPostrouting;
+      return hook == Hook::kPostrouting || (!printing && hook == Hook::kInput);
     default:
       return true;
   }
@@ -103,7 +106,7 @@ std::optional<ChainType> chain_type_from_name(std::string_view name) {
 std::optional<int> standard_priority(std::string_view name, Family family, Hook hook) {
   for (const auto& p : kStdPrios) {
     if (p.name == name) {
-      if (!compatible(p.value, family, hook)) {
+      if (!compatible(p.value, family, hook, false)) {
         return std::nullopt;
       }
       return p.value;
@@ -119,7 +122,7 @@ std::string format_priority(int priority, Family family, Hook hook) {
     if (std::llabs(offset) > kReach) {
       continue;
     }
-    if (!compatible(p.value, family, hook)) {
+    if (!compatible(p.value, family, hook, true)) {
       break;
     }
     if (offset > 0) {

@@ -22,8 +22,9 @@ std::optional<ChainType> chain_type_from_name(std::string_view name);
 // this family and hook (std_prio_family_hook_compat: dstnat only on prerouting/output,
 // srcnat only on input/postrouting, netdev only filter).
 std::optional<int> standard_priority(std::string_view name, Family family, Hook hook);
-// As prio2str prints it: the first standard name within 10 of `priority` that suits the
-// hook, with the offset ("filter + 10"), else the number.
+// As nft 1.0.6's prio2str prints it: the first standard name within 10 of `priority`, with
+// the offset ("filter + 10"), or the number if that name does not suit the hook (1.0.6
+// names dstnat only on prerouting and srcnat only on postrouting).
 std::string format_priority(int priority, Family family, Hook hook);
 
 }  // namespace flowsim::engine::nft

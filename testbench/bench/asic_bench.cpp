@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "testbench/bench/asic_bench.hpp"
 
+#include <algorithm>
+
 namespace flowsim::testbench {
 
 model::AsicParams default_bench_params() {
@@ -18,13 +20,29 @@ AsicBench::AsicBench(model::AsicParams params, sc_core::sc_module_name name)
   SC_THREAD(cpu_thread);
 }
 
-void AsicBench::run(std::function<void()> body) {
+void AsicBench::run(std::function<void()> body, sc_core::sc_time drain) {
   body_ = std::move(body);
-  sc_core::sc_start();
+  const sc_core::sc_time slice(1, sc_core::SC_MS);
+  sc_core::sc_start(sc_core::SC_ZERO_TIME);
+  while (sc_core::sc_pending_activity()) {
+    const sc_core::sc_time now = sc_core::sc_time_stamp();
+    const sc_core::sc_time next = sc_core::sc_time_to_pending_activity();
+    // Run at least to the next event: with starvation as the exit policy, a slice that ends
+    // before it would not advance time at all.
+    sc_core::sc_time step = std::max(slice, next);
+    if (body_done_) {
+      const sc_core::sc_time limit = body_end_ + drain;
+      if (now + next > limit) break;
+      step = std::min(step, limit - now);
+    }
+    sc_core::sc_start(step, sc_core::SC_EXIT_ON_STARVATION);
+  }
 }
 
 void AsicBench::cpu_thread() {
   if (body_) body_();
+  body_done_ = true;
+  body_end_ = sc_core::sc_time_stamp();
 }
 
 }  // namespace flowsim::testbench

@@ -24,8 +24,12 @@ class AsicBench : public sc_core::sc_module {
   explicit AsicBench(model::AsicParams params = default_bench_params(),
                      sc_core::sc_module_name name = "bench");
 
-  // Runs `body` as the CPU thread and simulates until nothing is left to do.
-  void run(std::function<void()> body);
+  // Runs `body` as the CPU thread and simulates until nothing is left to do, or until
+  // `drain` of simulated time has passed after `body` returned, whichever comes first. The
+  // datapath settles within microseconds; the cap keeps the aging scanner (which plans a scan
+  // seconds ahead while entries are valid) from changing the table after the body is over,
+  // so a test sees the state its body left. A body that wants aging sleeps through it.
+  void run(std::function<void()> body, sc_core::sc_time drain = sc_core::sc_time(100, sc_core::SC_MS));
 
   RecordingObserver observer;
   model::Asic asic;
@@ -36,6 +40,8 @@ class AsicBench : public sc_core::sc_module {
  private:
   void cpu_thread();
   std::function<void()> body_;
+  bool body_done_ = false;
+  sc_core::sc_time body_end_;
 };
 
 }  // namespace flowsim::testbench

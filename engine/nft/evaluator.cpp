@@ -1,0 +1,289 @@
+// SPDX-License-Identifier: Apache-2.0
+// The per-packet rule walk (see evaluator.hpp). Matches test the packet's fields directly;
+// the dependencies nft would compile in front of them (`meta nfproto ipv4` before
+// `ip saddr`, `meta l4proto tcp` before `tcp dport`) are checked inline and fail the match
+// whatever its operator, as the kernel's NFT_BREAK does.
+#include "engine/nft/evaluator.hpp"
+
+#include <array>
+#include <string_view>
+
+#include "engine/nft/values.hpp"
+
+namespace flowsim::engine::nft {
+namespace {
+
+constexpr std::uint8_t kNfprotoIpv4 = 2;
+constexpr std::uint8_t kNfprotoIpv6 = 10;
+
+enum class Outcome : std::uint8_t { kNext, kAccept, kDrop, kReject, kJump, kGoto, kReturn };
+
+bool has_ports(std::uint8_t l4proto) {
+  // TCP, UDP, DCCP, SCTP, UDP-Lite: the protocols whose first four bytes are ports.
+  return l4proto == 6 || l4proto == 17 || l4proto == 33 || l4proto == 132 || l4proto == 136;
+}
+
+bool name_matches(const Element& e, std::string_view name) {
+  if (e.wildcard) {
+    return name.substr(0, e.name.size()) == e.name;
+  }
+  return name == e.name;
+}
+
+bool contains(const Element& e, const Key& key) { return e.lo <= key && key <= e.hi; }
+
+// The packet's value of a numeric field. False: the field is not there (the rule breaks).
+bool packet_key(Field field, const PacketInfo& p, Key& out) {
+  switch (field) {
+    case Field::kNfproto:
+      out = key_from_u64(p.nfproto);
+      return true;
+    case Field::kL4proto:
+    case Field::kIpProtocol:
+    case Field::kIp6Nexthdr:
+      out = key_from_u64(p.l4proto);
+      return true;
+    case Field::kIpSaddr:
+      out = key_from_bytes(p.saddr.data(), 4);
+      return true;
+    case Field::kIpDaddr:
+      out = key_from_bytes(p.daddr.data(), 4);
+      return true;
+    case Field::kIp6Saddr:
+      out = key_from_bytes(p.saddr.data(), 16);
+      return true;
+    case Field::kIp6Daddr:
+      out = key_from_bytes(p.daddr.data(), 16);
+      return true;
+    case Field::kTcpSport:
+    case Field::kUdpSport:
+    case Field::kThSport:
+      out = key_from_u64(p.sport);
+      return true;
+    case Field::kTcpDport:
+    case Field::kUdpDport:
+    case Field::kThDport:
+      out = key_from_u64(p.dport);
+      return true;
+    case Field::kCtOriginalPackets:
+      out = key_from_u64(p.ct_original_packets);
+      return true;
+    case Field::kIif:
+      out = key_from_u64(p.iif);
+      return true;
+    case Field::kOif:
+      out = key_from_u64(p.oif.value_or(0));
+      return true;
+    case Field::kIifname:
+    case Field::kOifname:
+    case Field::kCtState:
+      break;
+  }
+  return false;
+}
+
+// Whether the packet has what the field needs at all.
+bool dependencies_hold(Field field, const PacketInfo& p) {
+  switch (field_family(field)) {
+    case 4:
+      if (p.nfproto != kNfprotoIpv4) {
+        return false;
+      }
+      break;
+    case 6:
+      if (p.nfproto != kNfprotoIpv6) {
+        return false;
+      }
+      break;
+    default:
+      break;
+  }
+  if (const int l4 = field_l4proto(field); l4 >= 0 && p.l4proto != l4) {
+    return false;
+  }
+  switch (field) {
+    case Field::kThSport:
+    case Field::kThDport:
+      return has_ports(p.l4proto);
+    case Field::kIif:
+    case Field::kIifname:
+      return p.iif != 0 || !p.iifname.empty();  // locally generated packets have no input device
+    case Field::kOif:
+    case Field::kOifname:
+      return p.oif.has_value();  // not routed yet
+    default:
+      return true;
+  }
+}
+
+bool element_hit(const Match& m, const Element& e, const PacketInfo& p, const Key& key) {
+  switch (m.field) {
+    case Field::kIifname:
+      return name_matches(e, p.iifname);
+    case Field::kOifname:
+      return name_matches(e, p.oifname);
+    case Field::kIif:
+      return e.name.empty() ? contains(e, key) : e.name == p.iifname;
+    case Field::kOif:
+      return e.name.empty() ? contains(e, key) : e.name == p.oifname;
+    default:
+      return contains(e, key);
+  }
+}
+
+bool match_holds(const Match& m, const PacketInfo& p) {
+  if (!dependencies_hold(m.field, p)) {
+    return false;
+  }
+  bool hit = false;
+  if (m.field == Field::kCtState) {
+    hit = (p.ct_state & m.ct_mask) != 0;
+  } else {
+    Key key;
+    packet_key(m.field, p, key);
+    switch (m.op) {
+      case Op::kLt: return key < m.elements[0].lo;
+      case Op::kGt: return key > m.elements[0].lo;
+      case Op::kLe: return key <= m.elements[0].lo;
+      case Op::kGe: return key >= m.elements[0].lo;
+      case Op::kEq:
+      case Op::kNe:
+        break;
+    }
+    const std::vector<Element>& elements = m.rhs == RhsKind::kNamedSet ? m.set->elements : m.elements;
+    for (const Element& e : elements) {
+      if (element_hit(m, e, p, key)) {
+        hit = true;
+        break;
+      }
+    }
+  }
+  return m.op == Op::kNe ? !hit : hit;
+}
+
+std::uint8_t packet_family(const PacketInfo& p) { return p.nfproto == kNfprotoIpv6 ? 6 : 4; }
+
+// One rule: its statements in order. `target` receives the chain of a jump/goto.
+Outcome run_rule(Rule& rule, const PacketInfo& p, EvalResult& result, Chain*& target) {
+  for (Stmt& s : rule.stmts) {
+    if (const auto* m = std::get_if<Match>(&s.body)) {
+      if (!match_holds(*m, p)) {
+        return Outcome::kNext;
+      }
+    } else if (auto* c = std::get_if<CounterStmt>(&s.body)) {
+      ++c->packets;
+      c->bytes += p.length;
+    } else if (const auto* v = std::get_if<VerdictStmt>(&s.body)) {
+      switch (v->kind) {
+        case VerdictKind::kAccept: return Outcome::kAccept;
+        case VerdictKind::kDrop: return Outcome::kDrop;
+        case VerdictKind::kReturn: return Outcome::kReturn;
+        case VerdictKind::kJump: target = v->chain; return Outcome::kJump;
+        case VerdictKind::kGoto: target = v->chain; return Outcome::kGoto;
+      }
+    } else if (const auto* r = std::get_if<RejectStmt>(&s.body)) {
+      result.reject = r->action;
+      return Outcome::kReject;
+    } else if (const auto* f = std::get_if<FlowStmt>(&s.body)) {
+      if (!p.flow_add_eligible) {
+        return Outcome::kNext;  // nft_flow_offload_eval: NFT_BREAK
+      }
+      if (result.flow_add == nullptr) {
+        result.flow_add = f->spec;
+      }
+    } else if (const auto* n = std::get_if<NatStmt>(&s.body)) {
+      if (n->action.family != 0 && n->action.family != packet_family(p)) {
+        continue;  // nft_nat_inet_eval: another family's NAT does nothing
+      }
+      result.nat = n->action;
+      if (result.nat.family == 0) {
+        result.nat.family = packet_family(p);
+      }
+      return Outcome::kAccept;  // nf_nat_setup_info's NF_ACCEPT
+    }
+    // LogStmt: accepted and ignored.
+  }
+  return Outcome::kNext;
+}
+
+// One base chain to its verdict: kAccept, kDrop or kReject.
+Outcome run_base_chain(Chain& base, const PacketInfo& p, EvalResult& result) {
+  struct Frame {
+    Chain* chain;
+    std::size_t next_rule;
+  };
+  std::array<Frame, 16> stack{};
+  std::size_t depth = 0;
+  Chain* chain = &base;
+  std::size_t index = 0;
+  for (;;) {
+    if (index >= chain->rules.size()) {
+      if (depth == 0) {
+        return base.policy_drop ? Outcome::kDrop : Outcome::kAccept;
+      }
+      --depth;
+      chain = stack[depth].chain;
+      index = stack[depth].next_rule;
+      continue;
+    }
+    Chain* target = nullptr;
+    switch (run_rule(chain->rules[index++], p, result, target)) {
+      case Outcome::kNext:
+        break;
+      case Outcome::kAccept:
+        return Outcome::kAccept;
+      case Outcome::kDrop:
+        return Outcome::kDrop;
+      case Outcome::kReject:
+        return Outcome::kReject;
+      case Outcome::kJump:
+        // Depth is bounded at load time (jumps nest at most 15 deep).
+        stack[depth++] = Frame{chain, index};
+        chain = target;
+        index = 0;
+        break;
+      case Outcome::kGoto:
+        chain = target;
+        index = 0;
+        break;
+      case Outcome::kReturn:
+        if (depth == 0) {
+          return base.policy_drop ? Outcome::kDrop : Outcome::kAccept;
+        }
+        --depth;
+        chain = stack[depth].chain;
+        index = stack[depth].next_rule;
+        break;
+    }
+  }
+}
+
+}  // namespace
+
+EvalResult evaluate_hook(Model& model, Hook hook, const PacketInfo& packet) {
+  EvalResult result;
+  const std::size_t fam = packet.nfproto == kNfprotoIpv6 ? 1 : 0;
+  for (HookEntry& entry : model.hooks[static_cast<std::size_t>(hook)][fam]) {
+    if (entry.nat && packet.ct_state != kCtNew) {
+      continue;  // bindings are made on a connection's first packet only
+    }
+    for (Chain* chain : entry.chains) {
+      const Outcome outcome = run_base_chain(*chain, packet, result);
+      if (outcome == Outcome::kDrop) {
+        result.verdict = Verdict::kDrop;
+        return result;
+      }
+      if (outcome == Outcome::kReject) {
+        result.verdict = Verdict::kReject;
+        return result;
+      }
+      if (entry.nat && result.nat.kind != NatKind::kNone) {
+        break;  // nf_nat_inet_fn: the binding is made, later nat chains are not consulted
+      }
+    }
+  }
+  result.verdict = Verdict::kAccept;
+  return result;
+}
+
+}  // namespace flowsim::engine::nft

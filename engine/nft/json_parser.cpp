@@ -1,0 +1,726 @@
+// SPDX-License-Identifier: Apache-2.0
+// The libnftables JSON reader (see json_parser.hpp). Shapes follow nftables'
+// doc/libnftables-json.adoc and what nft 1.0.6 prints. One addition: a flowtable's
+// `flags offload` and `counter` have no JSON form in nft 1.0.6, so "flags": ["offload",
+// "counter"] (or "counter": true) carries them here.
+#include "engine/nft/json_parser.hpp"
+
+#include <optional>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "engine/nft/load_error.hpp"
+#include "engine/nft/names.hpp"
+#include "engine/nft/values.hpp"
+
+namespace flowsim::engine::nft {
+namespace {
+
+const nlohmann::json kNull;
+
+std::optional<Op> op_from_text(std::string_view s) {
+  if (s == "==" || s == "in") return Op::kEq;
+  if (s == "!=") return Op::kNe;
+  if (s == "<") return Op::kLt;
+  if (s == ">") return Op::kGt;
+  if (s == "<=") return Op::kLe;
+  if (s == ">=") return Op::kGe;
+  return std::nullopt;
+}
+
+}  // namespace
+
+JsonParser::JsonParser(std::string_view text, RulesetBuilder& builder) : text_(text), builder_(builder) {}
+
+SourceLoc JsonParser::loc(const Value& v) const {
+  SourceLoc l = positions_ != nullptr ? positions_->loc(v.node) : SourceLoc{};
+  l.json_item = item_;
+  return l;
+}
+
+void JsonParser::fail(const Value& at, std::string_view message) const { builder_.fail(loc(at), message); }
+
+JsonParser::Value JsonParser::member(const Value& object, std::string_view key) const {
+  if (object.json == nullptr || !object.json->is_object()) {
+    return Value{&kNull, JsonPositions::kNone};
+  }
+  auto it = object.json->find(std::string(key));
+  if (it == object.json->end()) {
+    return Value{&kNull, JsonPositions::kNone};
+  }
+  return Value{&*it, positions_->member(object.node, key)};
+}
+
+JsonParser::Value JsonParser::required(const Value& object, std::string_view key) const {
+  Value v = member(object, key);
+  if (v.node == JsonPositions::kNone) {
+    fail(object, fmt::format("missing \"{}\"", key));
+  }
+  return v;
+}
+
+JsonParser::Value JsonParser::element(const Value& array, std::size_t index) const {
+  return Value{&(*array.json)[index], positions_->element(array.node, index)};
+}
+
+std::string JsonParser::string_of(const Value& v, std::string_view what) const {
+  if (!v.json->is_string()) {
+    fail(v, fmt::format("{} must be a string", what));
+  }
+  return v.json->get<std::string>();
+}
+
+std::string JsonParser::text_of(const Value& v) const {
+  if (v.json->is_string()) {
+    return v.json->get<std::string>();
+  }
+  if (v.json->is_number_unsigned()) {
+    return std::to_string(v.json->get<std::uint64_t>());
+  }
+  if (v.json->is_number_integer()) {
+    return std::to_string(v.json->get<std::int64_t>());
+  }
+  fail(v, fmt::format("expected a value, got {}", v.json->dump()));
+}
+
+JsonParser::Value JsonParser::single_member(const Value& object, std::string& key) const {
+  if (!object.json->is_object() || object.json->size() != 1) {
+    fail(object, "expected an object with exactly one member");
+  }
+  key = object.json->begin().key();
+  return member(object, key);
+}
+
+void JsonParser::parse() {
+  Json doc;
+  try {
+    doc = Json::parse(text_);
+  } catch (const Json::parse_error& e) {
+    const std::size_t byte = e.byte > 0 ? e.byte - 1 : 0;
+    std::string what = e.what();
+    if (auto p = what.find("] "); p != std::string::npos) {
+      what = what.substr(p + 2);
+    }
+    // The position of the error in `text_`, computed the same way as value positions.
+    std::size_t line = 1;
+    std::size_t start = 0;
+    for (std::size_t i = 0; i < byte && i < text_.size(); ++i) {
+      if (text_[i] == '\n') {
+        ++line;
+        start = i + 1;
+      }
+    }
+    builder_.fail(SourceLoc{static_cast<std::uint32_t>(line), static_cast<std::uint32_t>(byte - start + 1), -1},
+                  "invalid JSON: " + what);
+  }
+  JsonPositions positions(text_);
+  positions_ = &positions;
+  const Value root{&doc, 0};
+  const Value list = member(root, "nftables");
+  if (!list.json->is_array()) {
+    fail(root, "expected {\"nftables\": [...]}");
+  }
+  for (std::size_t i = 0; i < list.json->size(); ++i) {
+    item_ = static_cast<int>(i);
+    const Value item = element(list, i);
+    std::string key;
+    const Value body = single_member(item, key);
+    if (key == "metainfo") {
+      continue;
+    }
+    if (key == "add" || key == "create" || key == "insert") {
+      std::string inner;
+      const Value inner_body = single_member(body, inner);
+      if (key == "insert" && inner != "rule") {
+        fail(body, fmt::format("unsupported command \"insert {}\"", inner));
+      }
+      command(inner, inner_body, key == "create", key == "insert");
+    } else if (key == "flush") {
+      flush_command(body);
+    } else if (key == "delete") {
+      std::string inner;
+      const Value inner_body = single_member(body, inner);
+      if (inner != "table") {
+        fail(body, fmt::format("unsupported command \"delete {}\"", inner));
+      }
+      builder_.delete_table(family_of(inner_body), string_of(required(inner_body, "name"), "\"name\""),
+                            loc(inner_body));
+    } else {
+      command(key, body, false, false);
+    }
+  }
+  item_ = -1;
+  positions_ = nullptr;
+}
+
+void JsonParser::command(const std::string& key, const Value& body, bool create, bool prepend) {
+  if (key == "table") {
+    table_command(body, create);
+  } else if (key == "chain") {
+    chain_command(body, create);
+  } else if (key == "rule") {
+    rule_command(body, prepend);
+  } else if (key == "set") {
+    set_command(body, create);
+  } else if (key == "element") {
+    element_command(body);
+  } else if (key == "flowtable") {
+    flowtable_command(body, create);
+  } else {
+    fail(body, fmt::format("unsupported command \"{}\"", key));
+  }
+}
+
+Family JsonParser::family_of(const Value& body) const {
+  const Value f = required(body, "family");
+  const std::string name = string_of(f, "\"family\"");
+  auto family = family_from_name(name);
+  if (!family || *family == Family::kNetdev) {
+    fail(f, fmt::format("unsupported table family \"{}\" (ip, ip6 and inet are supported)", name));
+  }
+  return *family;
+}
+
+Table& JsonParser::table_of(const Value& body) const {
+  const Family family = family_of(body);
+  const Value t = required(body, "table");
+  return builder_.find_table(family, string_of(t, "\"table\""), loc(t));
+}
+
+void JsonParser::table_command(const Value& body, bool create) {
+  const Value name = required(body, "name");
+  builder_.add_table(family_of(body), string_of(name, "\"name\""), loc(name), create);
+}
+
+int JsonParser::priority_of(const Value& v, Family family, Hook hook) const {
+  if (v.json->is_number_integer()) {
+    return v.json->get<int>();
+  }
+  const std::string name = string_of(v, "\"prio\"");
+  auto value = standard_priority(name, family, hook);
+  if (!value) {
+    fail(v, fmt::format("'{}' is invalid priority in this context.", name));
+  }
+  return *value;
+}
+
+void JsonParser::chain_command(const Value& body, bool create) {
+  Table& table = table_of(body);
+  const Value name = required(body, "name");
+  Chain& chain = builder_.add_chain(table, string_of(name, "\"name\""), loc(name), create);
+  if (member(body, "type").node == JsonPositions::kNone && member(body, "hook").node == JsonPositions::kNone) {
+    if (member(body, "policy").node != JsonPositions::kNone) {
+      fail(member(body, "policy"), "policy is only valid on base chains");
+    }
+    return;
+  }
+  const Value type = required(body, "type");
+  const Value hook = required(body, "hook");
+  BaseChainSpec spec;
+  auto chain_type = chain_type_from_name(string_of(type, "\"type\""));
+  if (!chain_type) {
+    fail(type, fmt::format("unknown chain type \"{}\"", type.json->get<std::string>()));
+  }
+  auto hook_value = hook_from_name(string_of(hook, "\"hook\""));
+  if (!hook_value) {
+    fail(hook, fmt::format("unknown hook \"{}\"", hook.json->get<std::string>()));
+  }
+  if (member(body, "dev").node != JsonPositions::kNone) {
+    fail(member(body, "dev"), "chain devices are not supported (netdev chains are outside the subset)");
+  }
+  spec.type = *chain_type;
+  spec.hook = *hook_value;
+  spec.priority = priority_of(required(body, "prio"), table.family, *hook_value);
+  spec.loc = loc(body);
+  if (const Value policy = member(body, "policy"); policy.node != JsonPositions::kNone) {
+    const std::string p = string_of(policy, "\"policy\"");
+    if (p != "accept" && p != "drop") {
+      fail(policy, fmt::format("unknown policy \"{}\"", p));
+    }
+    spec.policy_drop = p == "drop";
+  }
+  builder_.make_base_chain(chain, spec);
+}
+
+void JsonParser::rule_command(const Value& body, bool prepend) {
+  Table& table = table_of(body);
+  const Value chain_name = required(body, "chain");
+  Chain& chain = builder_.find_chain(table, string_of(chain_name, "\"chain\""), loc(chain_name));
+  const Value exprs = required(body, "expr");
+  if (!exprs.json->is_array() || exprs.json->empty()) {
+    fail(exprs, "\"expr\" must be a non-empty array");
+  }
+  Rule rule;
+  rule.loc = loc(body);
+  for (std::size_t i = 0; i < exprs.json->size(); ++i) {
+    rule.stmts.push_back(statement(element(exprs, i)));
+  }
+  if (const Value comment = member(body, "comment"); comment.node != JsonPositions::kNone) {
+    rule.comment = string_of(comment, "\"comment\"");
+  }
+  builder_.add_rule(table, chain, std::move(rule), prepend);
+}
+
+void JsonParser::set_command(const Value& body, bool create) {
+  Table& table = table_of(body);
+  const Value name = required(body, "name");
+  SetDecl decl;
+  const Value type = required(body, "type");
+  decl.type = set_type_from_name(string_of(type, "\"type\""));
+  decl.type_loc = loc(type);
+  if (!decl.type) {
+    fail(type, fmt::format("unsupported set type \"{}\" (ipv4_addr, ipv6_addr, inet_service, inet_proto)",
+                           type.json->get<std::string>()));
+  }
+  if (const Value flags = member(body, "flags"); flags.node != JsonPositions::kNone) {
+    auto apply = [&](const Value& f) {
+      const std::string flag = string_of(f, "a set flag");
+      if (flag == "interval") {
+        decl.interval = true;
+      } else if (flag == "constant") {
+        decl.constant = true;
+      } else {
+        fail(f, fmt::format("unsupported set flag \"{}\"", flag));
+      }
+    };
+    if (flags.json->is_array()) {
+      for (std::size_t i = 0; i < flags.json->size(); ++i) {
+        apply(element(flags, i));
+      }
+    } else {
+      apply(flags);
+    }
+  }
+  if (const Value merge = member(body, "auto-merge"); merge.node != JsonPositions::kNone) {
+    decl.auto_merge = merge.json->is_boolean() && merge.json->get<bool>();
+  }
+  for (const char* unsupported : {"timeout", "gc-interval", "size", "policy", "stmt", "map"}) {
+    if (member(body, unsupported).node != JsonPositions::kNone) {
+      fail(member(body, unsupported), fmt::format("unsupported set option \"{}\"", unsupported));
+    }
+  }
+  if (const Value elems = member(body, "elem"); elems.node != JsonPositions::kNone) {
+    if (!elems.json->is_array()) {
+      fail(elems, "\"elem\" must be an array");
+    }
+    for (std::size_t i = 0; i < elems.json->size(); ++i) {
+      const Value e = element(elems, i);
+      decl.elements.push_back(element_of(*decl.type, e));
+      decl.element_locs.push_back(loc(e));
+    }
+  }
+  builder_.declare_set(table, string_of(name, "\"name\""), std::move(decl), loc(name), create);
+}
+
+void JsonParser::element_command(const Value& body) {
+  Table& table = table_of(body);
+  const Value name = required(body, "name");
+  const std::string set_name = string_of(name, "\"name\"");
+  const NamedSet* set = nullptr;
+  for (const auto& s : table.sets) {
+    if (s->name == set_name) {
+      set = s.get();
+    }
+  }
+  if (set == nullptr) {
+    fail(name, fmt::format("unknown set @{}", set_name));
+  }
+  const Value elems = required(body, "elem");
+  if (!elems.json->is_array()) {
+    fail(elems, "\"elem\" must be an array");
+  }
+  std::vector<Element> elements;
+  std::vector<SourceLoc> locs;
+  for (std::size_t i = 0; i < elems.json->size(); ++i) {
+    const Value e = element(elems, i);
+    elements.push_back(element_of(set->type, e));
+    locs.push_back(loc(e));
+  }
+  builder_.add_set_elements(table, set_name, std::move(elements), locs, loc(name));
+}
+
+void JsonParser::flowtable_command(const Value& body, bool create) {
+  Table& table = table_of(body);
+  const Value name = required(body, "name");
+  FlowtableDecl decl;
+  if (const Value hook = member(body, "hook"); hook.node != JsonPositions::kNone) {
+    decl.hook = hook_from_name(string_of(hook, "\"hook\""));
+    decl.hook_loc = loc(hook);
+    if (!decl.hook) {
+      fail(hook, fmt::format("unknown hook \"{}\"", hook.json->get<std::string>()));
+    }
+  }
+  if (const Value prio = member(body, "prio"); prio.node != JsonPositions::kNone) {
+    decl.priority = priority_of(prio, Family::kNetdev, Hook::kIngress);
+  }
+  if (const Value dev = member(body, "dev"); dev.node != JsonPositions::kNone) {
+    auto add = [&](const Value& d) { decl.devices.push_back(element_of(ValueType::kIfname, d).name); };
+    if (dev.json->is_array()) {
+      for (std::size_t i = 0; i < dev.json->size(); ++i) {
+        add(element(dev, i));
+      }
+    } else {
+      add(dev);
+    }
+  }
+  if (const Value flags = member(body, "flags"); flags.node != JsonPositions::kNone) {
+    auto apply = [&](const Value& f) {
+      const std::string flag = string_of(f, "a flowtable flag");
+      if (flag == "offload") {
+        decl.offload = true;
+      } else if (flag == "counter") {
+        decl.counter = true;
+      } else {
+        fail(f, fmt::format("unsupported flowtable flag \"{}\"", flag));
+      }
+    };
+    if (flags.json->is_array()) {
+      for (std::size_t i = 0; i < flags.json->size(); ++i) {
+        apply(element(flags, i));
+      }
+    } else {
+      apply(flags);
+    }
+  }
+  if (const Value counter = member(body, "counter"); counter.node != JsonPositions::kNone) {
+    decl.counter = decl.counter || (counter.json->is_boolean() && counter.json->get<bool>());
+  }
+  builder_.declare_flowtable(table, string_of(name, "\"name\""), std::move(decl), loc(name), create);
+}
+
+void JsonParser::flush_command(const Value& body) {
+  std::string what;
+  const Value inner = single_member(body, what);
+  if (what == "ruleset") {
+    builder_.flush_ruleset();
+  } else if (what == "table") {
+    builder_.flush_table(builder_.find_table(family_of(inner), string_of(required(inner, "name"), "\"name\""),
+                                             loc(inner)));
+  } else if (what == "chain") {
+    Table& table = table_of(inner);
+    const Value name = required(inner, "name");
+    builder_.flush_chain(builder_.find_chain(table, string_of(name, "\"name\""), loc(name)));
+  } else {
+    fail(body, fmt::format("unsupported command \"flush {}\"", what));
+  }
+}
+
+Stmt JsonParser::statement(const Value& expr) {
+  std::string key;
+  const Value body = single_member(expr, key);
+  const SourceLoc at = loc(expr);
+  if (key == "match") {
+    return Stmt{match(body), at};
+  }
+  if (key == "counter") {
+    CounterStmt c;
+    if (body.json->is_object()) {
+      const Value packets = member(body, "packets");
+      const Value bytes = member(body, "bytes");
+      if (packets.json->is_number_unsigned()) {
+        c.packets = packets.json->get<std::uint64_t>();
+      }
+      if (bytes.json->is_number_unsigned()) {
+        c.bytes = bytes.json->get<std::uint64_t>();
+      }
+    }
+    return Stmt{c, at};
+  }
+  if (key == "accept" || key == "drop" || key == "return") {
+    const VerdictKind kind = key == "accept" ? VerdictKind::kAccept : key == "drop" ? VerdictKind::kDrop : VerdictKind::kReturn;
+    return Stmt{VerdictStmt{kind, {}, nullptr, {}}, at};
+  }
+  if (key == "jump" || key == "goto") {
+    const Value target = required(body, "target");
+    return Stmt{VerdictStmt{key == "jump" ? VerdictKind::kJump : VerdictKind::kGoto, string_of(target, "\"target\""),
+                            nullptr, loc(target)},
+                at};
+  }
+  if (key == "reject") {
+    return Stmt{reject(body), at};
+  }
+  if (key == "flow") {
+    const Value op = required(body, "op");
+    if (string_of(op, "\"op\"") != "add") {
+      fail(op, fmt::format("unsupported flow operation \"{}\"", op.json->get<std::string>()));
+    }
+    const Value name = required(body, "flowtable");
+    const std::string ft = string_of(name, "\"flowtable\"");
+    if (!ft.starts_with('@') || ft.size() < 2) {
+      fail(name, "\"flowtable\" must be \"@name\"");
+    }
+    FlowStmt flow;
+    flow.flowtable = ft.substr(1);
+    flow.name_loc = loc(name);
+    return Stmt{std::move(flow), at};
+  }
+  if (key == "masquerade") {
+    return Stmt{nat(NatKind::kMasquerade, body), at};
+  }
+  if (key == "snat" || key == "dnat") {
+    return Stmt{nat(key == "snat" ? NatKind::kSnat : NatKind::kDnat, body), at};
+  }
+  if (key == "log") {
+    return Stmt{log(body), at};
+  }
+  fail(expr, fmt::format("unsupported statement \"{}\"", key));
+}
+
+Match JsonParser::match(const Value& body) {
+  Match m;
+  const Value op = required(body, "op");
+  auto parsed_op = op_from_text(string_of(op, "\"op\""));
+  if (!parsed_op) {
+    fail(op, fmt::format("unsupported operator \"{}\"", op.json->get<std::string>()));
+  }
+  m.op = *parsed_op;
+  m.field = left_field(required(body, "left"));
+  right_side(m, required(body, "right"));
+  return m;
+}
+
+Field JsonParser::left_field(const Value& left) const {
+  std::string kind;
+  const Value spec = single_member(left, kind);
+  if (kind == "meta") {
+    const std::string key = string_of(required(spec, "key"), "\"key\"");
+    if (key == "iif") return Field::kIif;
+    if (key == "oif") return Field::kOif;
+    if (key == "iifname") return Field::kIifname;
+    if (key == "oifname") return Field::kOifname;
+    if (key == "l4proto") return Field::kL4proto;
+    if (key == "nfproto") return Field::kNfproto;
+    fail(left, fmt::format("unsupported match \"meta {}\"", key));
+  }
+  if (kind == "payload") {
+    const std::string proto = string_of(required(spec, "protocol"), "\"protocol\"");
+    const std::string field = string_of(required(spec, "field"), "\"field\"");
+    if (proto == "ip") {
+      if (field == "saddr") return Field::kIpSaddr;
+      if (field == "daddr") return Field::kIpDaddr;
+      if (field == "protocol") return Field::kIpProtocol;
+    } else if (proto == "ip6") {
+      if (field == "saddr") return Field::kIp6Saddr;
+      if (field == "daddr") return Field::kIp6Daddr;
+      if (field == "nexthdr") return Field::kIp6Nexthdr;
+    } else if (proto == "tcp" || proto == "udp" || proto == "th") {
+      const bool sport = field == "sport";
+      if (sport || field == "dport") {
+        if (proto == "tcp") return sport ? Field::kTcpSport : Field::kTcpDport;
+        if (proto == "udp") return sport ? Field::kUdpSport : Field::kUdpDport;
+        return sport ? Field::kThSport : Field::kThDport;
+      }
+    }
+    fail(left, fmt::format("unsupported match \"{} {}\"", proto, field));
+  }
+  if (kind == "ct") {
+    const std::string key = string_of(required(spec, "key"), "\"key\"");
+    const Value dir = member(spec, "dir");
+    if (key == "state" && dir.node == JsonPositions::kNone) {
+      return Field::kCtState;
+    }
+    if (key == "packets" && dir.json->is_string() && dir.json->get<std::string>() == "original") {
+      return Field::kCtOriginalPackets;
+    }
+    fail(left, fmt::format("unsupported match \"ct {}{}\"",
+                           dir.json->is_string() ? dir.json->get<std::string>() + " " : "", key));
+  }
+  fail(left, fmt::format("unsupported match \"{}\"", kind));
+}
+
+Element JsonParser::element_of(ValueType type, const Value& v) const {
+  std::string text;
+  if (v.json->is_object() && v.json->contains("range")) {
+    const Value range = member(v, "range");
+    if (!range.json->is_array() || range.json->size() != 2) {
+      fail(range, "\"range\" must be [low, high]");
+    }
+    text = text_of(element(range, 0)) + "-" + text_of(element(range, 1));
+  } else if (v.json->is_object() && v.json->contains("prefix")) {
+    const Value prefix = member(v, "prefix");
+    text = text_of(required(prefix, "addr")) + "/" + text_of(required(prefix, "len"));
+  } else {
+    text = text_of(v);
+  }
+  Element e;
+  if (auto err = parse_element(type, text, v.json->is_string(), e)) {
+    fail(v, *err);
+  }
+  return e;
+}
+
+void JsonParser::right_side(Match& m, const Value& right) const {
+  const ValueType type = value_type_of(m.field);
+  m.rhs_loc = loc(right);
+  if (right.json->is_string() && right.json->get<std::string>().starts_with('@')) {
+    m.set_name = right.json->get<std::string>().substr(1);
+    m.rhs = RhsKind::kNamedSet;
+    return;
+  }
+  auto fill = [&](const Value& list) {
+    if (list.json->empty()) {
+      fail(list, "empty set");
+    }
+    for (std::size_t i = 0; i < list.json->size(); ++i) {
+      m.elements.push_back(element_of(type, element(list, i)));
+    }
+  };
+  if (right.json->is_array()) {
+    // `ct state established,related`: op "in" with a list of flags.
+    fill(right);
+    m.rhs = type == ValueType::kCtState ? RhsKind::kFlags : RhsKind::kSet;
+    return;
+  }
+  if (right.json->is_object() && right.json->contains("set")) {
+    const Value set = member(right, "set");
+    if (!set.json->is_array()) {
+      fail(set, "\"set\" must be an array");
+    }
+    fill(set);
+    m.rhs = RhsKind::kSet;
+    return;
+  }
+  m.elements.push_back(element_of(type, right));
+  m.rhs = RhsKind::kValue;
+}
+
+NatStmt JsonParser::nat(NatKind kind, const Value& body) const {
+  NatStmt n;
+  n.action.kind = kind;
+  if (body.json->is_null()) {
+    if (kind != NatKind::kMasquerade) {
+      fail(body, "missing \"addr\"");
+    }
+    return n;
+  }
+  if (const Value family = member(body, "family"); family.node != JsonPositions::kNone) {
+    const std::string f = string_of(family, "\"family\"");
+    if (f != "ip" && f != "ip6") {
+      fail(family, fmt::format("unsupported NAT family \"{}\"", f));
+    }
+    n.written_family = f == "ip" ? 4 : 6;
+  }
+  if (const Value addr = member(body, "addr"); addr.node != JsonPositions::kNone) {
+    if (kind == NatKind::kMasquerade) {
+      fail(addr, "masquerade takes no address");
+    }
+    n.addr_loc = loc(addr);
+    if (addr.json->is_object() && addr.json->contains("range")) {
+      const Value range = member(addr, "range");
+      if (!range.json->is_array() || range.json->size() != 2) {
+        fail(range, "\"range\" must be [low, high]");
+      }
+      n.addr_min_text = string_of(element(range, 0), "an address");
+      n.addr_max_text = string_of(element(range, 1), "an address");
+    } else {
+      n.addr_min_text = string_of(addr, "\"addr\"");
+    }
+  }
+  if (const Value port = member(body, "port"); port.node != JsonPositions::kNone) {
+    n.port_loc = loc(port);
+    Element e;
+    std::string text;
+    if (port.json->is_object() && port.json->contains("range")) {
+      const Value range = member(port, "range");
+      text = text_of(element(range, 0)) + "-" + text_of(element(range, 1));
+    } else {
+      text = text_of(port);
+    }
+    if (auto err = parse_element(ValueType::kService, text, false, e)) {
+      fail(port, *err);
+    }
+    n.action.port_min = static_cast<std::uint16_t>(e.lo.lo);
+    n.action.port_max = static_cast<std::uint16_t>(e.hi.lo);
+  }
+  if (n.addr_min_text.empty() && !n.action.port_min && kind != NatKind::kMasquerade) {
+    fail(body, "missing \"addr\"");
+  }
+  if (const Value flags = member(body, "flags"); flags.node != JsonPositions::kNone) {
+    auto apply = [&](const Value& f) {
+      const std::string flag = string_of(f, "a NAT flag");
+      if (flag == "random") {
+        n.action.random = true;
+      } else if (flag == "fully-random") {
+        n.action.fully_random = true;
+      } else if (flag == "persistent") {
+        n.action.persistent = true;
+      } else {
+        fail(f, fmt::format("unsupported NAT flag \"{}\"", flag));
+      }
+    };
+    if (flags.json->is_array()) {
+      for (std::size_t i = 0; i < flags.json->size(); ++i) {
+        apply(element(flags, i));
+      }
+    } else {
+      apply(flags);
+    }
+  }
+  return n;
+}
+
+RejectStmt JsonParser::reject(const Value& body) const {
+  RejectStmt r;
+  if (body.json->is_null()) {
+    return r;
+  }
+  r.with = true;
+  const Value type = required(body, "type");
+  const std::string t = string_of(type, "\"type\"");
+  if (t == "tcp reset") {
+    r.action = RejectAction{RejectKind::kTcpReset, 0};
+    return r;
+  }
+  RejectKind kind;
+  if (t == "icmp") {
+    kind = RejectKind::kIcmp;
+  } else if (t == "icmpv6") {
+    kind = RejectKind::kIcmpv6;
+  } else if (t == "icmpx") {
+    kind = RejectKind::kIcmpx;
+  } else {
+    fail(type, fmt::format("unsupported reject type \"{}\"", t));
+  }
+  const Value code = required(body, "expr");
+  std::optional<std::uint8_t> value;
+  if (code.json->is_number_unsigned() && code.json->get<std::uint64_t>() <= 255) {
+    value = static_cast<std::uint8_t>(code.json->get<std::uint64_t>());
+  } else if (code.json->is_string()) {
+    value = reject_code_from_name(kind, code.json->get<std::string>());
+  }
+  if (!value) {
+    fail(code, fmt::format("unknown {} reject code {}", t, code.json->dump()));
+  }
+  r.action = RejectAction{kind, *value};
+  return r;
+}
+
+LogStmt JsonParser::log(const Value& body) const {
+  LogStmt l;
+  if (body.json->is_null()) {
+    return l;
+  }
+  if (const Value prefix = member(body, "prefix"); prefix.node != JsonPositions::kNone) {
+    l.prefix = string_of(prefix, "\"prefix\"");
+  }
+  if (const Value level = member(body, "level"); level.node != JsonPositions::kNone) {
+    l.level = string_of(level, "\"level\"");
+  }
+  if (const Value flags = member(body, "flags"); flags.node != JsonPositions::kNone) {
+    const bool all = (flags.json->is_string() && flags.json->get<std::string>() == "all") ||
+                     (flags.json->is_array() && flags.json->size() == 1 && (*flags.json)[0] == "all");
+    if (!all) {
+      fail(flags, "unsupported log flags (only \"all\")");
+    }
+    l.flags_all = true;
+  }
+  for (const char* unsupported : {"group", "snaplen", "queue-threshold"}) {
+    if (member(body, unsupported).node != JsonPositions::kNone) {
+      fail(member(body, unsupported), fmt::format("unsupported log option \"{}\"", unsupported));
+    }
+  }
+  return l;
+}
+
+}  // namespace flowsim::engine::nft

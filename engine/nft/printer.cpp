@@ -1,0 +1,303 @@
+// SPDX-License-Identifier: Apache-2.0
+// `nft list ruleset` output (see printer.hpp). The layout details are nftables' src/rule.c
+// and src/statement.c: a blank line between a table's objects, set elements wrapped as
+// calculate_delim does, reject and NAT families printed only where the table's family
+// leaves them ambiguous (inet), log level "warn" (the default) omitted.
+#include "engine/nft/printer.hpp"
+
+#include <algorithm>
+#include <string_view>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "engine/nft/names.hpp"
+#include "engine/nft/values.hpp"
+
+namespace flowsim::engine::nft {
+namespace {
+
+std::string_view op_prefix(Op op) {
+  switch (op) {
+    case Op::kEq: return "";
+    case Op::kNe: return "!= ";
+    case Op::kLt: return "< ";
+    case Op::kGt: return "> ";
+    case Op::kLe: return "<= ";
+    case Op::kGe: return ">= ";
+  }
+  return "";
+}
+
+// How many elements of a named set go on one line before nft breaks it (calculate_delim).
+unsigned elements_per_line(ValueType type) {
+  switch (type) {
+    case ValueType::kIpv4:
+    case ValueType::kCtState:
+      return 2;
+    case ValueType::kService:
+    case ValueType::kInetProto:
+    case ValueType::kInteger:
+    case ValueType::kNfproto:
+    case ValueType::kIfindex:
+      return 5;
+    case ValueType::kIpv6:
+    case ValueType::kIfname:
+      break;
+  }
+  return 1;
+}
+
+std::string join_elements(ValueType type, const std::vector<Element>& elements, std::string_view sep) {
+  std::string out;
+  for (std::size_t i = 0; i < elements.size(); ++i) {
+    if (i != 0) {
+      out += sep;
+    }
+    out += format_element(type, elements[i]);
+  }
+  return out;
+}
+
+std::string format_match(const Match& m) {
+  const ValueType type = value_type_of(m.field);
+  std::string rhs;
+  switch (m.rhs) {
+    case RhsKind::kValue:
+      rhs = format_element(type, m.elements[0]);
+      break;
+    case RhsKind::kFlags:
+      rhs = join_elements(type, m.elements, ",");
+      break;
+    case RhsKind::kSet:
+      rhs = fmt::format("{{ {} }}", join_elements(type, m.elements, ", "));
+      break;
+    case RhsKind::kNamedSet:
+      rhs = "@" + m.set_name;
+      break;
+  }
+  return fmt::format("{} {}{}", field_text(m.field), op_prefix(m.op), rhs);
+}
+
+std::string format_reject(const RejectAction& a, Family family) {
+  const std::string_view code = reject_code_name(a.kind, a.code);
+  const std::string code_text = code.empty() ? std::to_string(a.code) : std::string(code);
+  switch (a.kind) {
+    case RejectKind::kTcpReset:
+      return "reject with tcp reset";
+    case RejectKind::kIcmpx:
+      return a.code == 1 ? "reject" : "reject with icmpx " + code_text;
+    case RejectKind::kIcmp:
+      return family == Family::kIp && a.code == 3 ? "reject" : "reject with icmp " + code_text;
+    case RejectKind::kIcmpv6:
+      return family == Family::kIp6 && a.code == 4 ? "reject" : "reject with icmpv6 " + code_text;
+  }
+  return "reject";
+}
+
+std::string format_nat_address(const std::array<std::uint8_t, 16>& bytes, int family) {
+  if (family == 4) {
+    return format_key(ValueType::kIpv4, key_from_bytes(bytes.data(), 4));
+  }
+  return format_key(ValueType::kIpv6, key_from_bytes(bytes.data(), 16));
+}
+
+std::string format_nat(const NatStmt& n, Family family) {
+  const NatAction& a = n.action;
+  std::string out;
+  if (a.kind == NatKind::kMasquerade) {
+    out = "masquerade";
+  } else {
+    out = a.kind == NatKind::kSnat ? "snat" : "dnat";
+    if (family == Family::kInet) {
+      out += a.family == 6 ? " ip6" : " ip";
+    }
+  }
+  std::string ports;
+  if (a.port_min) {
+    ports = fmt::format(":{}", *a.port_min);
+    if (a.port_max && *a.port_max != *a.port_min) {
+      ports += fmt::format("-{}", *a.port_max);
+    }
+  }
+  if (a.addr_min) {
+    const bool v6 = a.family == 6;
+    const bool range = a.addr_max && *a.addr_max != *a.addr_min;
+    std::string addr;
+    if (v6 && !ports.empty()) {
+      addr = fmt::format("[{}]", format_nat_address(*a.addr_min, 6));
+      if (range) {
+        addr += fmt::format("-[{}]", format_nat_address(*a.addr_max, 6));
+      }
+    } else {
+      addr = format_nat_address(*a.addr_min, a.family);
+      if (range) {
+        addr += "-" + format_nat_address(*a.addr_max, a.family);
+      }
+    }
+    out += " to " + addr + ports;
+  } else if (!ports.empty()) {
+    out += " to " + ports;
+  }
+  // print_nf_nat_flags' order.
+  std::string_view delim = " ";
+  if (a.random) {
+    out += fmt::format("{}random", delim);
+    delim = ",";
+  }
+  if (a.fully_random) {
+    out += fmt::format("{}fully-random", delim);
+    delim = ",";
+  }
+  if (a.persistent) {
+    out += fmt::format("{}persistent", delim);
+  }
+  return out;
+}
+
+std::string format_stmt(const Stmt& s, Family family) {
+  if (const auto* m = std::get_if<Match>(&s.body)) {
+    return format_match(*m);
+  }
+  if (const auto* c = std::get_if<CounterStmt>(&s.body)) {
+    return fmt::format("counter packets {} bytes {}", c->packets, c->bytes);
+  }
+  if (const auto* v = std::get_if<VerdictStmt>(&s.body)) {
+    switch (v->kind) {
+      case VerdictKind::kAccept: return "accept";
+      case VerdictKind::kDrop: return "drop";
+      case VerdictKind::kReturn: return "return";
+      case VerdictKind::kJump: return "jump " + v->target;
+      case VerdictKind::kGoto: return "goto " + v->target;
+    }
+  }
+  if (const auto* r = std::get_if<RejectStmt>(&s.body)) {
+    return format_reject(r->action, family);
+  }
+  if (const auto* f = std::get_if<FlowStmt>(&s.body)) {
+    return "flow add @" + f->flowtable;
+  }
+  if (const auto* n = std::get_if<NatStmt>(&s.body)) {
+    return format_nat(*n, family);
+  }
+  if (const auto* l = std::get_if<LogStmt>(&s.body)) {
+    std::string out = "log";
+    if (l->prefix) {
+      out += fmt::format(" prefix \"{}\"", *l->prefix);
+    }
+    if (l->level && *l->level != "warn") {
+      out += " level " + *l->level;
+    }
+    if (l->flags_all) {
+      out += " flags all";
+    }
+    return out;
+  }
+  return {};
+}
+
+std::string format_rule(const Rule& rule, Family family) {
+  std::string out;
+  for (const Stmt& s : rule.stmts) {
+    if (const auto* m = std::get_if<Match>(&s.body); m != nullptr && m->hidden) {
+      continue;
+    }
+    if (!out.empty()) {
+      out += ' ';
+    }
+    out += format_stmt(s, family);
+  }
+  if (rule.comment) {
+    out += fmt::format("{}comment \"{}\"", out.empty() ? "" : " ", *rule.comment);
+  }
+  return out;
+}
+
+void print_set(std::string& out, const NamedSet& set) {
+  out += fmt::format("\tset {} {{\n", set.name);
+  out += fmt::format("\t\ttype {}\n", set_type_name(set.type));
+  if (set.constant || set.interval) {
+    out += "\t\tflags ";
+    out += set.constant && set.interval ? "constant,interval" : set.constant ? "constant" : "interval";
+    out += "\n";
+  }
+  if (set.auto_merge) {
+    out += "\t\tauto-merge\n";
+  }
+  if (!set.elements.empty()) {
+    out += "\t\telements = { ";
+    const unsigned per_line = elements_per_line(set.type);
+    for (std::size_t i = 0; i < set.elements.size(); ++i) {
+      if (i != 0) {
+        out += i % per_line == 0 ? ",\n\t\t\t     " : ", ";
+      }
+      out += format_element(set.type, set.elements[i]);
+    }
+    out += " }\n";
+  }
+  out += "\t}\n";
+}
+
+void print_flowtable(std::string& out, const Flowtable& ft) {
+  out += fmt::format("\tflowtable {} {{\n", ft.spec.name);
+  out += fmt::format("\t\thook ingress priority {}\n", format_priority(ft.spec.priority, Family::kNetdev, Hook::kIngress));
+  if (!ft.spec.devices.empty()) {
+    // nft sorts the devices the kernel returns (netlink_delinearize_flowtable).
+    std::vector<std::string> devices = ft.spec.devices;
+    std::sort(devices.begin(), devices.end());
+    out += "\t\tdevices = { ";
+    for (std::size_t i = 0; i < devices.size(); ++i) {
+      out += (i == 0 ? "" : ", ") + devices[i];
+    }
+    out += " }\n";
+  }
+  if (ft.spec.offload) {
+    out += "\t\tflags offload\n";
+  }
+  if (ft.spec.counter) {
+    out += "\t\tcounter\n";
+  }
+  out += "\t}\n";
+}
+
+void print_chain(std::string& out, const Chain& chain, Family family) {
+  out += fmt::format("\tchain {} {{\n", chain.name);
+  if (chain.base) {
+    out += fmt::format("\t\ttype {} hook {} priority {}; policy {};\n", chain_type_name(chain.type),
+                       hook_name(chain.hook), format_priority(chain.priority, family, chain.hook),
+                       chain.policy_drop ? "drop" : "accept");
+  }
+  for (const Rule& rule : chain.rules) {
+    out += "\t\t" + format_rule(rule, family) + "\n";
+  }
+  out += "\t}\n";
+}
+
+}  // namespace
+
+std::string print_model(const Model& model) {
+  std::string out;
+  for (const auto& table : model.tables) {
+    out += fmt::format("table {} {} {{\n", family_name(table->family), table->name);
+    std::string_view delim;
+    for (const auto& set : table->sets) {
+      out += delim;
+      print_set(out, *set);
+      delim = "\n";
+    }
+    for (const Flowtable& ft : table->flowtables) {
+      out += delim;
+      print_flowtable(out, ft);
+      delim = "\n";
+    }
+    for (const auto& chain : table->chains) {
+      out += delim;
+      print_chain(out, *chain, table->family);
+      delim = "\n";
+    }
+    out += "}\n";
+  }
+  return out;
+}
+
+}  // namespace flowsim::engine::nft

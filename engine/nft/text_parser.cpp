@@ -1,0 +1,1035 @@
+// SPDX-License-Identifier: Apache-2.0
+// The nft script parser (see text_parser.hpp): recursive descent over the tokens, after
+// `define`d variables have been substituted in place (nft's `$var` is a textual value).
+// Messages follow nft's "syntax error, unexpected X, expecting Y" where it is a syntax
+// problem; anything outside the subset says "unsupported" and names the word.
+#include "engine/nft/text_parser.hpp"
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "engine/nft/load_error.hpp"
+#include "engine/nft/names.hpp"
+#include "engine/nft/values.hpp"
+
+namespace flowsim::engine::nft {
+namespace {
+
+// Words that start a match nft knows but this subset does not implement: say "match", not
+// "statement", so the user knows which part of the rule is out of scope.
+constexpr std::array<std::string_view, 24> kUnsupportedMatches{
+    "icmp", "icmpv6", "ether", "vlan", "arp",  "sctp", "dccp",   "esp",  "ah",    "comp", "igmp", "udplite",
+    "mark", "fib",    "socket", "rt",  "frag", "hbh",  "dst",    "mh",   "srh",   "ipsec", "osf", "numgen",
+};
+
+std::optional<int> parse_int(std::string_view text) {
+  int value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || text.empty()) {
+    return std::nullopt;
+  }
+  return value;
+}
+
+std::optional<std::uint64_t> parse_u64(std::string_view text) {
+  std::uint64_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || text.empty()) {
+    return std::nullopt;
+  }
+  return value;
+}
+
+std::optional<Op> op_from_token(const Token& t) {
+  switch (t.kind) {
+    case TokenKind::kEq: return Op::kEq;
+    case TokenKind::kNe: return Op::kNe;
+    case TokenKind::kLt: return Op::kLt;
+    case TokenKind::kGt: return Op::kGt;
+    case TokenKind::kLe: return Op::kLe;
+    case TokenKind::kGe: return Op::kGe;
+    case TokenKind::kWord:
+      if (t.text == "eq") return Op::kEq;
+      if (t.text == "ne") return Op::kNe;
+      if (t.text == "lt") return Op::kLt;
+      if (t.text == "gt") return Op::kGt;
+      if (t.text == "le") return Op::kLe;
+      if (t.text == "ge") return Op::kGe;
+      return std::nullopt;
+    default:
+      return std::nullopt;
+  }
+}
+
+bool is_nat_flag(std::string_view w) { return w == "random" || w == "fully-random" || w == "persistent"; }
+
+SourceLoc offset(SourceLoc loc, std::size_t chars) {
+  loc.col += static_cast<std::uint32_t>(chars);
+  return loc;
+}
+
+}  // namespace
+
+TextParser::TextParser(std::string_view text, RulesetBuilder& builder) : builder_(builder), text_(text) {}
+
+void TextParser::fail(const SourceLoc& loc, std::string_view message) const { builder_.fail(loc, message); }
+
+void TextParser::unexpected(const Token& token, std::string_view expecting) const {
+  std::string message = "syntax error, unexpected " + describe(token);
+  if (!expecting.empty()) {
+    message += fmt::format(", expecting {}", expecting);
+  }
+  fail(token.loc, message);
+}
+
+const Token& TextParser::peek(std::size_t ahead) const {
+  const std::size_t i = pos_ + ahead;
+  return i < tokens_.size() ? tokens_[i] : tokens_.back();
+}
+
+const Token& TextParser::next() {
+  const Token& t = peek();
+  if (pos_ < tokens_.size() - 1) {
+    ++pos_;
+  }
+  return t;
+}
+
+bool TextParser::peek_word(std::string_view word, std::size_t ahead) const {
+  const Token& t = peek(ahead);
+  return t.kind == TokenKind::kWord && t.text == word;
+}
+
+bool TextParser::accept_word(std::string_view word) {
+  if (peek_word(word)) {
+    next();
+    return true;
+  }
+  return false;
+}
+
+const Token& TextParser::expect_word(std::string_view expecting) {
+  if (peek().kind != TokenKind::kWord) {
+    unexpected(peek(), expecting);
+  }
+  return next();
+}
+
+const Token& TextParser::expect_name(std::string_view expecting) {
+  if (peek().kind != TokenKind::kWord && peek().kind != TokenKind::kString) {
+    unexpected(peek(), expecting);
+  }
+  return next();
+}
+
+void TextParser::expect(TokenKind kind, std::string_view expecting) {
+  if (peek().kind != kind) {
+    unexpected(peek(), expecting);
+  }
+  next();
+}
+
+void TextParser::skip_separators() {
+  while (peek().kind == TokenKind::kNewline || peek().kind == TokenKind::kSemicolon) {
+    next();
+  }
+}
+
+void TextParser::skip_newlines() {
+  while (peek().kind == TokenKind::kNewline) {
+    next();
+  }
+}
+
+bool TextParser::at_statement_end() const {
+  const TokenKind k = peek().kind;
+  return k == TokenKind::kNewline || k == TokenKind::kSemicolon || k == TokenKind::kRBrace || k == TokenKind::kEof;
+}
+
+void TextParser::end_statement() {
+  const TokenKind k = peek().kind;
+  if (k == TokenKind::kNewline || k == TokenKind::kSemicolon) {
+    next();
+    return;
+  }
+  if (k != TokenKind::kRBrace && k != TokenKind::kEof) {
+    unexpected(peek(), "end of line or \";\"");
+  }
+}
+
+void TextParser::expand_variables(std::vector<Token> raw) {
+  std::map<std::string, std::vector<Token>, std::less<>> defines;
+  tokens_.clear();
+  bool at_start = true;
+  for (std::size_t i = 0; i < raw.size(); ++i) {
+    const Token& t = raw[i];
+    const bool is_define = t.kind == TokenKind::kWord && (t.text == "define" || t.text == "redefine");
+    if (at_start && is_define) {
+      if (i + 2 >= raw.size() || raw[i + 1].kind != TokenKind::kWord) {
+        unexpected(raw[std::min(i + 1, raw.size() - 1)], "a variable name");
+      }
+      const Token& name = raw[i + 1];
+      if (raw[i + 2].kind != TokenKind::kAssign) {
+        unexpected(raw[i + 2], "\"=\"");
+      }
+      std::vector<Token> value;
+      std::size_t j = i + 3;
+      for (; j < raw.size(); ++j) {
+        const Token& v = raw[j];
+        if (v.kind == TokenKind::kNewline || v.kind == TokenKind::kSemicolon || v.kind == TokenKind::kEof) {
+          break;
+        }
+        if (v.kind == TokenKind::kVariable) {
+          auto it = defines.find(v.text);
+          if (it == defines.end()) {
+            fail(v.loc, fmt::format("undefined variable ${}", v.text));
+          }
+          value.insert(value.end(), it->second.begin(), it->second.end());
+        } else {
+          value.push_back(v);
+        }
+      }
+      if (value.empty()) {
+        unexpected(raw[j], "a value");
+      }
+      if (t.text == "define" && defines.contains(name.text)) {
+        fail(name.loc, fmt::format("redefinition of variable ${}", name.text));
+      }
+      defines[name.text] = std::move(value);
+      i = j;  // the separator: the definition leaves nothing behind
+      at_start = true;
+      continue;
+    }
+    if (at_start && t.kind == TokenKind::kWord && t.text == "undefine") {
+      if (i + 1 >= raw.size() || raw[i + 1].kind != TokenKind::kWord || !defines.erase(raw[i + 1].text)) {
+        fail(raw[std::min(i + 1, raw.size() - 1)].loc, "undefine of an unknown variable");
+      }
+      ++i;
+      continue;
+    }
+    if (t.kind == TokenKind::kVariable) {
+      auto it = defines.find(t.text);
+      if (it == defines.end()) {
+        fail(t.loc, fmt::format("undefined variable ${}", t.text));
+      }
+      for (Token copy : it->second) {
+        copy.loc = t.loc;  // errors point at the use
+        tokens_.push_back(std::move(copy));
+      }
+      at_start = false;
+      continue;
+    }
+    tokens_.push_back(t);
+    at_start = t.kind == TokenKind::kNewline || t.kind == TokenKind::kSemicolon || t.kind == TokenKind::kLBrace ||
+               t.kind == TokenKind::kRBrace;
+  }
+  if (tokens_.empty() || tokens_.back().kind != TokenKind::kEof) {
+    tokens_.push_back(raw.back());
+  }
+}
+
+void TextParser::parse() {
+  expand_variables(Lexer(text_, builder_.filename()).tokenize());
+  pos_ = 0;
+  for (;;) {
+    skip_separators();
+    if (peek().kind == TokenKind::kEof) {
+      return;
+    }
+    parse_command();
+  }
+}
+
+Family TextParser::parse_family() {
+  const Token& t = peek();
+  const Token& after = peek(1);
+  const bool name_follows = after.kind == TokenKind::kWord || after.kind == TokenKind::kString;
+  if (t.kind == TokenKind::kWord && name_follows) {
+    if (t.text == "arp" || t.text == "bridge") {
+      fail(t.loc, fmt::format("unsupported table family \"{}\" (ip, ip6 and inet are supported)", t.text));
+    }
+    if (auto f = family_from_name(t.text)) {
+      next();
+      return *f;
+    }
+  }
+  return Family::kIp;  // nft's default family
+}
+
+Table& TextParser::parse_table_ref() {
+  const Family family = parse_family();
+  const Token& name = expect_name("a table name");
+  return builder_.find_table(family, name.text, name.loc);
+}
+
+void TextParser::parse_command() {
+  const Token& t = peek();
+  if (t.kind != TokenKind::kWord) {
+    unexpected(t);
+  }
+  const std::string word = t.text;
+  const SourceLoc loc = t.loc;
+  if (word == "table") {
+    next();
+    const Family family = parse_family();
+    const Token& name = expect_name("a table name");
+    Table& table = builder_.add_table(family, name.text, name.loc, false);
+    if (peek().kind == TokenKind::kLBrace) {
+      next();
+      parse_table_body(table);
+      expect(TokenKind::kRBrace, "\"}\"");
+    }
+    end_statement();
+    return;
+  }
+  if (word == "add" || word == "create") {
+    next();
+    parse_add(word == "create");
+    end_statement();
+    return;
+  }
+  if (word == "insert") {
+    next();
+    if (!accept_word("rule")) {
+      unexpected(peek(), "\"rule\"");
+    }
+    parse_rule_command(true);
+    end_statement();
+    return;
+  }
+  if (word == "flush") {
+    next();
+    const Token& what = expect_word("\"ruleset\", \"table\" or \"chain\"");
+    if (what.text == "ruleset") {
+      builder_.flush_ruleset();
+    } else if (what.text == "table") {
+      builder_.flush_table(parse_table_ref());
+    } else if (what.text == "chain") {
+      Table& table = parse_table_ref();
+      const Token& name = expect_name("a chain name");
+      builder_.flush_chain(builder_.find_chain(table, name.text, name.loc));
+    } else {
+      fail(what.loc, fmt::format("unsupported command \"flush {}\"", what.text));
+    }
+    end_statement();
+    return;
+  }
+  if (word == "delete") {
+    next();
+    const Token& what = expect_word("\"table\"");
+    if (what.text != "table") {
+      fail(what.loc, fmt::format("unsupported command \"delete {}\"", what.text));
+    }
+    const Family family = parse_family();
+    const Token& name = expect_name("a table name");
+    builder_.delete_table(family, name.text, name.loc);
+    end_statement();
+    return;
+  }
+  if (word == "include") {
+    fail(loc, "include is not supported: give the whole ruleset in one file");
+  }
+  if (word == "list" || word == "reset" || word == "rename" || word == "replace" || word == "destroy" ||
+      word == "monitor" || word == "describe" || word == "get" || word == "import" || word == "export") {
+    fail(loc, fmt::format("unsupported command \"{}\"", word));
+  }
+  unexpected(t);
+}
+
+void TextParser::parse_add(bool create) {
+  const Token& kind = expect_word("\"table\", \"chain\", \"rule\", \"set\", \"element\" or \"flowtable\"");
+  const std::string what = kind.text;
+  if (what == "table") {
+    const Family family = parse_family();
+    const Token& name = expect_name("a table name");
+    Table& table = builder_.add_table(family, name.text, name.loc, create);
+    if (peek().kind == TokenKind::kLBrace) {
+      next();
+      parse_table_body(table);
+      expect(TokenKind::kRBrace, "\"}\"");
+    }
+    return;
+  }
+  if (what == "chain") {
+    Table& table = parse_table_ref();
+    const Token& name = expect_name("a chain name");
+    Chain& chain = builder_.add_chain(table, name.text, name.loc, create);
+    if (peek().kind == TokenKind::kLBrace) {
+      next();
+      parse_chain_body(table, chain);
+      expect(TokenKind::kRBrace, "\"}\"");
+    }
+    return;
+  }
+  if (what == "rule") {
+    parse_rule_command(false);
+    return;
+  }
+  if (what == "set") {
+    Table& table = parse_table_ref();
+    const Token& name = expect_name("a set name");
+    const std::string set_name = name.text;
+    const SourceLoc set_loc = name.loc;
+    expect(TokenKind::kLBrace, "\"{\"");
+    SetDecl decl = parse_set_body(set_loc);
+    expect(TokenKind::kRBrace, "\"}\"");
+    builder_.declare_set(table, set_name, std::move(decl), set_loc, create);
+    return;
+  }
+  if (what == "element") {
+    Table& table = parse_table_ref();
+    const Token& name = expect_name("a set name");
+    const std::string set_name = name.text;
+    const SourceLoc set_loc = name.loc;
+    const NamedSet* set = nullptr;
+    for (const auto& s : table.sets) {
+      if (s->name == set_name) {
+        set = s.get();
+      }
+    }
+    if (set == nullptr) {
+      fail(set_loc, fmt::format("unknown set @{}", set_name));
+    }
+    expect(TokenKind::kLBrace, "\"{\"");
+    std::vector<RawValue> raw;
+    parse_raw_set(raw);
+    std::vector<Element> elements;
+    std::vector<SourceLoc> locs;
+    for (const RawValue& r : raw) {
+      elements.push_back(to_element(set->type, r));
+      locs.push_back(r.loc);
+    }
+    builder_.add_set_elements(table, set_name, std::move(elements), locs, set_loc);
+    return;
+  }
+  if (what == "flowtable") {
+    Table& table = parse_table_ref();
+    const Token& name = expect_name("a flowtable name");
+    const std::string ft_name = name.text;
+    const SourceLoc ft_loc = name.loc;
+    expect(TokenKind::kLBrace, "\"{\"");
+    FlowtableDecl decl = parse_flowtable_body();
+    expect(TokenKind::kRBrace, "\"}\"");
+    builder_.declare_flowtable(table, ft_name, std::move(decl), ft_loc, create);
+    return;
+  }
+  fail(kind.loc, fmt::format("unsupported object \"{}\"", what));
+}
+
+void TextParser::parse_rule_command(bool prepend) {
+  Table& table = parse_table_ref();
+  const Token& name = expect_name("a chain name");
+  Chain& chain = builder_.find_chain(table, name.text, name.loc);
+  builder_.add_rule(table, chain, parse_rule(), prepend);
+}
+
+void TextParser::parse_table_body(Table& table) {
+  for (;;) {
+    skip_separators();
+    const Token& t = peek();
+    if (t.kind == TokenKind::kRBrace) {
+      return;
+    }
+    if (t.kind != TokenKind::kWord) {
+      unexpected(t);
+    }
+    if (t.text == "chain") {
+      next();
+      const Token& name = expect_name("a chain name");
+      Chain& chain = builder_.add_chain(table, name.text, name.loc, false);
+      expect(TokenKind::kLBrace, "\"{\"");
+      parse_chain_body(table, chain);
+      expect(TokenKind::kRBrace, "\"}\"");
+    } else if (t.text == "set") {
+      next();
+      const Token& name = expect_name("a set name");
+      const std::string set_name = name.text;
+      const SourceLoc set_loc = name.loc;
+      expect(TokenKind::kLBrace, "\"{\"");
+      SetDecl decl = parse_set_body(set_loc);
+      expect(TokenKind::kRBrace, "\"}\"");
+      builder_.declare_set(table, set_name, std::move(decl), set_loc, false);
+    } else if (t.text == "flowtable") {
+      next();
+      const Token& name = expect_name("a flowtable name");
+      const std::string ft_name = name.text;
+      const SourceLoc ft_loc = name.loc;
+      expect(TokenKind::kLBrace, "\"{\"");
+      FlowtableDecl decl = parse_flowtable_body();
+      expect(TokenKind::kRBrace, "\"}\"");
+      builder_.declare_flowtable(table, ft_name, std::move(decl), ft_loc, false);
+    } else if (t.text == "map" || t.text == "counter" || t.text == "quota" || t.text == "limit" || t.text == "ct" ||
+               t.text == "secmark" || t.text == "synproxy" || t.text == "flags" || t.text == "comment") {
+      fail(t.loc, fmt::format("unsupported table statement \"{}\"", t.text));
+    } else {
+      unexpected(t, "\"chain\", \"set\" or \"flowtable\"");
+    }
+    end_statement();
+  }
+}
+
+void TextParser::parse_chain_body(Table& table, Chain& chain) {
+  for (;;) {
+    skip_separators();
+    const Token& t = peek();
+    if (t.kind == TokenKind::kRBrace) {
+      return;
+    }
+    if (t.kind == TokenKind::kEof) {
+      unexpected(t, "\"}\"");
+    }
+    if (peek_word("type")) {
+      parse_chain_spec(chain);
+    } else if (peek_word("policy")) {
+      const SourceLoc loc = next().loc;
+      const Token& p = expect_word("\"accept\" or \"drop\"");
+      if (p.text != "accept" && p.text != "drop") {
+        unexpected(p, "\"accept\" or \"drop\"");
+      }
+      builder_.set_policy(chain, p.text == "drop", loc);
+    } else if (peek_word("comment") && (peek(1).kind == TokenKind::kString) &&
+               (peek(2).kind == TokenKind::kSemicolon || peek(2).kind == TokenKind::kNewline)) {
+      fail(t.loc, "chain comments are not supported");
+    } else {
+      builder_.add_rule(table, chain, parse_rule(), false);
+    }
+    end_statement();
+  }
+}
+
+void TextParser::parse_chain_spec(Chain& chain) {
+  const SourceLoc loc = next().loc;  // "type"
+  const Token& type = expect_word("a chain type");
+  auto chain_type = chain_type_from_name(type.text);
+  if (!chain_type) {
+    fail(type.loc, fmt::format("unknown chain type \"{}\"", type.text));
+  }
+  if (!accept_word("hook")) {
+    unexpected(peek(), "\"hook\"");
+  }
+  const Token& hook_word = expect_word("a hook name");
+  auto hook = hook_from_name(hook_word.text);
+  if (!hook) {
+    fail(hook_word.loc, fmt::format("unknown hook \"{}\"", hook_word.text));
+  }
+  if (peek_word("device") || peek_word("devices")) {
+    fail(peek().loc, "chain devices are not supported (netdev chains are outside the subset)");
+  }
+  if (!accept_word("priority")) {
+    unexpected(peek(), "\"priority\"");
+  }
+  BaseChainSpec spec;
+  spec.type = *chain_type;
+  spec.hook = *hook;
+  spec.priority = parse_priority(chain.table->family, *hook);
+  spec.loc = loc;
+  builder_.make_base_chain(chain, spec);
+}
+
+int TextParser::parse_priority(Family family, Hook hook) {
+  const Token& t = next();
+  if (t.kind != TokenKind::kWord) {
+    unexpected(t, "a priority");
+  }
+  int value = 0;
+  if (auto n = parse_int(t.text)) {
+    value = *n;
+  } else if (auto std_value = standard_priority(t.text, family, hook)) {
+    value = *std_value;
+  } else if (standard_priority(t.text, Family::kInet, Hook::kPrerouting) ||
+             standard_priority(t.text, Family::kInet, Hook::kPostrouting)) {
+    fail(t.loc, fmt::format("'{}' is invalid priority in this context.", t.text));
+  } else {
+    fail(t.loc, fmt::format("unknown priority \"{}\"", t.text));
+  }
+  if (!parse_int(t.text) && (peek_word("+") || peek_word("-"))) {
+    const bool minus = next().text == "-";
+    const Token& n = expect_word("a number");
+    auto offset = parse_int(n.text);
+    if (!offset || *offset < 0) {
+      unexpected(n, "a number");
+    }
+    value += minus ? -*offset : *offset;
+  }
+  return value;
+}
+
+SetDecl TextParser::parse_set_body(const SourceLoc& set_loc) {
+  SetDecl decl;
+  std::vector<RawValue> raw;
+  for (;;) {
+    skip_separators();
+    if (peek().kind == TokenKind::kRBrace) {
+      break;
+    }
+    const Token& w = expect_word("a set option");
+    if (w.text == "type") {
+      const Token& type = expect_word("a set type");
+      decl.type = set_type_from_name(type.text);
+      decl.type_loc = type.loc;
+      if (!decl.type) {
+        fail(type.loc, fmt::format("unsupported set type \"{}\" (ipv4_addr, ipv6_addr, inet_service, inet_proto)",
+                                   type.text));
+      }
+    } else if (w.text == "flags") {
+      for (;;) {
+        const Token& flag = expect_word("a set flag");
+        if (flag.text == "interval") {
+          decl.interval = true;
+        } else if (flag.text == "constant") {
+          decl.constant = true;
+        } else {
+          fail(flag.loc, fmt::format("unsupported set flag \"{}\"", flag.text));
+        }
+        if (peek().kind != TokenKind::kComma) {
+          break;
+        }
+        next();
+      }
+    } else if (w.text == "elements") {
+      expect(TokenKind::kAssign, "\"=\"");
+      expect(TokenKind::kLBrace, "\"{\"");
+      parse_raw_set(raw);
+    } else if (w.text == "auto-merge") {
+      decl.auto_merge = true;
+    } else {
+      fail(w.loc, fmt::format("unsupported set option \"{}\"", w.text));
+    }
+    end_statement();
+  }
+  if (!decl.type) {
+    fail(set_loc, "set definition does not specify its type");
+  }
+  for (const RawValue& r : raw) {
+    decl.elements.push_back(to_element(*decl.type, r));
+    decl.element_locs.push_back(r.loc);
+  }
+  return decl;
+}
+
+FlowtableDecl TextParser::parse_flowtable_body() {
+  FlowtableDecl decl;
+  for (;;) {
+    skip_separators();
+    if (peek().kind == TokenKind::kRBrace) {
+      return decl;
+    }
+    const Token& w = expect_word("a flowtable option");
+    if (w.text == "hook") {
+      const Token& hook_word = expect_word("\"ingress\"");
+      decl.hook = hook_from_name(hook_word.text);
+      decl.hook_loc = hook_word.loc;
+      if (!decl.hook) {
+        fail(hook_word.loc, fmt::format("unknown hook \"{}\"", hook_word.text));
+      }
+      if (!accept_word("priority")) {
+        unexpected(peek(), "\"priority\"");
+      }
+      decl.priority = parse_priority(Family::kNetdev, Hook::kIngress);
+    } else if (w.text == "devices") {
+      expect(TokenKind::kAssign, "\"=\"");
+      std::vector<RawValue> raw;
+      if (peek().kind == TokenKind::kLBrace) {
+        next();
+        parse_raw_set(raw);
+      } else {
+        const Token& d = expect_name("a device name");
+        raw.push_back(RawValue{d.text, d.kind == TokenKind::kString, d.loc});
+      }
+      for (const RawValue& r : raw) {
+        decl.devices.push_back(to_element(ValueType::kIfname, r).name);
+      }
+    } else if (w.text == "flags") {
+      const Token& flag = expect_word("\"offload\"");
+      if (flag.text != "offload") {
+        fail(flag.loc, fmt::format("unsupported flowtable flag \"{}\"", flag.text));
+      }
+      decl.offload = true;
+    } else if (w.text == "counter") {
+      decl.counter = true;
+    } else {
+      fail(w.loc, fmt::format("unsupported flowtable option \"{}\"", w.text));
+    }
+    end_statement();
+  }
+}
+
+void TextParser::parse_raw_set(std::vector<RawValue>& out) {
+  for (;;) {
+    skip_newlines();
+    const Token& t = peek();
+    if (t.kind == TokenKind::kRBrace) {
+      next();
+      return;
+    }
+    if (t.kind == TokenKind::kLBrace) {
+      next();
+      parse_raw_set(out);  // `{ $lan, "x" }` with lan = { ... }: nft flattens
+    } else if (t.kind == TokenKind::kWord || t.kind == TokenKind::kString) {
+      out.push_back(RawValue{t.text, t.kind == TokenKind::kString, t.loc});
+      next();
+    } else {
+      unexpected(t, "a set element");
+    }
+    skip_newlines();
+    if (peek().kind == TokenKind::kComma) {
+      next();
+    } else if (peek().kind != TokenKind::kRBrace) {
+      unexpected(peek(), "\",\" or \"}\"");
+    }
+  }
+}
+
+Element TextParser::to_element(ValueType type, const RawValue& raw) const {
+  Element e;
+  if (auto err = parse_element(type, raw.text, raw.quoted, e)) {
+    fail(raw.loc, *err);
+  }
+  return e;
+}
+
+Rule TextParser::parse_rule() {
+  Rule rule;
+  rule.loc = peek().loc;
+  while (!at_statement_end()) {
+    const Token& t = peek();
+    if (t.kind != TokenKind::kWord || rule.comment) {
+      unexpected(t);
+    }
+    if (t.text == "comment") {
+      next();
+      const Token& c = expect_name("a comment string");
+      rule.comment = c.text;
+      continue;
+    }
+    rule.stmts.push_back(parse_statement());
+  }
+  if (rule.stmts.empty()) {
+    unexpected(peek(), "a statement");
+  }
+  return rule;
+}
+
+Stmt TextParser::parse_statement() {
+  const Token& t = next();
+  const std::string w = t.text;
+  const SourceLoc loc = t.loc;
+  auto match = [&](Field field) { return Stmt{parse_match(field), loc}; };
+  auto sub = [&]() -> const Token& { return expect_word("a field"); };
+  if (w == "iif") return match(Field::kIif);
+  if (w == "oif") return match(Field::kOif);
+  if (w == "iifname") return match(Field::kIifname);
+  if (w == "oifname") return match(Field::kOifname);
+  if (w == "meta") {
+    const Token& k = sub();
+    if (k.text == "iif") return match(Field::kIif);
+    if (k.text == "oif") return match(Field::kOif);
+    if (k.text == "iifname") return match(Field::kIifname);
+    if (k.text == "oifname") return match(Field::kOifname);
+    if (k.text == "l4proto") return match(Field::kL4proto);
+    if (k.text == "nfproto") return match(Field::kNfproto);
+    fail(loc, fmt::format("unsupported match \"meta {}\"", k.text));
+  }
+  if (w == "ip") {
+    const Token& k = sub();
+    if (k.text == "saddr") return match(Field::kIpSaddr);
+    if (k.text == "daddr") return match(Field::kIpDaddr);
+    if (k.text == "protocol") return match(Field::kIpProtocol);
+    fail(loc, fmt::format("unsupported match \"ip {}\"", k.text));
+  }
+  if (w == "ip6") {
+    const Token& k = sub();
+    if (k.text == "saddr") return match(Field::kIp6Saddr);
+    if (k.text == "daddr") return match(Field::kIp6Daddr);
+    if (k.text == "nexthdr") return match(Field::kIp6Nexthdr);
+    fail(loc, fmt::format("unsupported match \"ip6 {}\"", k.text));
+  }
+  if (w == "tcp" || w == "udp" || w == "th") {
+    const Token& k = sub();
+    const bool sport = k.text == "sport";
+    if (!sport && k.text != "dport") {
+      fail(loc, fmt::format("unsupported match \"{} {}\"", w, k.text));
+    }
+    if (w == "tcp") return match(sport ? Field::kTcpSport : Field::kTcpDport);
+    if (w == "udp") return match(sport ? Field::kUdpSport : Field::kUdpDport);
+    return match(sport ? Field::kThSport : Field::kThDport);
+  }
+  if (w == "ct") {
+    const Token& k = sub();
+    if (k.text == "state") return match(Field::kCtState);
+    if (k.text == "original" && peek_word("packets")) {
+      next();
+      return match(Field::kCtOriginalPackets);
+    }
+    fail(loc, fmt::format("unsupported match \"ct {}\"", k.text));
+  }
+  if (w == "counter") return Stmt{parse_counter(), loc};
+  if (w == "accept") return Stmt{VerdictStmt{VerdictKind::kAccept, {}, nullptr, {}}, loc};
+  if (w == "drop") return Stmt{VerdictStmt{VerdictKind::kDrop, {}, nullptr, {}}, loc};
+  if (w == "return") return Stmt{VerdictStmt{VerdictKind::kReturn, {}, nullptr, {}}, loc};
+  if (w == "jump" || w == "goto") {
+    const Token& target = expect_name("a chain name");
+    return Stmt{VerdictStmt{w == "jump" ? VerdictKind::kJump : VerdictKind::kGoto, target.text, nullptr, target.loc}, loc};
+  }
+  if (w == "reject") return Stmt{parse_reject(), loc};
+  if (w == "flow") {
+    const Token& op = expect_word("\"add\"");
+    if (op.text != "add" && op.text != "offload") {
+      unexpected(op, "\"add\"");
+    }
+    const Token& name = expect_word("\"@flowtable\"");
+    if (!name.text.starts_with('@') || name.text.size() < 2) {
+      unexpected(name, "\"@flowtable\"");
+    }
+    FlowStmt flow;
+    flow.flowtable = name.text.substr(1);
+    flow.offload_keyword = op.text == "offload";
+    flow.name_loc = name.loc;
+    return Stmt{std::move(flow), loc};
+  }
+  if (w == "masquerade") return Stmt{parse_nat(NatKind::kMasquerade), loc};
+  if (w == "snat") return Stmt{parse_nat(NatKind::kSnat), loc};
+  if (w == "dnat") return Stmt{parse_nat(NatKind::kDnat), loc};
+  if (w == "log") return Stmt{parse_log(), loc};
+  for (std::string_view m : kUnsupportedMatches) {
+    if (w == m) {
+      fail(loc, fmt::format("unsupported match \"{}\"", w));
+    }
+  }
+  fail(loc, fmt::format("unsupported statement \"{}\"", w));
+}
+
+Match TextParser::parse_match(Field field) {
+  Match m;
+  m.field = field;
+  const ValueType type = value_type_of(field);
+  if (auto op = op_from_token(peek())) {
+    m.op = *op;
+    next();
+  }
+  const Token& t = peek();
+  m.rhs_loc = t.loc;
+  if (t.kind == TokenKind::kLBrace) {
+    next();
+    std::vector<RawValue> raw;
+    parse_raw_set(raw);
+    if (raw.empty()) {
+      fail(m.rhs_loc, "empty set");
+    }
+    for (const RawValue& r : raw) {
+      m.elements.push_back(to_element(type, r));
+    }
+    m.rhs = RhsKind::kSet;
+    return m;
+  }
+  if (t.kind == TokenKind::kWord && t.text.starts_with('@')) {
+    m.set_name = t.text.substr(1);
+    m.rhs = RhsKind::kNamedSet;
+    next();
+    return m;
+  }
+  if (t.kind != TokenKind::kWord && t.kind != TokenKind::kString) {
+    unexpected(t, "a value");
+  }
+  m.elements.push_back(to_element(type, RawValue{t.text, t.kind == TokenKind::kString, t.loc}));
+  next();
+  if (type == ValueType::kCtState && peek().kind == TokenKind::kComma) {
+    m.rhs = RhsKind::kFlags;
+    while (peek().kind == TokenKind::kComma) {
+      next();
+      const Token& v = expect_word("a conntrack state");
+      m.elements.push_back(to_element(type, RawValue{v.text, false, v.loc}));
+    }
+  }
+  return m;
+}
+
+CounterStmt TextParser::parse_counter() {
+  CounterStmt c;
+  bool packets = false;
+  bool bytes = false;
+  while (peek_word("packets") || peek_word("bytes")) {
+    const bool is_packets = next().text == "packets";
+    const Token& n = expect_word("a number");
+    auto v = parse_u64(n.text);
+    if (!v) {
+      unexpected(n, "a number");
+    }
+    (is_packets ? c.packets : c.bytes) = *v;
+    (is_packets ? packets : bytes) = true;
+  }
+  if (packets != bytes) {
+    unexpected(peek(), packets ? "\"bytes\"" : "\"packets\"");
+  }
+  return c;
+}
+
+RejectStmt TextParser::parse_reject() {
+  RejectStmt r;
+  if (!accept_word("with")) {
+    return r;
+  }
+  r.with = true;
+  const Token& kind = expect_word("\"icmp\", \"icmpv6\", \"icmpx\" or \"tcp\"");
+  if (kind.text == "tcp") {
+    if (!accept_word("reset")) {
+      unexpected(peek(), "\"reset\"");
+    }
+    r.action = RejectAction{RejectKind::kTcpReset, 0};
+    return r;
+  }
+  RejectKind k;
+  if (kind.text == "icmp") {
+    k = RejectKind::kIcmp;
+  } else if (kind.text == "icmpv6") {
+    k = RejectKind::kIcmpv6;
+  } else if (kind.text == "icmpx") {
+    k = RejectKind::kIcmpx;
+  } else {
+    unexpected(kind, "\"icmp\", \"icmpv6\", \"icmpx\" or \"tcp\"");
+  }
+  accept_word("type");
+  const Token& code = expect_word("a reject code");
+  auto value = reject_code_from_name(k, code.text);
+  if (!value) {
+    fail(code.loc, fmt::format("unknown {} reject code \"{}\"", kind.text, code.text));
+  }
+  r.action = RejectAction{k, *value};
+  return r;
+}
+
+NatStmt TextParser::parse_nat(NatKind kind) {
+  NatStmt n;
+  n.action.kind = kind;
+  if (kind == NatKind::kMasquerade) {
+    if (accept_word("to")) {
+      const Token& t = expect_word("\":port\"");
+      if (!t.text.starts_with(':')) {
+        unexpected(t, "\":port\"");
+      }
+      parse_nat_target(n, t);
+    }
+    parse_nat_flags(n.action);
+    return n;
+  }
+  if (accept_word("ip")) {
+    n.written_family = 4;
+  } else if (accept_word("ip6")) {
+    n.written_family = 6;
+  }
+  if (!accept_word("to")) {
+    unexpected(peek(), "\"to\"");
+  }
+  const Token& t = expect_word("an address");
+  parse_nat_target(n, t);
+  parse_nat_flags(n.action);
+  return n;
+}
+
+void TextParser::parse_nat_target(NatStmt& nat, const Token& token) {
+  const std::string_view s = token.text;
+  std::string_view addr;
+  std::size_t port_at = std::string_view::npos;
+  if (s.starts_with(':')) {
+    port_at = 1;
+  } else if (s.starts_with('[')) {
+    // [v6] or [v6]-[v6], then an optional :port
+    std::size_t close = s.find(']');
+    if (close == std::string_view::npos) {
+      fail(token.loc, fmt::format("invalid address \"{}\"", s));
+    }
+    nat.addr_min_text = std::string(s.substr(1, close - 1));
+    std::size_t rest = close + 1;
+    if (s.substr(rest).starts_with("-[")) {
+      const std::size_t close2 = s.find(']', rest + 2);
+      if (close2 == std::string_view::npos) {
+        fail(token.loc, fmt::format("invalid address \"{}\"", s));
+      }
+      nat.addr_max_text = std::string(s.substr(rest + 2, close2 - rest - 2));
+      rest = close2 + 1;
+    }
+    if (rest < s.size()) {
+      if (s[rest] != ':') {
+        fail(offset(token.loc, rest), fmt::format("invalid address \"{}\"", s));
+      }
+      port_at = rest + 1;
+    }
+  } else {
+    const auto colons = std::count(s.begin(), s.end(), ':');
+    if (colons == 1) {
+      const std::size_t c = s.find(':');
+      addr = s.substr(0, c);
+      port_at = c + 1;
+    } else {
+      addr = s;
+    }
+    if (const std::size_t dash = addr.find('-'); dash != std::string_view::npos) {
+      nat.addr_min_text = std::string(addr.substr(0, dash));
+      nat.addr_max_text = std::string(addr.substr(dash + 1));
+    } else {
+      nat.addr_min_text = std::string(addr);
+    }
+  }
+  nat.addr_loc = token.loc;
+  if (port_at == std::string_view::npos) {
+    return;
+  }
+  nat.port_loc = offset(token.loc, port_at);
+  const std::string_view ports = s.substr(port_at);
+  const std::size_t dash = ports.find('-');
+  auto min = parse_u64(ports.substr(0, dash));
+  auto max = dash == std::string_view::npos ? min : parse_u64(ports.substr(dash + 1));
+  if (!min || !max || *min > 65535 || *max > 65535) {
+    fail(nat.port_loc, fmt::format("invalid port \"{}\"", ports));
+  }
+  nat.action.port_min = static_cast<std::uint16_t>(*min);
+  nat.action.port_max = static_cast<std::uint16_t>(*max);
+}
+
+void TextParser::parse_nat_flags(NatAction& action) {
+  while (peek().kind == TokenKind::kWord && is_nat_flag(peek().text)) {
+    const std::string flag = next().text;
+    action.random = action.random || flag == "random";
+    action.fully_random = action.fully_random || flag == "fully-random";
+    action.persistent = action.persistent || flag == "persistent";
+    if (peek().kind == TokenKind::kComma) {
+      next();
+      if (peek().kind != TokenKind::kWord || !is_nat_flag(peek().text)) {
+        unexpected(peek(), "\"random\", \"fully-random\" or \"persistent\"");
+      }
+    }
+  }
+}
+
+LogStmt TextParser::parse_log() {
+  LogStmt l;
+  for (;;) {
+    if (accept_word("prefix")) {
+      l.prefix = expect_name("a prefix string").text;
+    } else if (accept_word("level")) {
+      const Token& level = expect_word("a log level");
+      static constexpr std::array<std::string_view, 9> kLevels{"emerg", "alert",  "crit", "err",  "warn",
+                                                                "notice", "info", "debug", "audit"};
+      if (std::find(kLevels.begin(), kLevels.end(), level.text) == kLevels.end()) {
+        fail(level.loc, fmt::format("unknown log level \"{}\"", level.text));
+      }
+      l.level = level.text;
+    } else if (accept_word("flags")) {
+      const Token& flag = expect_word("\"all\"");
+      if (flag.text != "all") {
+        fail(flag.loc, fmt::format("unsupported log flags \"{}\"", flag.text));
+      }
+      l.flags_all = true;
+    } else if (peek_word("group") || peek_word("snaplen") || peek_word("queue-threshold")) {
+      fail(peek().loc, fmt::format("unsupported log option \"{}\"", peek().text));
+    } else {
+      return l;
+    }
+  }
+}
+
+}  // namespace flowsim::engine::nft

@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: Apache-2.0
+// Reads an `nft -f` script — `table ... { }` blocks and one-line `add`/`insert`/`flush`
+// commands, `define` variables — and feeds it to a RulesetBuilder in order. Syntax is
+// checked here; meaning (families, hooks, references) is the builder's.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/nft/lexer.hpp"
+#include "engine/nft/model.hpp"
+#include "engine/nft/ruleset_builder.hpp"
+
+namespace flowsim::engine::nft {
+
+class TextParser {
+ public:
+  TextParser(std::string_view text, RulesetBuilder& builder);
+
+  // Throws net::InputError "FILE:LINE:COL: message" on the first problem.
+  void parse();
+
+ private:
+  // A set element or device name as written, typed later (a set's type may follow its
+  // elements in the block).
+  struct RawValue {
+    std::string text;
+    bool quoted = false;
+    SourceLoc loc;
+  };
+
+  [[noreturn]] void fail(const SourceLoc& loc, std::string_view message) const;
+  [[noreturn]] void unexpected(const Token& token, std::string_view expecting = {}) const;
+
+  const Token& peek(std::size_t ahead = 0) const;
+  const Token& next();
+  bool peek_word(std::string_view word, std::size_t ahead = 0) const;
+  bool accept_word(std::string_view word);
+  const Token& expect_word(std::string_view expecting);
+  const Token& expect_name(std::string_view expecting);  // a word or a string
+  void expect(TokenKind kind, std::string_view expecting);
+  void skip_separators();
+  void skip_newlines();
+  bool at_statement_end() const;
+  void end_statement();
+
+  void expand_variables(std::vector<Token> raw);
+
+  void parse_command();
+  void parse_add(bool create);
+  void parse_rule_command(bool prepend);
+  Family parse_family();
+  Table& parse_table_ref();
+  void parse_table_body(Table& table);
+  void parse_chain_body(Table& table, Chain& chain);
+  void parse_chain_spec(Chain& chain);
+  int parse_priority(Family family, Hook hook);
+  SetDecl parse_set_body(const SourceLoc& set_loc);
+  FlowtableDecl parse_flowtable_body();
+  void parse_raw_set(std::vector<RawValue>& out);  // after '{', consumes the '}'
+  Element to_element(ValueType type, const RawValue& raw) const;
+
+  Rule parse_rule();
+  Stmt parse_statement();
+  Match parse_match(Field field);
+  CounterStmt parse_counter();
+  RejectStmt parse_reject();
+  NatStmt parse_nat(NatKind kind);
+  void parse_nat_target(NatStmt& nat, const Token& token);
+  void parse_nat_flags(NatAction& action);
+  LogStmt parse_log();
+
+  RulesetBuilder& builder_;
+  std::string_view text_;
+  std::vector<Token> tokens_;
+  std::size_t pos_ = 0;
+};
+
+}  // namespace flowsim::engine::nft
