@@ -153,15 +153,14 @@ OffloadRefusal FlowOffloader::install(std::uint64_t cookie, FlowDirection dir) {
   std::optional<unsigned> index = shadow_.free_index(r.bucket);
   if (!index) index = reclaim_way(r.bucket);
   if (!index) return OffloadRefusal::kBucketFull;
-  const DeviceFault f = write_verified(*index, r.entry);
+  FlowEntry back;
+  const DeviceFault f = write_verified(*index, r.entry, back);
   if (f != DeviceFault::kNone) {
     release_failed(*index);
     return OffloadRefusal::kDeviceError;
   }
   shadow_.bind(cookie, dir, *index);
-  // OP=WRITE cleared the entry's counters, so the flow starts from zero.
-  r.mib_packets = 0;
-  r.mib_bytes = 0;
+  start_accounting(r, back);
   return OffloadRefusal::kNone;
 }
 
@@ -198,14 +197,13 @@ std::optional<unsigned> FlowOffloader::reclaim_way(unsigned bucket) {
   return std::nullopt;
 }
 
-DeviceFault FlowOffloader::write_verified(unsigned index, const FlowEntry& entry) {
+DeviceFault FlowOffloader::write_verified(unsigned index, const FlowEntry& entry, FlowEntry& back) {
   DeviceFault f = window_.write(index, entry);
   if (f != DeviceFault::kNone) {
     count_fault(f, "ENTRY_CTRL write", index);
     return f;
   }
   ++counters_.entries_written;
-  FlowEntry back;
   f = window_.read_all(index, back);
   if (f == DeviceFault::kNone && !same_written_image(entry, back)) f = DeviceFault::kVerifyMismatch;
   if (f != DeviceFault::kNone) {
@@ -249,6 +247,15 @@ void FlowOffloader::reclaim(std::uint64_t cookie, FlowDirection dir, const FlowE
   ++counters_.entries_reclaimed;
   // MediaTek keeps the flow on its bucket's list until the hardware learns it again.
   if (learn_mode()) shadow_.park(cookie, dir);
+}
+
+// A freshly written entry: OP=WRITE cleared its counters, and the device stamped IB1 with the
+// write's second, which stands for "now" until a hit moves it.
+void FlowOffloader::start_accounting(DirectionRecord& r, const FlowEntry& written) {
+  r.mib_packets = 0;
+  r.mib_bytes = 0;
+  r.last_used = hal_.now();
+  r.hw_timestamp = FoeEntry::Ib1::kTimestamp.get(written.words[FoeEntry::Ib1::kWord]);
 }
 
 // ---- destroy ---------------------------------------------------------------------------------
@@ -300,18 +307,23 @@ std::optional<engine::OffloadStats> FlowOffloader::stats(std::uint64_t cookie, F
   }
 
   // mtk_flow_offload_stats: idle = FE timestamp - IB1 timestamp (16 bits, wraps), in
-  // seconds; last used = now - idle. Kept monotonic, and never before the write.
-  const std::uint32_t ts = hal_.read32(hw::reg::Timestamp::offset());
-  if (ts == 0xffffffffu) {
-    count_fault(DeviceFault::kAllOnes, "TIMESTAMP read", r.index);
-    return unchanged;
+  // seconds; last used = now - idle. Only when IB1.TIMESTAMP moved since it was last seen:
+  // otherwise nothing hit the entry and the previous answer stands (the estimate would drift
+  // within the second). Never earlier than the previous answer.
+  const std::uint32_t hit_s = FoeEntry::Ib1::kTimestamp.get(seen.words[FoeEntry::Ib1::kWord]);
+  if (hit_s != r.hw_timestamp) {
+    const std::uint32_t ts = hal_.read32(hw::reg::Timestamp::offset());
+    if (ts == 0xffffffffu) {
+      count_fault(DeviceFault::kAllOnes, "TIMESTAMP read", r.index);
+      return unchanged;
+    }
+    const std::uint32_t idle_s = (ts - hit_s) & FoeEntry::Ib1::kTimestamp.mask();
+    const std::chrono::nanoseconds now = hal_.now();
+    const std::chrono::nanoseconds idle = std::chrono::seconds(idle_s);
+    const std::chrono::nanoseconds estimate = now > idle ? now - idle : std::chrono::nanoseconds(0);
+    r.last_used = std::max(r.last_used, estimate);
+    r.hw_timestamp = hit_s;
   }
-  const std::uint32_t idle_s =
-      (ts - FoeEntry::Ib1::kTimestamp.get(seen.words[FoeEntry::Ib1::kWord])) & FoeEntry::Ib1::kTimestamp.mask();
-  const std::chrono::nanoseconds now = hal_.now();
-  const std::chrono::nanoseconds idle = std::chrono::seconds(idle_s);
-  const std::chrono::nanoseconds estimate = now > idle ? now - idle : std::chrono::nanoseconds(0);
-  r.last_used = std::max(r.last_used, estimate);
 
   engine::OffloadStats out{0, 0, r.last_used};
   if (driver_.config().mib) {
@@ -378,7 +390,8 @@ void FlowOffloader::inspect_punt(const RxPacket& pkt) {
     FlowRecord* rec = shadow_.find(k.cookie);
     DirectionRecord& r = rec->dir[di(k.dir)];
     if (r.ingress_port != pkt.src_port || !learned_matches(r.entry, seen)) continue;
-    if (write_verified(index, r.entry) != DeviceFault::kNone) {
+    FlowEntry back;
+    if (write_verified(index, r.entry, back) != DeviceFault::kNone) {
       // Leave the hardware's UNBIND entry as it was found, as far as possible; the next punt
       // of this index (after the interval) tries again.
       release_failed(index);
@@ -387,9 +400,7 @@ void FlowOffloader::inspect_punt(const RxPacket& pkt) {
     const FlowDirection other = k.dir == FlowDirection::kOriginal ? FlowDirection::kReply : FlowDirection::kOriginal;
     if (rec->dir[di(other)].state != State::kBound) ++counters_.flows_offloaded;
     shadow_.bind(k.cookie, k.dir, index);
-    r.mib_packets = 0;
-    r.mib_bytes = 0;
-    r.last_used = now;
+    start_accounting(r, back);
     ++counters_.learn_binds;
     return;
   }

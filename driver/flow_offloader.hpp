@@ -78,8 +78,10 @@ class FlowOffloader : public engine::FlowOffload {
   void count_fault(DeviceFault f, const char* what, unsigned index);
   Refusal install(std::uint64_t cookie, Dir dir);
   std::optional<unsigned> reclaim_way(unsigned bucket);
-  DeviceFault write_verified(unsigned index, const FlowEntry& entry);
+  // Writes `entry` at `index` and reads it back whole; `back` gets what the device holds.
+  DeviceFault write_verified(unsigned index, const FlowEntry& entry, FlowEntry& back);
   void release_failed(unsigned index);
+  void start_accounting(DirectionRecord& r, const FlowEntry& written);
   void reclaim(std::uint64_t cookie, Dir dir, const FlowEntry& seen);
   void remove_flow(std::uint64_t cookie);
   bool learn_mode() const { return driver_.config().bind_mode == BindMode::kLearn; }

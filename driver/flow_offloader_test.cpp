@@ -10,7 +10,7 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <map>
+#include <utility>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -94,18 +94,20 @@ unsigned bucket_of(const net::FiveTuple& t, unsigned buckets, std::uint32_t seed
   return net::foe_hash(net::foe_hash_words(t, seed)) & (buckets - 1);
 }
 
-// UDP flows from distinct LAN ports whose *both* directions hash into one bucket (the first
-// such bucket found, or `bucket`): brute force, as an attacker filling a bucket would.
-std::vector<OffloadFlow> colliding_flows(unsigned n, unsigned buckets, std::optional<unsigned> bucket = {}) {
+// UDP flows from distinct LAN ports whose original directions all hash into one bucket and
+// whose reply directions all hash into another: brute force, as an attacker filling a bucket
+// would. (For fixed addresses the FOE hash maps (original, reply) into few bucket pairs, so
+// such sets are common; both directions in the *same* bucket never happen for these.)
+std::vector<OffloadFlow> colliding_flows(unsigned n, unsigned buckets) {
   std::vector<OffloadFlow> out;
+  std::pair<unsigned, unsigned> pair;
   for (std::uint32_t sport = 1; sport < 65536 && out.size() < n; ++sport) {
     for (std::uint32_t lport = 1024; lport < 65536 && out.size() < n; ++lport) {
       OffloadFlow f = ipv4_flow(out.size() + 1, kLanHost, static_cast<std::uint16_t>(lport), kServer,
                                 static_cast<std::uint16_t>(sport), 17);
-      const unsigned b0 = bucket_of(f.dir[0].match, buckets);
-      if (b0 != bucket_of(f.dir[1].match, buckets) || (bucket && *bucket != b0)) continue;
-      bucket = b0;
-      out.push_back(f);
+      const std::pair<unsigned, unsigned> p{bucket_of(f.dir[0].match, buckets), bucket_of(f.dir[1].match, buckets)};
+      if (out.empty()) pair = p;
+      if (p == pair) out.push_back(f);
     }
   }
   return out;
@@ -201,29 +203,32 @@ TEST(FlowOffloader, CollidingFlowIsRefusedBucketFullUntilADestroy) {
   AsicBench b(small_table(1024));  // 256 buckets x 4 ways: collisions are cheap to find
   OffloadDriver drv(b.hal, bench_config(), [](const RxPacket&) {});
   FlowOffloader off(drv);
-  const std::vector<OffloadFlow> flows = colliding_flows(3, 256);
-  ASSERT_EQ(flows.size(), 3u);
-  const unsigned bucket = bucket_of(flows[0].dir[0].match, 256);
+  const std::vector<OffloadFlow> flows = colliding_flows(5, 256);
+  ASSERT_EQ(flows.size(), 5u);
+  const unsigned orig_bucket = bucket_of(flows[0].dir[0].match, 256);
+  const unsigned reply_bucket = bucket_of(flows[0].dir[1].match, 256);
   std::vector<OffloadRefusal> results;
-  std::vector<std::optional<unsigned>> third;
+  std::vector<std::optional<unsigned>> fifth;
   b.run([&] {
     drv.bring_up();
     for (const auto& f : flows) results.push_back(off.replace(f));
     off.destroy(flows[0].cookie);
-    results.push_back(off.replace(flows[2]));
-    for (const auto d : {FlowDirection::kOriginal, FlowDirection::kReply}) third.push_back(off.entry_index(3, d));
+    results.push_back(off.replace(flows[4]));
+    for (const auto d : {FlowDirection::kOriginal, FlowDirection::kReply}) fifth.push_back(off.entry_index(5, d));
   });
-  // Two flows (four directions) fill the bucket's four ways; the third finds none.
+  // Four flows fill the four ways of both buckets; the fifth finds none in either.
   EXPECT_EQ(results, (std::vector<OffloadRefusal>{OffloadRefusal::kNone, OffloadRefusal::kNone,
+                                                  OffloadRefusal::kNone, OffloadRefusal::kNone,
                                                   OffloadRefusal::kBucketFull, OffloadRefusal::kNone}));
   // After the destroy it takes the ways the first flow had.
-  EXPECT_EQ(third, (std::vector<std::optional<unsigned>>{4 * bucket, 4 * bucket + 1}));
+  EXPECT_EQ(fifth, (std::vector<std::optional<unsigned>>{4 * orig_bucket, 4 * reply_bucket}));
   const FlowOffloadCounters& c = drv.stats().offload;
   EXPECT_EQ(c.refusals(OffloadRefusal::kBucketFull), 1u);
   EXPECT_EQ(c.direction_refused[static_cast<std::size_t>(OffloadRefusal::kBucketFull)], 2u);
-  EXPECT_EQ(c.flows_offloaded, 3u);
+  EXPECT_EQ(c.flows_offloaded, 5u);
   EXPECT_EQ(c.entries_deleted, 2u);
-  EXPECT_EQ(off.entries_in_use(), 4u);
+  EXPECT_EQ(c.device_errors, 0u);
+  EXPECT_EQ(off.entries_in_use(), 8u);
 }
 
 TEST(FlowOffloader, FullTableIsRefusedTableFull) {
@@ -352,7 +357,34 @@ TEST(FlowOffloader, StatsReportHardwareHitsAndLastUseUntilTheEntryAges) {
   EXPECT_FALSE(aged);  // the hardware aged it: gone, and its way is free again
   EXPECT_EQ(drv.stats().offload.entries_reclaimed, 1u);
   EXPECT_EQ(off.entry_index(1, FlowDirection::kOriginal), std::nullopt);
-  EXPECT_GE(drv.stats().aged_irqs, 0u);
+}
+
+TEST(FlowOffloader, AFullBucketOfAgedEntriesIsReclaimed) {
+  AsicBench b(small_table(1024));
+  OffloadDriver drv(b.hal, bench_config(), [](const RxPacket&) {});
+  FlowOffloader off(drv);
+  const std::vector<OffloadFlow> flows = colliding_flows(5, 256);
+  ASSERT_EQ(flows.size(), 5u);
+  OffloadRefusal fifth = OffloadRefusal::kDeviceError;
+  std::optional<engine::OffloadStats> first;
+  b.run([&] {
+    drv.bring_up();
+    for (int i = 0; i < 4; ++i) ASSERT_EQ(off.replace(flows[i]), OffloadRefusal::kNone);
+    // Idle UDP entries age after 12 s; the driver only hears it as IRQ_STATUS.AGED.
+    const auto until = sc_core::sc_time_stamp() + sc_core::sc_time(15, sc_core::SC_SEC);
+    while (sc_core::sc_time_stamp() < until) {
+      wait(until - sc_core::sc_time_stamp(), b.irq.posedge_event());
+      if (b.irq.read()) drv.handle_irq();
+    }
+    fifth = off.replace(flows[4]);  // the shadow table says full: the ways are read back
+    first = off.stats(flows[0].cookie, FlowDirection::kOriginal);
+  });
+  EXPECT_GE(drv.stats().aged_irqs, 1u);
+  EXPECT_EQ(fifth, OffloadRefusal::kNone);
+  EXPECT_EQ(off.entry_index(5, FlowDirection::kOriginal), 4 * bucket_of(flows[0].dir[0].match, 256));
+  EXPECT_EQ(drv.stats().offload.entries_reclaimed, 2u);  // way 0 of each bucket
+  EXPECT_FALSE(first);  // its way went to the fifth flow
+  EXPECT_EQ(drv.stats().offload.device_errors, 0u);
 }
 
 // ---- learn mode ------------------------------------------------------------------------------
@@ -451,6 +483,7 @@ TEST(FlowOffloader, DeviceErrorsAreRefusalsAndTheFlowCanBeRetried) {
   OffloadRefusal no_ack{}, retried{}, mismatch{}, gone{};
   std::chrono::nanoseconds no_ack_took{};
   std::uint32_t used_after_mismatch = 0;
+  unsigned in_use_after_mismatch = 0;
   b.run([&] {
     drv.bring_up();
     faulty.drop_ack = true;
@@ -463,6 +496,7 @@ TEST(FlowOffloader, DeviceErrorsAreRefusalsAndTheFlowCanBeRetried) {
     mismatch = off.replace(f2);
     faulty.flip_data_word.reset();
     used_after_mismatch = tb_used(b.hal);
+    in_use_after_mismatch = off.entries_in_use();
     faulty.gone = true;
     gone = off.replace(f2);
   });
@@ -480,7 +514,7 @@ TEST(FlowOffloader, DeviceErrorsAreRefusalsAndTheFlowCanBeRetried) {
   // In the device: f1's two entries (the first attempt's write and invalidate did happen,
   // only their ACKs were lost). In the shadow table that way stays stale until reused.
   EXPECT_EQ(used_after_mismatch, 2u);
-  EXPECT_EQ(off.entries_in_use(), 3u);
+  EXPECT_EQ(in_use_after_mismatch, 3u);
   EXPECT_EQ(gone, OffloadRefusal::kDeviceError);
   EXPECT_GE(c.all_ones_reads, 1u);
   EXPECT_EQ(c.refusals(OffloadRefusal::kDeviceError), 3u);

@@ -34,6 +34,7 @@ struct DirectionRecord {
   unsigned ingress_port = 0;      // learn mode: the punted packet must come from here
   std::uint32_t l2_bytes = 14;    // ingress L2 header (Ethernet + tags), to report L3 bytes
   std::chrono::nanoseconds last_used{0};
+  std::uint32_t hw_timestamp = 0; // IB1.TIMESTAMP when last_used was last set from it
   std::uint64_t mib_packets = 0;  // last counter values (MIB without read-clear)
   std::uint64_t mib_bytes = 0;
 };

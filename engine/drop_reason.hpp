@@ -17,12 +17,16 @@ enum class DropReason : std::uint8_t {
   kNotIp,             // ARP, PPPoE discovery, LLDP...: no handler yet
   kNotForUs,          // dst MAC is another host's, or broadcast/multicast (never forwarded)
   kIpChecksum,        // IPv4 header checksum wrong (Linux ip_rcv_core drops it)
-  kTtlExceeded,       // TTL / hop limit <= 1 on a packet that would be forwarded
+  kTtlExceeded,       // TTL / hop limit <= 1 on a packet that would be forwarded (ICMP sent)
   kNoRoute,           // no route matches the destination
   kNoNeighbour,       // no MAC for the next hop on the egress interface
-  kMtuExceeded,       // L3 length above the egress MTU (no fragmentation yet)
+  kMtuExceeded,       // L3 length above the egress MTU: ICMP sent if DF/IPv6 (no fragmentation yet)
   kLocalDelivery,     // addressed to the router itself; there is no local stack yet
   kEncapUnsupported,  // 802.1Q / QinQ / PPPoE session: not terminated yet
+  kRulesetDrop,       // a `drop` verdict or chain policy of the nft ruleset
+  kRulesetReject,     // a `reject` verdict of the nft ruleset (answered with ICMP)
+  kConntrackDrop,     // conntrack's own NF_DROP: a new entry's tuple was taken at confirmation
+  kNatFailed,         // NAT could not be applied (masquerade without an address, cut-off header)
   kCount,
 };
 
@@ -40,6 +44,10 @@ constexpr std::string_view to_string(DropReason r) {
     case DropReason::kMtuExceeded: return "mtu_exceeded";
     case DropReason::kLocalDelivery: return "local_delivery";
     case DropReason::kEncapUnsupported: return "encap_unsupported";
+    case DropReason::kRulesetDrop: return "ruleset_drop";
+    case DropReason::kRulesetReject: return "ruleset_reject";
+    case DropReason::kConntrackDrop: return "conntrack_drop";
+    case DropReason::kNatFailed: return "nat_failed";
     case DropReason::kCount: break;
   }
   return "unknown";

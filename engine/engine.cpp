@@ -3,12 +3,18 @@
 
 #include <algorithm>
 #include <array>
+#include <cstring>
 #include <optional>
 #include <span>
 #include <stdexcept>
 #include <string>
 #include <type_traits>
 
+#include "engine/conntrack/ct_tuple.hpp"
+#include "engine/icmp/icmp_error.hpp"
+#include "engine/nat/nat_manip.hpp"
+#include "engine/nft/ruleset.hpp"
+#include "net/byte_order.hpp"
 #include "net/checksum.hpp"
 #include "net/ether_type.hpp"
 #include "net/ethernet_header.hpp"
@@ -18,9 +24,17 @@
 namespace flowsim::engine {
 namespace {
 
+using std::chrono::nanoseconds;
+using conntrack::CtInfo;
+using nat::ManipType;
+
 // RFC 8200 §5: every IPv6 link carries at least 1280 bytes, and Linux clamps the forwarding
 // MTU to it (ip6_forward).
 constexpr std::uint32_t kIpv6MinMtu = 1280;
+constexpr nanoseconds kGcInterval = std::chrono::seconds(1);
+constexpr std::size_t kEth = net::EthernetHeader::kSize;
+constexpr std::uint8_t kTcp = 6;
+constexpr std::uint8_t kUdp = 17;
 
 constexpr std::uint16_t ether(net::EtherType t) { return static_cast<std::uint16_t>(t); }
 
@@ -35,6 +49,70 @@ std::string address_text(const std::variant<net::Ipv4Addr, net::Ipv6Addr>& a) {
   return std::visit([](const auto& x) { return x.to_string(); }, a);
 }
 
+std::uint8_t ct_state_of(const conntrack::CtRef& ct) {
+  switch (ct.info) {
+    case CtInfo::kNew: return nft::kCtNew;
+    case CtInfo::kEstablished:
+    case CtInfo::kEstablishedReply: return nft::kCtEstablished;
+    case CtInfo::kRelated:
+    case CtInfo::kRelatedReply: return nft::kCtRelated;
+    case CtInfo::kUntracked: return nft::kCtUntracked;
+    case CtInfo::kInvalid: break;
+  }
+  return nft::kCtInvalid;
+}
+
+// The transport protocol and its offset behind any IPv6 extension headers (nft's
+// pkt->tprot via ipv6_find_hdr); {first next header, 40} if the chain is cut off.
+std::pair<std::uint8_t, std::size_t> ipv6_transport(std::span<const std::uint8_t> d) {
+  std::uint8_t nh = d[6];
+  std::size_t off = 40;
+  for (;;) {
+    if (nh != 0 && nh != 43 && nh != 60 && nh != 44 && nh != 51) return {nh, off};
+    if (off + 8 > d.size()) return {d[6], 40};
+    const std::uint8_t next = d[off];
+    if (nh == 44) {
+      if ((net::load_be16(d.data() + off + 2) & 0xfff8) != 0) return {next, d.size()};  // no transport header
+      off += 8;
+    } else if (nh == 51) {
+      off += (std::size_t{d[off + 1]} + 2) * 4;
+    } else {
+      off += (std::size_t{d[off + 1]} + 1) * 8;
+    }
+    nh = next;
+  }
+}
+
+// nat::NatRange from an nft NAT statement (addresses and ports as written).
+nat::NatRange range_of(const nft::NatAction& a) {
+  nat::NatRange r;
+  if (a.addr_min) {
+    r.flags |= nat::kMapIps;
+    r.min_addr = *a.addr_min;
+    r.max_addr = a.addr_max.value_or(*a.addr_min);
+  }
+  if (a.port_min) {
+    r.flags |= nat::kProtoSpecified;
+    r.min_port = *a.port_min;
+    r.max_port = a.port_max.value_or(*a.port_min);
+  }
+  if (a.random) r.flags |= nat::kProtoRandom;
+  if (a.fully_random) r.flags |= nat::kProtoRandomFully;
+  if (a.persistent) r.flags |= nat::kPersistent;
+  return r;
+}
+
+// nft_reject_icmp_code / nft_reject_icmpv6_code for `reject with icmpx ...`.
+std::uint8_t icmpx_code(std::uint8_t code, bool v4) {
+  switch (code) {
+    case 0: return 0;                  // no-route: net unreachable / no route
+    case 1: return v4 ? 3 : 4;         // port-unreachable
+    case 2: return v4 ? 1 : 3;         // host-unreachable / address unreachable
+    case 3: return v4 ? 13 : 1;        // admin-prohibited
+    default: return v4 ? 3 : 4;
+  }
+}
+
 }  // namespace
 
 Engine::Engine(EngineConfig config) {
@@ -42,7 +120,7 @@ Engine::Engine(EngineConfig config) {
   interfaces_.reserve(n);
   for (unsigned ifindex = 0; ifindex < n; ++ifindex) {
     const InterfaceConfig& ifc = config.interfaces[ifindex];
-    interfaces_.push_back(Interface{ifc.mac, ifc.mtu});
+    interfaces_.push_back(Interface{ifc.name, ifc.mac, ifc.mtu, ifc.ipv4, ifc.ipv6});
     // fib_add_ifaddr: a local host entry per address, a broadcast entry for the subnet's
     // broadcast address when the prefix is shorter than /31, and a connected route unless
     // the address is a /32.
@@ -87,27 +165,94 @@ Engine::Engine(EngineConfig config) {
   }
   stats_.received_by_ifindex.assign(n, 0);
   stats_.forwarded_by_ifindex.assign(n, 0);
+  stats_.generated_by_ifindex.assign(n, 0);
+  // The largest packet the router builds itself: an IPv6 error of 1280 bytes plus Ethernet.
+  scratch_.reserve(kEth + kIpv6MinMtu);
+
+  if (!config.ruleset) return;
+  ruleset_ = std::move(config.ruleset);
+  semantics_ = config.flowtable_semantics;
+  conntrack::ConntrackConfig cc;
+  cc.timeouts = config.conntrack_timeouts;
+  cc.tcp.loose = config.tcp_loose;
+  cc.tcp.be_liberal = config.tcp_be_liberal;
+  cc.checksum = config.conntrack_checksum;
+  cc.acct = config.conntrack_acct;
+  conntrack_ = std::make_unique<conntrack::Conntrack>(cc);
+  nat_ = std::make_unique<nat::NatCore>(*conntrack_, config.nat_seed);
+  const std::vector<nft::FlowtableSpec>& specs = ruleset_->flowtables();
+  if (specs.empty()) return;
+  // One software flowtable: the ruleset's first. Rules adding to another one are ignored.
+  flowtable_spec_ = &specs.front();
+  flowtable::FlowtableConfig fc;
+  fc.name = flowtable_spec_->name;
+  fc.hw_offload = flowtable_spec_->offload;
+  fc.counter = flowtable_spec_->counter;
+  fc.semantics = semantics_;
+  for (const std::string& dev : flowtable_spec_->devices) {
+    unsigned i = 0;
+    while (i < n && interfaces_[i].name != dev) ++i;
+    if (i == n) {
+      std::string names;
+      for (const Interface& itf : interfaces_) names += (names.empty() ? "" : ", ") + itf.name;
+      throw std::invalid_argument("flowtable " + flowtable_spec_->name + ": device '" + dev +
+                                  "' is not an interface (" + names + ")");
+    }
+    fc.devices.push_back(i);
+  }
+  flowtable_ = std::make_unique<flowtable::Flowtable>(fc, *conntrack_, neighbours_);
 }
 
-Verdict Engine::process(net::PacketBuffer& frame, unsigned ingress_ifindex, std::chrono::nanoseconds /*now*/) {
-  // `now` will drive conntrack and flowtable timeouts; plain routing has no timers.
+Engine::~Engine() = default;
+
+void Engine::set_offload(FlowOffload* offload) {
+  if (flowtable_) flowtable_->set_offload(offload);
+}
+
+void Engine::start_timers(nanoseconds now) {
+  if (!next_gc_ && conntrack_) next_gc_ = now + kGcInterval;
+}
+
+nanoseconds Engine::next_timer() const { return next_gc_.value_or(nanoseconds::max()); }
+
+void Engine::run_timers(nanoseconds now) {
+  if (!next_gc_) {
+    start_timers(now);
+    return;
+  }
+  if (now < *next_gc_) return;
+  if (flowtable_) flowtable_->gc(now);
+  conntrack_->gc(now, semantics_ == flowtable::FlowtableSemantics::kOld);
+  *next_gc_ += kGcInterval;
+  if (*next_gc_ <= now) *next_gc_ = now + kGcInterval;
+}
+
+std::string Engine::conntrack_dump(nanoseconds now) const { return conntrack_ ? conntrack_->dump(now) : std::string(); }
+
+Verdict Engine::process(net::PacketBuffer& frame, unsigned ingress_ifindex, nanoseconds now) {
   if (ingress_ifindex >= interfaces_.size()) {
     throw std::out_of_range("Engine::process: ingress interface index " + std::to_string(ingress_ifindex) +
                             " does not exist");
   }
+  start_timers(now);
   ++stats_.received;
   ++stats_.received_by_ifindex[ingress_ifindex];
-  const Verdict v = decide(frame, ingress_ifindex);
+  const Verdict v = decide(frame, ingress_ifindex, now);
   if (v.forwarded()) {
     ++stats_.forwarded;
     ++stats_.forwarded_by_ifindex[v.egress_ifindex];
+    if (v.fast_path) ++stats_.fast_path;
   } else {
     ++stats_.drops[static_cast<std::size_t>(v.reason)];
+    if (v.generated) {
+      ++stats_.generated;
+      ++stats_.generated_by_ifindex[v.egress_ifindex];
+    }
   }
   return v;
 }
 
-Verdict Engine::decide(net::PacketBuffer& frame, unsigned ingress_ifindex) {
+Verdict Engine::decide(net::PacketBuffer& frame, unsigned ingress_ifindex, nanoseconds now) {
   const std::span<std::uint8_t> bytes = frame.bytes();
   auto eth = net::EthernetHeader::at(bytes);
   if (!eth) return Verdict::drop(DropReason::kMalformed);
@@ -126,82 +271,430 @@ Verdict Engine::decide(net::PacketBuffer& frame, unsigned ingress_ifindex) {
   // eth_type_trans + ip_rcv_core: a unicast frame for another MAC is PACKET_OTHERHOST and
   // dropped before any IP processing. Broadcast/multicast frames may be delivered locally
   // but ip_forward/ip6_forward never forward anything but PACKET_HOST; with no local stack
-  // the outcome is the same drop, so they count here too.
+  // the outcome is the same drop, so they count here too. This check also stands for the
+  // NIC's unicast filter in front of the flowtable's ingress hook.
   const net::MacAddr dst_mac = eth->dst();
   if (dst_mac.is_multicast() || dst_mac != interfaces_[ingress_ifindex].mac) {
     return Verdict::drop(DropReason::kNotForUs);
   }
 
+  // The flowtable's netdev ingress hook runs before IP's own checks (no header checksum
+  // verification, no padding trim), as in the kernel.
+  if (flowtable_) {
+    const flowtable::Flowtable::Result r = flowtable_->process(frame, ingress_ifindex, now);
+    switch (r.kind) {
+      case flowtable::Flowtable::Result::Kind::kForward: return Verdict::forward(r.egress_ifindex, true);
+      case flowtable::Flowtable::Result::Kind::kDrop: return Verdict::drop(DropReason::kNoNeighbour);
+      case flowtable::Flowtable::Result::Kind::kPass: ++stats_.slow_path[static_cast<std::size_t>(r.reason)]; break;
+    }
+  } else {
+    ++stats_.slow_path[static_cast<std::size_t>(SlowPathReason::kNoFlowtable)];
+  }
+
   if (outer_type == ether(net::EtherType::kIpv4)) {
     // ip_rcv_core checks the header checksum before the total length against the frame, so
     // a header that is readable but wrong counts as a checksum error first.
-    if (auto ip = net::Ipv4Header::at(bytes, net::EthernetHeader::kSize)) {
-      if (net::internet_checksum(bytes.subspan(net::EthernetHeader::kSize, ip->header_length())) != 0) {
+    if (auto ip = net::Ipv4Header::at(bytes, kEth)) {
+      if (net::internet_checksum(bytes.subspan(kEth, ip->header_length())) != 0) {
         return Verdict::drop(DropReason::kIpChecksum);
       }
     }
   }
-  const net::ParsedFrame parsed = net::parse_frame(bytes);
-  if (parsed.error != net::ParseError::kNone) return Verdict::drop(DropReason::kMalformed);
-  return parsed.l3 == net::L3Kind::kIpv4 ? forward_ipv4(frame, parsed) : forward_ipv6(frame, parsed);
-}
-
-Verdict Engine::forward_ipv4(net::PacketBuffer& frame, const net::ParsedFrame& parsed) {
-  const net::Ipv4Addr dst = net::Ipv4Header::at(frame.bytes(), parsed.l3_offset)->dst();
-  if (local_.lookup(dst) != nullptr) return Verdict::drop(DropReason::kLocalDelivery);
-  // A multicast group with our unicast MAC: Linux delivers it only to a joined group and
-  // forwards it only with a multicast router; neither exists here.
-  if (is_multicast(dst)) return Verdict::drop(DropReason::kNotForUs);
-  const Route* route = routes_.lookup(dst);
-  if (route == nullptr) return Verdict::drop(DropReason::kNoRoute);
-  return finish_forward(frame, parsed, *route, dst);
-}
-
-Verdict Engine::forward_ipv6(net::PacketBuffer& frame, const net::ParsedFrame& parsed) {
-  const net::Ipv6Addr dst = net::Ipv6Header::at(frame.bytes(), parsed.l3_offset)->dst();
-  if (local_.lookup(dst) != nullptr) return Verdict::drop(DropReason::kLocalDelivery);
-  if (is_multicast(dst)) return Verdict::drop(DropReason::kNotForUs);
-  const Route* route = routes_.lookup(dst);
-  if (route == nullptr) return Verdict::drop(DropReason::kNoRoute);
-  return finish_forward(frame, parsed, *route, dst);
-}
-
-template <typename Addr>
-Verdict Engine::finish_forward(net::PacketBuffer& frame, const net::ParsedFrame& parsed, const Route& route,
-                               const Addr& dst) {
-  // ip_forward / ip6_forward order: the route is already known; then TTL, then MTU, then (in
-  // ip_finish_output2 / ip6_finish_output2) the neighbour.
-  if (parsed.ttl <= 1) return Verdict::drop(DropReason::kTtlExceeded);
-
-  const Interface& egress = interfaces_[route.ifindex];
-  constexpr bool kIsV4 = std::is_same_v<Addr, net::Ipv4Addr>;
-  const std::uint32_t mtu = kIsV4 ? egress.mtu : std::max(egress.mtu, kIpv6MinMtu);
-  // For IPv4 without DF Linux would fragment instead; fragmentation is not implemented, so
-  // both cases drop for now (ICMP "fragmentation needed" / "packet too big" comes later).
-  if (parsed.l3_length > mtu) return Verdict::drop(DropReason::kMtuExceeded);
-
-  std::optional<net::MacAddr> next_hop_mac =
-      route.gateway ? neighbours_.lookup(route.ifindex, *route.gateway) : neighbours_.lookup(route.ifindex, dst);
-  if (!next_hop_mac) return Verdict::drop(DropReason::kNoNeighbour);
-
+  SlowPacket p{frame, net::parse_frame(bytes), ingress_ifindex, now, {}, 4, 0, 0};
+  if (p.parsed.error != net::ParseError::kNone) return Verdict::drop(DropReason::kMalformed);
   // ip_rcv_core's pskb_trim_rcsum: the packet is the IP datagram, Ethernet padding is gone.
   // Shrinking never reallocates.
-  frame.resize(std::size_t{parsed.l3_offset} + parsed.l3_length);
-  const std::span<std::uint8_t> bytes = frame.bytes();
-  if constexpr (kIsV4) {
-    auto ip = net::Ipv4Header::at(bytes, parsed.l3_offset);
-    ip->set_ttl(static_cast<std::uint8_t>(ip->ttl() - 1));
-    // Incremental, as ip_decrease_ttl and the hardware rewrite do: O(1), and on a header
-    // whose checksum was valid (checked above) it equals a full recompute (tested).
-    ip->set_checksum(net::ipv4_ttl_decrement_checksum(ip->checksum()));
+  frame.resize(std::size_t{p.parsed.l3_offset} + p.parsed.l3_length);
+  p.family = p.parsed.l3 == net::L3Kind::kIpv4 ? 4 : 6;
+  if (p.family == 4) {
+    p.l4proto = p.parsed.l4_proto;
+    p.l4_offset = p.parsed.l4_offset - p.parsed.l3_offset;
   } else {
-    auto ip = net::Ipv6Header::at(bytes, parsed.l3_offset);
-    ip->set_hop_limit(static_cast<std::uint8_t>(ip->hop_limit() - 1));
+    std::tie(p.l4proto, p.l4_offset) = ipv6_transport(datagram(p));
   }
-  auto eth = net::EthernetHeader::at(bytes);
+  return slow_path(p);
+}
+
+std::span<std::uint8_t> Engine::datagram(SlowPacket& p) const { return p.frame.bytes().subspan(p.parsed.l3_offset); }
+
+nft::PacketInfo Engine::packet_info(const SlowPacket& p, std::optional<unsigned> oif) const {
+  nft::PacketInfo info;
+  const std::span<const std::uint8_t> d = std::span<const std::uint8_t>(p.frame.bytes()).subspan(p.parsed.l3_offset);
+  info.nfproto = p.family == 4 ? 2 : 10;
+  info.iif = p.iif;
+  info.iifname = interfaces_[p.iif].name;
+  if (oif) {
+    info.oif = *oif;
+    info.oifname = interfaces_[*oif].name;
+  }
+  info.l4proto = p.l4proto;
+  if (p.family == 4) {
+    std::memcpy(info.saddr.data(), d.data() + 12, 4);
+    std::memcpy(info.daddr.data(), d.data() + 16, 4);
+  } else {
+    std::memcpy(info.saddr.data(), d.data() + 8, 16);
+    std::memcpy(info.daddr.data(), d.data() + 24, 16);
+  }
+  const bool later_fragment = p.family == 4 && (net::load_be16(d.data() + 6) & 0x1fff) != 0;
+  if ((p.l4proto == kTcp || p.l4proto == kUdp) && !later_fragment && p.l4_offset + 4 <= d.size()) {
+    info.sport = net::load_be16(d.data() + p.l4_offset);
+    info.dport = net::load_be16(d.data() + p.l4_offset + 2);
+  }
+  info.ct_state = ct_state_of(p.ct);
+  if (p.ct.ct != nullptr) info.ct_original_packets = p.ct.ct->counters[0].packets;
+  info.length = static_cast<std::uint32_t>(d.size());
+  return info;
+}
+
+bool Engine::nat_hook(SlowPacket& p, ManipType type) {
+  if (p.ct.ct == nullptr) return true;
+  const std::span<std::uint8_t> d = datagram(p);
+  const bool icmp = (p.family == 4 && p.l4proto == conntrack::kProtoIcmp) ||
+                    (p.family == 6 && p.l4proto == conntrack::kProtoIcmpv6);
+  if (p.ct.is_related() && icmp) return nat::icmp_reply_translation(d, p.family, *p.ct.ct, p.ct.dir, type);
+  return nat::nat_packet(d, p.family, *p.ct.ct, p.ct.dir, type);
+}
+
+// The NAT binding of a connection's first packet at this hook (nf_nat_inet_fn): the
+// ruleset's NAT statement, or a null binding.
+void Engine::setup_nat(SlowPacket& p, const nft::EvalResult& result, ManipType type, const Route* route) {
+  if (p.ct.ct == nullptr || !p.ct.is_new() || nat::NatCore::initialized(*p.ct.ct, type)) return;
+  conntrack::Connection& ct = *p.ct.ct;
+  const nft::NatAction& a = result.nat;
+  const bool family_ok = a.family == p.family;
+  const bool wanted = type == ManipType::kDst ? a.kind == nft::NatKind::kDnat
+                                              : (a.kind == nft::NatKind::kSnat || a.kind == nft::NatKind::kMasquerade);
+  if (!wanted || (a.kind != nft::NatKind::kMasquerade && !family_ok)) {
+    nat_->setup_null_binding(ct, type, p.now);
+    return;
+  }
+  nat::NatRange range = range_of(a);
+  if (a.kind == nft::NatKind::kMasquerade) {
+    // nf_nat_masquerade_ipv4/ipv6: the egress interface's address toward the next hop.
+    range.flags |= nat::kMapIps;
+    const std::span<std::uint8_t> d = datagram(p);
+    bool found = false;
+    if (route != nullptr && p.family == 4) {
+      const net::Ipv4Addr dst(net::load_be32(d.data() + 16));
+      const net::Ipv4Addr nh = route->gateway ? std::get<net::Ipv4Addr>(*route->gateway) : dst;
+      if (auto src = select_source(route->ifindex, nh)) {
+        range.min_addr = {};
+        net::store_be32(range.min_addr.data(), src->value());
+        found = true;
+      }
+    } else if (route != nullptr) {
+      const net::Ipv6Addr dst = net::Ipv6Addr::from_bytes(d.data() + 24);
+      if (auto src = select_source(route->ifindex, dst)) {
+        range.min_addr = src->bytes();
+        found = true;
+      }
+    }
+    if (!found) return;  // the caller drops: masquerade without an address
+    range.max_addr = range.min_addr;
+  }
+  nat_->setup(ct, range, type, p.now);
+}
+
+Verdict Engine::slow_path(SlowPacket& p) {
+  const bool v4 = p.family == 4;
+  if (ruleset_) {
+    // PREROUTING: conntrack (-200), then the chains, with DNAT at -100.
+    p.ct = conntrack_->in(datagram(p), p.family, conntrack::CtHook::kPrerouting, p.now);
+    const nft::EvalResult res = ruleset_->evaluate(nft::Hook::kPrerouting, packet_info(p, std::nullopt));
+    if (res.verdict != nft::Verdict::kAccept) return refuse(p, res);
+    setup_nat(p, res, ManipType::kDst, nullptr);
+    if (!nat_hook(p, ManipType::kDst)) return Verdict::drop(DropReason::kNatFailed);
+  }
+  // The route is looked up on the (translated) destination.
+  const std::span<std::uint8_t> d = datagram(p);
+  if (v4) {
+    const net::Ipv4Addr dst(net::load_be32(d.data() + 16));
+    if (local_.lookup(dst) != nullptr) return local_input(p);
+    // A multicast group with our unicast MAC: Linux delivers it only to a joined group and
+    // forwards it only with a multicast router; neither exists here.
+    if (is_multicast(dst)) return Verdict::drop(DropReason::kNotForUs);
+    const Route* route = routes_.lookup(dst);
+    if (route == nullptr) return Verdict::drop(DropReason::kNoRoute);
+    return forward(p, *route);
+  }
+  const net::Ipv6Addr dst = net::Ipv6Addr::from_bytes(d.data() + 24);
+  if (local_.lookup(dst) != nullptr) return local_input(p);
+  if (is_multicast(dst)) return Verdict::drop(DropReason::kNotForUs);
+  const Route* route = routes_.lookup(dst);
+  if (route == nullptr) return Verdict::drop(DropReason::kNoRoute);
+  return forward(p, *route);
+}
+
+Verdict Engine::local_input(SlowPacket& p) {
+  if (ruleset_) {
+    // INPUT: the chains, the source NAT hook (null binding), conntrack confirmation.
+    const nft::EvalResult res = ruleset_->evaluate(nft::Hook::kInput, packet_info(p, std::nullopt));
+    if (res.verdict != nft::Verdict::kAccept) return refuse(p, res);
+    if (p.ct.ct != nullptr && p.ct.is_new() && !nat::NatCore::initialized(*p.ct.ct, ManipType::kSrc)) {
+      if (res.nat.kind == nft::NatKind::kSnat && res.nat.family == p.family) {
+        nat_->setup(*p.ct.ct, range_of(res.nat), ManipType::kSrc, p.now);
+      } else {
+        nat_->setup_null_binding(*p.ct.ct, ManipType::kSrc, p.now);
+      }
+    }
+    if (!nat_hook(p, ManipType::kSrc)) return Verdict::drop(DropReason::kNatFailed);
+    if (!conntrack_->confirm(p.ct)) return Verdict::drop(DropReason::kConntrackDrop);
+  }
+  // There is no local stack to hand it to.
+  return Verdict::drop(DropReason::kLocalDelivery);
+}
+
+std::uint32_t Engine::route_mtu(unsigned ifindex, std::uint8_t family) const {
+  const std::uint32_t mtu = interfaces_[ifindex].mtu;
+  return family == 4 ? mtu : std::max(mtu, kIpv6MinMtu);
+}
+
+Verdict Engine::forward(SlowPacket& p, const Route& route) {
+  const bool v4 = p.family == 4;
+  // ip_forward / ip6_forward: TTL, then MTU, then the TTL decrement, then FORWARD.
+  if (p.parsed.ttl <= 1) {
+    return answer_with_icmp(p, v4 ? icmp::kIcmpTimeExceeded : icmp::kIcmpv6TimeExceeded, 0, 0,
+                            DropReason::kTtlExceeded);
+  }
+  const unsigned egress = route.ifindex;
+  const std::uint32_t mtu = route_mtu(egress, p.family);
+  if (p.parsed.l3_length > mtu) {
+    if (v4) {
+      // Without DF Linux fragments (ip_finish_output); fragmentation is not modelled, so such
+      // a packet is dropped without an answer.
+      if (!net::Ipv4Header::at(p.frame.bytes(), p.parsed.l3_offset)->dont_fragment()) {
+        return Verdict::drop(DropReason::kMtuExceeded);
+      }
+      return answer_with_icmp(p, icmp::kIcmpDestUnreachable, icmp::kIcmpCodeFragNeeded, mtu,
+                              DropReason::kMtuExceeded);
+    }
+    return answer_with_icmp(p, icmp::kIcmpv6PacketTooBig, 0, mtu, DropReason::kMtuExceeded);
+  }
+  {
+    const std::span<std::uint8_t> bytes = p.frame.bytes();
+    if (v4) {
+      auto ip = net::Ipv4Header::at(bytes, p.parsed.l3_offset);
+      ip->set_ttl(static_cast<std::uint8_t>(ip->ttl() - 1));
+      // Incremental, as ip_decrease_ttl and the hardware rewrite do: O(1), and on a header
+      // whose checksum was valid (checked above) it equals a full recompute (tested).
+      ip->set_checksum(net::ipv4_ttl_decrement_checksum(ip->checksum()));
+    } else {
+      auto ip = net::Ipv6Header::at(bytes, p.parsed.l3_offset);
+      ip->set_hop_limit(static_cast<std::uint8_t>(ip->hop_limit() - 1));
+    }
+  }
+
+  if (ruleset_) {
+    // FORWARD: the chains; `flow add` offloads an eligible connection.
+    nft::PacketInfo info = packet_info(p, egress);
+    const std::optional<std::array<flowtable::FlowRoute, 2>> routes = flow_routes(p, route);
+    info.flow_add_eligible = routes.has_value();
+    nft::EvalResult res = ruleset_->evaluate(nft::Hook::kForward, info);
+    if (res.verdict != nft::Verdict::kAccept) return refuse(p, res);
+    if (res.flow_add != nullptr && res.flow_add == flowtable_spec_ && routes) {
+      p.ct.ct->status |= conntrack::kOffload;
+      if (flowtable_->add(*p.ct.ct, *routes, p.now) == nullptr) p.ct.ct->status &= ~conntrack::kOffload;
+    }
+    // POSTROUTING: the chains, SNAT/masquerade at 100, conntrack confirmation last.
+    res = ruleset_->evaluate(nft::Hook::kPostrouting, packet_info(p, egress));
+    if (res.verdict != nft::Verdict::kAccept) return refuse(p, res);
+    setup_nat(p, res, ManipType::kSrc, &route);
+    if (p.ct.ct != nullptr && p.ct.is_new() && !nat::NatCore::initialized(*p.ct.ct, ManipType::kSrc)) {
+      return Verdict::drop(DropReason::kNatFailed);  // masquerade found no address
+    }
+    if (!nat_hook(p, ManipType::kSrc)) return Verdict::drop(DropReason::kNatFailed);
+    if (!conntrack_->confirm(p.ct)) return Verdict::drop(DropReason::kConntrackDrop);
+  }
+
+  // ip_finish_output2 / ip6_finish_output2: the neighbour of the next hop.
+  const std::span<std::uint8_t> d = datagram(p);
+  std::optional<net::MacAddr> next_hop_mac;
+  if (route.gateway) {
+    next_hop_mac = neighbours_.lookup(egress, *route.gateway);
+  } else if (v4) {
+    next_hop_mac = neighbours_.lookup(egress, net::Ipv4Addr(net::load_be32(d.data() + 16)));
+  } else {
+    next_hop_mac = neighbours_.lookup(egress, net::Ipv6Addr::from_bytes(d.data() + 24));
+  }
+  if (!next_hop_mac) return Verdict::drop(DropReason::kNoNeighbour);
+  auto eth = net::EthernetHeader::at(p.frame.bytes());
   eth->set_dst(*next_hop_mac);
-  eth->set_src(egress.mac);
-  return Verdict::forward(route.ifindex);
+  eth->set_src(interfaces_[egress].mac);
+  return Verdict::forward(egress);
+}
+
+// nft_flow_offload_eval's checks and nft_flow_route: the routes of both directions if this
+// packet's connection may be offloaded now, nullopt otherwise (the rule then breaks).
+std::optional<std::array<flowtable::FlowRoute, 2>> Engine::flow_routes(const SlowPacket& p,
+                                                                     const Route& route) const {
+  if (!flowtable_ || p.ct.ct == nullptr) return std::nullopt;
+  if (p.family == 4 && p.parsed.ipv4_options) return std::nullopt;
+  const conntrack::Connection& ct = *p.ct.ct;
+  const std::uint8_t proto = ct.l4proto();
+  if (proto == kTcp) {
+    if (p.parsed.tcp_flags & 0x05) return std::nullopt;  // FIN or RST
+    if (ct.tcp.state != conntrack::TcpState::kEstablished || !(ct.status & conntrack::kAssured)) return std::nullopt;
+  } else if (proto != kUdp) {
+    return std::nullopt;
+  }
+  if (ct.status & (conntrack::kSeqAdjust | conntrack::kNatClash)) return std::nullopt;
+  if (!(ct.status & conntrack::kConfirmed) || (ct.status & conntrack::kOffload)) return std::nullopt;
+
+  const unsigned d = conntrack::index_of(p.ct.dir);
+  const net::FiveTuple& here = ct.tuple[d];
+  const net::FiveTuple& there = ct.tuple[1 - d];
+  // The route back to this direction's sender (nf_route for the other direction).
+  const Route* back = p.family == 4 ? routes_.lookup(here.src_v4()) : routes_.lookup(here.src_v6());
+  if (back == nullptr) return std::nullopt;
+  auto neighbour = [&](unsigned ifindex, const std::optional<std::variant<net::Ipv4Addr, net::Ipv6Addr>>& gateway,
+                       const net::FiveTuple& toward) -> std::optional<net::MacAddr> {
+    if (gateway) return neighbours_.lookup(ifindex, *gateway);
+    return p.family == 4 ? neighbours_.lookup(ifindex, toward.src_v4()) : neighbours_.lookup(ifindex, toward.src_v6());
+  };
+  std::array<flowtable::FlowRoute, 2> r;
+  // This direction leaves by the packet's route toward the translated destination (the
+  // other direction's source).
+  r[d].iif = back->ifindex;
+  r[d].oif = route.ifindex;
+  r[d].mtu = route_mtu(route.ifindex, p.family);
+  r[d].gateway = route.gateway;
+  r[d].src_mac = interfaces_[route.ifindex].mac;
+  r[d].dst_mac = neighbour(route.ifindex, route.gateway, there);
+  r[1 - d].iif = route.ifindex;
+  r[1 - d].oif = back->ifindex;
+  r[1 - d].mtu = route_mtu(back->ifindex, p.family);
+  r[1 - d].gateway = back->gateway;
+  r[1 - d].src_mac = interfaces_[back->ifindex].mac;
+  r[1 - d].dst_mac = neighbour(back->ifindex, back->gateway, here);
+  // flow_offload_add fails (-EEXIST) while a torn-down flow of this connection is still
+  // in the table.
+  if (flowtable_->find(here, r[d].iif) != nullptr || flowtable_->find(there, r[1 - d].iif) != nullptr) {
+    return std::nullopt;
+  }
+  return r;
+}
+
+Verdict Engine::refuse(SlowPacket& p, const nft::EvalResult& result) {
+  if (result.verdict != nft::Verdict::kReject) return Verdict::drop(DropReason::kRulesetDrop);
+  const bool v4 = p.family == 4;
+  const nft::RejectAction& r = result.reject;
+  switch (r.kind) {
+    case nft::RejectKind::kIcmp:
+      if (!v4) break;
+      return answer_with_icmp(p, icmp::kIcmpDestUnreachable, r.code, 0, DropReason::kRulesetReject);
+    case nft::RejectKind::kIcmpv6:
+      if (v4) break;
+      return answer_with_icmp(p, icmp::kIcmpv6DestUnreachable, r.code, 0, DropReason::kRulesetReject);
+    case nft::RejectKind::kIcmpx:
+      return answer_with_icmp(p, v4 ? icmp::kIcmpDestUnreachable : icmp::kIcmpv6DestUnreachable,
+                              icmpx_code(r.code, v4), 0, DropReason::kRulesetReject);
+    case nft::RejectKind::kTcpReset:
+      // A TCP RST answer (nf_send_reset) is not generated yet.
+      break;
+  }
+  return Verdict::drop(DropReason::kRulesetReject);
+}
+
+// icmp_send / icmp6_send about the packet as it is now (after DNAT, before the TTL decrement
+// when called from ip_forward), then the generated packet's own way out: conntrack at
+// LOCAL_OUT (an error about a known connection is RELATED and NAT translates it back), the
+// OUTPUT and POSTROUTING chains, the route and the neighbour. Any failure on that way: the
+// offending packet is still dropped, just not answered.
+Verdict Engine::answer_with_icmp(SlowPacket& p, std::uint8_t type, std::uint8_t code, std::uint32_t info,
+                                 DropReason reason) {
+  const bool v4 = p.family == 4;
+  const std::span<const std::uint8_t> offending = datagram(p);
+  if (!(v4 ? icmp::may_answer_ipv4(offending) : icmp::may_answer_ipv6(offending))) return Verdict::drop(reason);
+  // The reply goes back to the offending packet's source, from the address of the interface
+  // the route to it leaves by (icmp_errors_use_inbound_ifaddr = 0).
+  scratch_.clear();
+  const Route* back = nullptr;
+  if (v4) {
+    const net::Ipv4Addr to(net::load_be32(offending.data() + 12));
+    back = routes_.lookup(to);
+    if (back == nullptr) return Verdict::drop(reason);
+    const auto src = select_source(back->ifindex, back->gateway ? std::get<net::Ipv4Addr>(*back->gateway) : to);
+    if (!src) return Verdict::drop(reason);
+    icmp::build_icmpv4_error(scratch_, offending, *src, type, code, info);
+  } else {
+    const net::Ipv6Addr to = net::Ipv6Addr::from_bytes(offending.data() + 8);
+    back = routes_.lookup(to);
+    if (back == nullptr) return Verdict::drop(reason);
+    const auto src = select_source(back->ifindex, to);
+    if (!src) return Verdict::drop(reason);
+    icmp::build_icmpv6_error(scratch_, offending, *src, type, code, info);
+  }
+  // The frame becomes the answer: Ethernet header, then the datagram.
+  p.frame.resize(kEth + scratch_.size());
+  std::span<std::uint8_t> bytes = p.frame.bytes();
+  std::memcpy(bytes.data() + kEth, scratch_.data(), scratch_.size());
+  net::store_be16(bytes.data() + 12, v4 ? 0x0800 : 0x86dd);
+  SlowPacket out{p.frame, net::parse_frame(bytes), p.iif, p.now, {}, p.family, 0, 0};
+  out.l4proto = v4 ? conntrack::kProtoIcmp : conntrack::kProtoIcmpv6;
+  out.l4_offset = v4 ? 20 : 40;
+  unsigned egress = back->ifindex;
+  if (ruleset_) {
+    out.ct = conntrack_->in(datagram(out), p.family, conntrack::CtHook::kLocalOut, p.now);
+    nft::EvalResult res = ruleset_->evaluate(nft::Hook::kOutput, packet_info(out, egress));
+    if (res.verdict != nft::Verdict::kAccept) return Verdict::drop(reason);
+    if (!nat_hook(out, ManipType::kDst)) return Verdict::drop(reason);
+    // A translated destination is routed again (ip_route_me_harder).
+    const std::span<const std::uint8_t> g = datagram(out);
+    back = v4 ? routes_.lookup(net::Ipv4Addr(net::load_be32(g.data() + 16)))
+              : routes_.lookup(net::Ipv6Addr::from_bytes(g.data() + 24));
+    if (back == nullptr) return Verdict::drop(reason);
+    egress = back->ifindex;
+    res = ruleset_->evaluate(nft::Hook::kPostrouting, packet_info(out, egress));
+    if (res.verdict != nft::Verdict::kAccept) return Verdict::drop(reason);
+    if (!nat_hook(out, ManipType::kSrc)) return Verdict::drop(reason);
+  }
+  const std::span<const std::uint8_t> g = datagram(out);
+  std::optional<net::MacAddr> mac;
+  if (back->gateway) {
+    mac = neighbours_.lookup(egress, *back->gateway);
+  } else if (v4) {
+    mac = neighbours_.lookup(egress, net::Ipv4Addr(net::load_be32(g.data() + 16)));
+  } else {
+    mac = neighbours_.lookup(egress, net::Ipv6Addr::from_bytes(g.data() + 24));
+  }
+  if (!mac) return Verdict::drop(reason);
+  auto eth = net::EthernetHeader::at(p.frame.bytes());
+  eth->set_dst(*mac);
+  eth->set_src(interfaces_[egress].mac);
+  return Verdict::drop_and_reply(reason, egress);
+}
+
+// inet_select_addr: the first primary address of the interface whose subnet holds the next
+// hop, else its first primary address (an address inside an earlier one's subnet is
+// secondary).
+std::optional<net::Ipv4Addr> Engine::select_source(unsigned ifindex, net::Ipv4Addr next_hop) const {
+  const std::vector<net::Ipv4Prefix>& addrs = interfaces_[ifindex].ipv4;
+  std::optional<net::Ipv4Addr> first;
+  for (std::size_t i = 0; i < addrs.size(); ++i) {
+    const bool secondary = std::any_of(addrs.begin(), addrs.begin() + static_cast<std::ptrdiff_t>(i),
+                                       [&](const net::Ipv4Prefix& e) {
+                                         return e.length() == addrs[i].length() && e.contains(addrs[i].addr());
+                                       });
+    if (secondary) continue;
+    if (addrs[i].contains(next_hop)) return addrs[i].addr();
+    if (!first) first = addrs[i].addr();
+  }
+  return first;
+}
+
+// A simplification of ipv6_dev_get_saddr (RFC 6724): the interface's first address whose
+// prefix holds the destination, else its first address that is not link-local.
+std::optional<net::Ipv6Addr> Engine::select_source(unsigned ifindex, const net::Ipv6Addr& next_hop) const {
+  const std::vector<net::Ipv6Prefix>& addrs = interfaces_[ifindex].ipv6;
+  for (const net::Ipv6Prefix& a : addrs) {
+    if (a.contains(next_hop)) return a.addr();
+  }
+  for (const net::Ipv6Prefix& a : addrs) {
+    const auto& b = a.addr().bytes();
+    if (!(b[0] == 0xfe && (b[1] & 0xc0) == 0x80)) return a.addr();
+  }
+  if (!addrs.empty()) return addrs.front().addr();
+  return std::nullopt;
 }
 
 }  // namespace flowsim::engine

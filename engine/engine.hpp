@@ -1,16 +1,26 @@
 // SPDX-License-Identifier: Apache-2.0
-// The software engine: what the Linux kernel does with a packet that reaches the CPU. Today it
-// is a plain IPv4/IPv6 router (ip_rcv / ip_forward and their IPv6 twins): validate, find the
-// route and the neighbour, decrement TTL, rewrite MACs. Conntrack, the nft ruleset, NAT and
-// the software flowtable will sit between validation and routing, as in the kernel's hooks.
+// The software engine: what the Linux kernel does with a packet that reaches the CPU. The
+// path follows the kernel's hooks: the flowtable's netdev ingress hook (fast path), then
+// ip_rcv's checks, PREROUTING (conntrack, nft chains, DNAT), the route lookup, local delivery
+// (INPUT) or ip_forward (TTL, MTU, ICMP errors), FORWARD (nft chains, `flow add`),
+// POSTROUTING (nft chains, SNAT/masquerade, conntrack confirmation), the neighbour and the
+// MAC rewrite. Without a ruleset it is a plain router (no conntrack, NAT or flowtable).
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
 #include <vector>
 
+#include "engine/conntrack/conntrack.hpp"
 #include "engine/engine_config.hpp"
 #include "engine/engine_stats.hpp"
+#include "engine/flow_offload.hpp"
+#include "engine/flowtable/flowtable.hpp"
+#include "engine/nat/nat_core.hpp"
 #include "engine/neighbour_table.hpp"
 #include "engine/route_table.hpp"
 #include "engine/verdict.hpp"
@@ -20,41 +30,106 @@
 
 namespace flowsim::engine {
 
+namespace nft {
+struct EvalResult;
+struct PacketInfo;
+struct FlowtableSpec;
+}  // namespace nft
+
 class Engine {
  public:
   // Builds the tables: connected routes and local addresses from each interface's addresses,
   // then the configured routes (a route for a connected prefix replaces it, like
-  // `ip route replace`) and neighbours. Throws std::invalid_argument if a route or neighbour
-  // names an interface index that does not exist; user input is expected to have been
-  // checked, with file and line, before it gets here (testbench/scenario).
+  // `ip route replace`) and neighbours; with a ruleset, conntrack, NAT and the flowtable of
+  // the ruleset's first flowtable. Throws std::invalid_argument if a route or neighbour names
+  // an interface index that does not exist, or a flowtable a device that is not an interface;
+  // user input is expected to have been checked, with file and line, before it gets here
+  // (testbench/scenario).
   explicit Engine(EngineConfig config);
+  ~Engine();
+  // Not copyable or movable: the subsystems refer to each other.
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
 
-  // Processes one Ethernet frame received on `ingress_ifindex` at simulated time `now`.
-  // On kForward the frame has been rewritten in place and is ready to leave
-  // `egress_ifindex`: Ethernet padding trimmed (the egress MAC pads again), TTL/hop limit
-  // decremented with an incremental checksum update, dst MAC = next hop's, src MAC = the
-  // egress interface's. On kDrop the frame is left unmodified. Never allocates.
+  // Processes one Ethernet frame received on `ingress_ifindex` at simulated time `now`
+  // (monotonic; conntrack and flowtable timeouts are absolute times on the same clock).
+  // kForward: the frame has been rewritten in place and is ready to leave `egress_ifindex`.
+  // On the slow path Ethernet padding is trimmed (the egress MAC pads again); the fast path,
+  // like the kernel's, leaves it. TTL/hop limit is decremented with an incremental checksum
+  // update, NAT applied, dst MAC = next hop's, src MAC = the egress interface's.
+  // kDrop: the frame's content is unspecified (it may be partly rewritten), unless
+  // `generated` is set: then it holds the router's answer (see verdict.hpp).
+  // Does not allocate in steady state: a new connection or flow allocates its entries, and
+  // a buffer the first time it must grow (for an ICMP error larger than the frame).
   // Throws std::out_of_range if `ingress_ifindex` is not an interface (a harness bug).
   // Not thread-safe: one engine serves one CPU.
   Verdict process(net::PacketBuffer& frame, unsigned ingress_ifindex, std::chrono::nanoseconds now);
+
+  // The hardware behind the flowtable's `flags offload` (the kernel's flow block callbacks).
+  // nullptr: no hardware, flows stay in software. Calls from the engine into it are
+  // synchronous: REPLACE when a flow is added (and again at most once a second from fast-path
+  // refreshes while it is refused), DESTROY on teardown, STATS from GC.
+  void set_offload(FlowOffload* offload);
+
+  // Timers: the flowtable GC (expiry, teardown, conntrack timeout extension, hardware STATS
+  // polling) and the conntrack GC run every second of simulated time, as the kernel's
+  // nf_flow_offload_work_gc does. The first run is due one second after the first call of
+  // process() or run_timers(). next_timer() is the simulated time the next run is due
+  // (nanoseconds::max() when there is nothing to run: no ruleset, or nothing seen yet);
+  // run_timers(now) runs it if due (once, however late) and schedules the next one.
+  // Conntrack entries also expire lazily on lookup, so the harness may call run_timers()
+  // only as often as it likes; flows and hardware statistics, however, only advance in it.
+  std::chrono::nanoseconds next_timer() const;
+  void run_timers(std::chrono::nanoseconds now);
+
+  // /proc/net/nf_conntrack at `now` (empty without a ruleset).
+  std::string conntrack_dump(std::chrono::nanoseconds now) const;
 
   const EngineStats& stats() const { return stats_; }
   std::size_t interface_count() const { return interfaces_.size(); }
   const RouteTable& routes() const { return routes_; }
   const NeighbourTable& neighbours() const { return neighbours_; }
+  // nullptr without a ruleset / without a flowtable.
+  const conntrack::Conntrack* conntrack() const { return conntrack_.get(); }
+  const flowtable::Flowtable* flowtable() const { return flowtable_.get(); }
+  nft::Ruleset* ruleset() const { return ruleset_.get(); }
 
  private:
   struct Interface {
+    std::string name;
     net::MacAddr mac;
     std::uint32_t mtu = 1500;
+    std::vector<net::Ipv4Prefix> ipv4;
+    std::vector<net::Ipv6Prefix> ipv6;
+  };
+  // One packet on the slow path: where its headers are and what conntrack made of it.
+  struct SlowPacket {
+    net::PacketBuffer& frame;
+    net::ParsedFrame parsed;
+    unsigned iif = 0;
+    std::chrono::nanoseconds now{0};
+    conntrack::CtRef ct;
+    std::uint8_t family = 4;
+    std::uint8_t l4proto = 0;  // after IPv6 extension headers
+    std::size_t l4_offset = 0;  // from the IP header
   };
 
-  Verdict decide(net::PacketBuffer& frame, unsigned ingress_ifindex);
-  Verdict forward_ipv4(net::PacketBuffer& frame, const net::ParsedFrame& parsed);
-  Verdict forward_ipv6(net::PacketBuffer& frame, const net::ParsedFrame& parsed);
-  // Shared tail of both families once the route is known: TTL, MTU, neighbour, rewrite.
-  template <typename Addr>
-  Verdict finish_forward(net::PacketBuffer& frame, const net::ParsedFrame& parsed, const Route& route, const Addr& dst);
+  Verdict decide(net::PacketBuffer& frame, unsigned ingress_ifindex, std::chrono::nanoseconds now);
+  Verdict slow_path(SlowPacket& p);
+  Verdict local_input(SlowPacket& p);
+  Verdict forward(SlowPacket& p, const Route& route);
+  Verdict refuse(SlowPacket& p, const nft::EvalResult& result);
+  Verdict answer_with_icmp(SlowPacket& p, std::uint8_t type, std::uint8_t code, std::uint32_t info,
+                           DropReason reason);
+  bool nat_hook(SlowPacket& p, nat::ManipType type);
+  void setup_nat(SlowPacket& p, const nft::EvalResult& result, nat::ManipType type, const Route* route);
+  nft::PacketInfo packet_info(const SlowPacket& p, std::optional<unsigned> oif) const;
+  std::optional<std::array<flowtable::FlowRoute, 2>> flow_routes(const SlowPacket& p, const Route& route) const;
+  std::span<std::uint8_t> datagram(SlowPacket& p) const;
+  std::optional<net::Ipv4Addr> select_source(unsigned ifindex, net::Ipv4Addr next_hop) const;
+  std::optional<net::Ipv6Addr> select_source(unsigned ifindex, const net::Ipv6Addr& next_hop) const;
+  std::uint32_t route_mtu(unsigned ifindex, std::uint8_t family) const;
+  void start_timers(std::chrono::nanoseconds now);
 
   std::vector<Interface> interfaces_;
   // Linux keeps its own addresses and broadcast addresses in a separate `local` table that is
@@ -63,6 +138,15 @@ class Engine {
   RouteTable routes_;
   NeighbourTable neighbours_;
   EngineStats stats_;
+
+  std::shared_ptr<nft::Ruleset> ruleset_;
+  const nft::FlowtableSpec* flowtable_spec_ = nullptr;  // the ruleset's flowtable we run
+  flowtable::FlowtableSemantics semantics_ = flowtable::FlowtableSemantics::kOld;
+  std::unique_ptr<conntrack::Conntrack> conntrack_;
+  std::unique_ptr<nat::NatCore> nat_;
+  std::unique_ptr<flowtable::Flowtable> flowtable_;
+  std::optional<std::chrono::nanoseconds> next_gc_;
+  std::vector<std::uint8_t> scratch_;  // the router's own packets are built here
 };
 
 }  // namespace flowsim::engine

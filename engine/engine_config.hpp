@@ -1,21 +1,29 @@
 // SPDX-License-Identifier: Apache-2.0
 // What the engine is told about the router it plays: interfaces (the position in the vector
-// is the ifindex, which is also the ASIC port number), static routes and static neighbours.
-// It is plain data, filled by whoever reads the user's configuration (testbench/scenario), so
-// that the engine itself never parses files.
+// is the ifindex, which is also the ASIC port number), static routes and static neighbours,
+// the nft ruleset, and the netfilter knobs a Linux box sets with sysctl. It is plain data,
+// filled by whoever reads the user's configuration (testbench/scenario), so that the engine
+// itself never parses files.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <variant>
 #include <vector>
 
+#include "engine/conntrack/conntrack_timeouts.hpp"
+#include "engine/flowtable/flowtable_config.hpp"
 #include "net/ipv4_addr.hpp"
 #include "net/ipv6_addr.hpp"
 #include "net/mac_addr.hpp"
 
 namespace flowsim::engine {
+
+namespace nft {
+class Ruleset;
+}
 
 struct InterfaceConfig {
   std::string name;
@@ -44,6 +52,22 @@ struct EngineConfig {
   std::vector<InterfaceConfig> interfaces;
   std::vector<RouteConfig> routes;
   std::vector<NeighbourConfig> neighbours;
+
+  // The nft ruleset (evaluated, with its counters, by this engine). nullptr: no netfilter at
+  // all, as on a box without nftables rules: no conntrack, no NAT, no flowtable, everything
+  // forwarded that can be routed. With a ruleset, conntrack runs on every packet and its
+  // first flowtable (if any) is the software flowtable.
+  std::shared_ptr<nft::Ruleset> ruleset;
+  // net.netfilter.nf_conntrack_*_timeout* and nf_flowtable_{tcp,udp}_timeout.
+  conntrack::ConntrackTimeouts conntrack_timeouts{};
+  bool conntrack_acct = false;      // nf_conntrack_acct: dumps show packets= bytes=
+  bool conntrack_checksum = true;   // nf_conntrack_checksum
+  bool tcp_loose = true;            // nf_conntrack_tcp_loose
+  bool tcp_be_liberal = false;      // nf_conntrack_tcp_be_liberal
+  // Old (v5.x–v6.13) or new (v6.14+, CLOSING state) flowtable teardown rules.
+  flowtable::FlowtableSemantics flowtable_semantics = flowtable::FlowtableSemantics::kOld;
+  // Seed of NAT's "random" port offsets (get_random_u16 in the kernel): same seed, same ports.
+  std::uint64_t nat_seed = 0x666c6f7773696dULL;
 };
 
 }  // namespace flowsim::engine

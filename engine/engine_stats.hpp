@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Packet counters of the software engine: what came in per interface, what went out per
-// interface, and every drop by reason. received == forwarded + sum(drops) always holds.
+// interface (and how much of it the software flowtable fast path forwarded), every drop by
+// reason, why packets took the slow path, and the packets the router generated itself.
+// received == forwarded + sum(drops) always holds; generated packets are extra.
 #pragma once
 
 #include <array>
@@ -9,18 +11,25 @@
 #include <vector>
 
 #include "engine/drop_reason.hpp"
+#include "engine/slow_path_reason.hpp"
 
 namespace flowsim::engine {
 
 struct EngineStats {
   std::uint64_t received = 0;
   std::uint64_t forwarded = 0;
+  std::uint64_t fast_path = 0;  // of `forwarded`: by the software flowtable
   std::array<std::uint64_t, kDropReasonCount> drops{};
+  // Packets that reached the flowtable hook (IP, for us) and continued on the slow path.
+  std::array<std::uint64_t, kSlowPathReasonCount> slow_path{};
+  std::uint64_t generated = 0;                      // ICMP errors the router sent
   std::vector<std::uint64_t> received_by_ifindex;   // sized to the interface count
   std::vector<std::uint64_t> forwarded_by_ifindex;  // indexed by egress ifindex
+  std::vector<std::uint64_t> generated_by_ifindex;  // indexed by egress ifindex
 
   std::uint64_t dropped(DropReason r) const { return drops[static_cast<std::size_t>(r)]; }
   std::uint64_t dropped_total() const { return std::accumulate(drops.begin(), drops.end(), std::uint64_t{0}); }
+  std::uint64_t slow(SlowPathReason r) const { return slow_path[static_cast<std::size_t>(r)]; }
 };
 
 }  // namespace flowsim::engine

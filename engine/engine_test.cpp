@@ -23,13 +23,14 @@ using namespace testing;
 
 class EngineTest : public ::testing::Test {
  protected:
+  explicit EngineTest(EngineConfig config = home_router_config()) : engine_(std::move(config)) {}
   Verdict run(const std::vector<std::uint8_t>& bytes, unsigned ingress) {
     frame_.assign(bytes);
     return engine_.process(frame_, ingress, 1ms);
   }
   std::string out_hex() const { return to_hex(frame_.bytes()); }
 
-  Engine engine_{home_router_config()};
+  Engine engine_;
   net::PacketBuffer frame_;
 };
 
@@ -248,11 +249,12 @@ TEST_F(EngineTest, ChecksumIsCheckedBeforeTheLength) {
   EXPECT_EQ(run(in, kLan), Verdict::drop(DropReason::kIpChecksum));
 }
 
-TEST_F(EngineTest, TtlOneOrZeroIsExceeded) {
-  EXPECT_EQ(run(ipv4_frame({.ttl = 1}), kLan), Verdict::drop(DropReason::kTtlExceeded));
-  EXPECT_EQ(run(ipv4_frame({.ttl = 0}), kLan), Verdict::drop(DropReason::kTtlExceeded));
-  EXPECT_EQ(run(ipv6_frame({.hop_limit = 1}), kLan), Verdict::drop(DropReason::kTtlExceeded));
-  EXPECT_EQ(run(ipv6_frame({.hop_limit = 0}), kLan), Verdict::drop(DropReason::kTtlExceeded));
+TEST_F(EngineTest, TtlOneOrZeroIsExceededAndAnswered) {
+  // The answer (ICMP time exceeded) goes back to the sender on the LAN.
+  EXPECT_EQ(run(ipv4_frame({.ttl = 1}), kLan), Verdict::drop_and_reply(DropReason::kTtlExceeded, kLan));
+  EXPECT_EQ(run(ipv4_frame({.ttl = 0}), kLan), Verdict::drop_and_reply(DropReason::kTtlExceeded, kLan));
+  EXPECT_EQ(run(ipv6_frame({.hop_limit = 1}), kLan), Verdict::drop_and_reply(DropReason::kTtlExceeded, kLan));
+  EXPECT_EQ(run(ipv6_frame({.hop_limit = 0}), kLan), Verdict::drop_and_reply(DropReason::kTtlExceeded, kLan));
 }
 
 TEST_F(EngineTest, TtlOneToTheRouterItselfIsLocalDelivery) {
@@ -260,13 +262,15 @@ TEST_F(EngineTest, TtlOneToTheRouterItselfIsLocalDelivery) {
   EXPECT_EQ(run(ipv4_frame({.dst = v4("192.168.1.1"), .ttl = 1}), kLan), Verdict::drop(DropReason::kLocalDelivery));
 }
 
+EngineConfig without_routes() {
+  EngineConfig c = home_router_config();
+  c.routes.clear();
+  return c;
+}
+
 class NoDefaultRouteTest : public EngineTest {
  protected:
-  NoDefaultRouteTest() {
-    EngineConfig c = home_router_config();
-    c.routes.clear();
-    engine_ = Engine(c);
-  }
+  NoDefaultRouteTest() : EngineTest(without_routes()) {}
 };
 
 TEST_F(NoDefaultRouteTest, UnroutableDestinationHasNoRoute) {
@@ -308,9 +312,11 @@ TEST(EngineNeighbourTest, GatewayWithoutNeighbourIsDropped) {
 }
 
 TEST_F(EngineTest, LargerThanEgressMtuIsDropped) {
-  EXPECT_EQ(run(ipv4_frame({.l4_size = 1481}), kLan), Verdict::drop(DropReason::kMtuExceeded));  // 1501
+  // DF and IPv6: answered with "fragmentation needed" / "packet too big".
+  EXPECT_EQ(run(ipv4_frame({.l4_size = 1481}), kLan), Verdict::drop_and_reply(DropReason::kMtuExceeded, kLan));
+  // Without DF Linux would fragment; that is not modelled, so it is dropped unanswered.
   EXPECT_EQ(run(ipv4_frame({.df = false, .l4_size = 1581}), kLan), Verdict::drop(DropReason::kMtuExceeded));
-  EXPECT_EQ(run(ipv6_frame({.l4_size = 1461}), kLan), Verdict::drop(DropReason::kMtuExceeded));  // 1501
+  EXPECT_EQ(run(ipv6_frame({.l4_size = 1461}), kLan), Verdict::drop_and_reply(DropReason::kMtuExceeded, kLan));
 }
 
 TEST_F(EngineTest, ExactlyTheEgressMtuIsForwarded) {
@@ -326,18 +332,19 @@ TEST(EngineMtuTest, Ipv6MtuIsNeverBelow1280) {
   net::PacketBuffer v6_1280(ipv6_frame({.l4_size = 1240}));
   EXPECT_EQ(engine.process(v6_1280, kLan, 0ns), Verdict::forward(kWan));
   net::PacketBuffer v4_1001(ipv4_frame({.l4_size = 981}));
-  EXPECT_EQ(engine.process(v4_1001, kLan, 0ns), Verdict::drop(DropReason::kMtuExceeded));
+  EXPECT_EQ(engine.process(v4_1001, kLan, 0ns), Verdict::drop_and_reply(DropReason::kMtuExceeded, kLan));
 }
 
 TEST_F(EngineTest, ChecksOrderTtlThenMtuThenNeighbour) {
-  EXPECT_EQ(run(ipv4_frame({.ttl = 1, .l4_size = 1600}), kLan), Verdict::drop(DropReason::kTtlExceeded));
+  EXPECT_EQ(run(ipv4_frame({.ttl = 1, .l4_size = 1600}), kLan),
+            Verdict::drop_and_reply(DropReason::kTtlExceeded, kLan));
   EXPECT_EQ(run(ipv4_frame({.dst_mac = kRouterWanMac,
                             .src_mac = kGatewayMac,
                             .src = v4("198.51.100.10"),
                             .dst = v4("192.168.1.200"),
                             .l4_size = 1600}),
                 kWan),
-            Verdict::drop(DropReason::kMtuExceeded));
+            Verdict::drop_and_reply(DropReason::kMtuExceeded, kWan));
 }
 
 TEST_F(EngineTest, RouterAddressesAreLocalDelivery) {
@@ -374,12 +381,6 @@ TEST_F(EngineTest, TaggedAndPppoeFramesAreUnsupported) {
   payload.insert(payload.end(), plain.begin() + 14, plain.end());
   EXPECT_EQ(run(ethernet(kRouterLanMac, kHostAMac, 0x8864, payload), kLan),
             Verdict::drop(DropReason::kEncapUnsupported));
-}
-
-TEST_F(EngineTest, DroppedFramesAreLeftUnmodified) {
-  const auto in = ipv4_frame({.ttl = 1});
-  ASSERT_FALSE(run(in, kLan).forwarded());
-  EXPECT_EQ(to_hex(frame_.bytes()), to_hex(in));
 }
 
 // --- configuration and counters -------------------------------------------------------------
@@ -436,14 +437,17 @@ TEST_F(EngineTest, CountsEveryPacketOnce) {
   EXPECT_EQ(s.dropped(DropReason::kLocalDelivery), 1u);
   EXPECT_EQ(s.dropped_total(), 3u);
   EXPECT_EQ(s.received, s.forwarded + s.dropped_total());
+  EXPECT_EQ(s.generated, 2u);  // the two time-exceeded answers, on the side
+  EXPECT_EQ(s.generated_by_ifindex, (std::vector<std::uint64_t>{2, 0}));
   EXPECT_EQ(s.received_by_ifindex, (std::vector<std::uint64_t>{4, 1}));
   EXPECT_EQ(s.forwarded_by_ifindex, (std::vector<std::uint64_t>{1, 1}));
 }
 
 TEST(DropReasonTest, NamesAreStableAndRoundTrip) {
-  const std::vector<std::string_view> expected = {"malformed",      "not_ip",           "not_for_us",   "ip_checksum",
-                                                  "ttl_exceeded",   "no_route",         "no_neighbour", "mtu_exceeded",
-                                                  "local_delivery", "encap_unsupported"};
+  const std::vector<std::string_view> expected = {
+      "malformed",      "not_ip",           "not_for_us",   "ip_checksum",    "ttl_exceeded",   "no_route",
+      "no_neighbour",   "mtu_exceeded",     "local_delivery", "encap_unsupported", "ruleset_drop", "ruleset_reject",
+      "conntrack_drop", "nat_failed"};
   ASSERT_EQ(expected.size(), kDropReasonCount);
   for (std::size_t i = 0; i < kDropReasonCount; ++i) {
     const auto r = static_cast<DropReason>(i);

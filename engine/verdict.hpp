@@ -1,6 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 // The engine's decision for one packet: forward it out of an interface (the frame has been
-// rewritten in place) or drop it with a named reason.
+// rewritten in place) or drop it with a named reason. A dropped packet may be answered by
+// the router with a packet of its own (an ICMP error: time exceeded, fragmentation needed /
+// packet too big, destination unreachable for `reject`); then `generated` is set, the frame
+// buffer holds that packet, complete with Ethernet header, and `egress_ifindex` says where it
+// leaves. The dropped packet still counts as dropped with `reason`; the generated one is an
+// extra packet that the caller transmits and counts on the side (EngineStats::generated), so
+// that "in = forwarded + dropped" stays exact.
 #pragma once
 
 #include <cstdint>
@@ -11,13 +17,20 @@ namespace flowsim::engine {
 
 struct Verdict {
   enum class Kind : std::uint8_t { kForward, kDrop } kind = Kind::kDrop;
-  unsigned egress_ifindex = 0;  // meaningful for kForward only
-  DropReason reason{};          // meaningful for kDrop only
+  // kForward: where the frame goes. kDrop with `generated`: where the generated packet goes.
+  unsigned egress_ifindex = 0;
+  DropReason reason{};     // meaningful for kDrop only
+  bool generated = false;  // kDrop only: the frame now holds a packet the router sends
+  bool fast_path = false;  // kForward only: the software flowtable forwarded it (no hooks ran)
 
-  static constexpr Verdict forward(unsigned egress_ifindex) {
-    return Verdict{Kind::kForward, egress_ifindex, DropReason{}};
+  static constexpr Verdict forward(unsigned egress_ifindex, bool fast_path = false) {
+    return Verdict{Kind::kForward, egress_ifindex, DropReason{}, false, fast_path};
   }
-  static constexpr Verdict drop(DropReason reason) { return Verdict{Kind::kDrop, 0, reason}; }
+  static constexpr Verdict drop(DropReason reason) { return Verdict{Kind::kDrop, 0, reason, false, false}; }
+  // Dropped, and answered with the packet now in the frame, to be sent out of `egress_ifindex`.
+  static constexpr Verdict drop_and_reply(DropReason reason, unsigned egress_ifindex) {
+    return Verdict{Kind::kDrop, egress_ifindex, reason, true, false};
+  }
 
   constexpr bool forwarded() const { return kind == Kind::kForward; }
 

@@ -32,13 +32,16 @@ std::uint32_t FlowTable::state(unsigned index) const { return Ib1::kState.get(ta
 
 void FlowTable::set_state(unsigned index, std::uint32_t state) {
   std::uint32_t& ib1 = table_[index][Ib1::kWord];
-  const bool was_live = Ib1::kState.get(ib1) != Ib1::kStateInvalid;
+  const std::uint32_t old_state = Ib1::kState.get(ib1);
+  const bool was_live = old_state != Ib1::kStateInvalid;
   ib1 = Ib1::kState.set(ib1, state);
   const bool live = state != Ib1::kStateInvalid;
   if (was_live != live) {
     used_ += live ? 1 : -1;
     publish_used();
   }
+  // A new state may age sooner (BIND -> FIN has the shortest delta).
+  if (live && state != old_state && watcher_ != nullptr) watcher_->on_entry_live(index);
 }
 
 void FlowTable::publish_used() { csr_.hw_set(hw::reg::TbUsed::offset(), used_); }
@@ -123,7 +126,6 @@ bool FlowTable::learn(unsigned index, const FlowKey& key, std::uint32_t now_s) {
   e[FoeEntry::Unbind::kWord] = FoeEntry::Unbind::kPackets.make(1) | FoeEntry::Unbind::kFirstSeen.make(now_s);
   mib_[index] = Mib{};
   set_state(index, Ib1::kStateUnbind);
-  if (watcher_ != nullptr) watcher_->on_entry_live(index);
   return true;
 }
 
@@ -164,8 +166,10 @@ void FlowTable::on_entry_ctrl_written(std::uint32_t now_s) {
       image[Ib1::kWord] = Ib1::kState.set(image[Ib1::kWord], state(index));
       table_[index] = image;
       mib_[index] = Mib{};
+      const bool changed = state(index) != new_state;
       set_state(index, new_state);
-      if (new_state != Ib1::kStateInvalid && watcher_ != nullptr) watcher_->on_entry_live(index);
+      // Rewritten in place: the stamp may differ from what the scanner planned with.
+      if (!changed && new_state != Ib1::kStateInvalid && watcher_ != nullptr) watcher_->on_entry_live(index);
     } else {
       set_state(index, Ib1::kStateInvalid);
     }

@@ -32,7 +32,8 @@ struct FlowKey {
   unsigned key_words() const { return ipv6 ? 9u : 3u; }
 };
 
-// Told when an entry is written or learnt valid, so that aging can plan its next scan.
+// Told when an entry is written, learnt or changes to another valid state, so that aging
+// can plan its next scan.
 class EntryWatcher {
  public:
   virtual ~EntryWatcher() = default;

@@ -4,7 +4,6 @@
 // (shared/spec/flowtable.md: "old" = v5.x–v6.13, "new" = v6.14+ with the CLOSING state).
 #pragma once
 
-#include <chrono>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -22,9 +21,8 @@ struct FlowtableConfig {
   bool hw_offload = false;        // `flags offload`
   bool counter = false;           // `counter`: fast-path packets update conntrack counters
   FlowtableSemantics semantics = FlowtableSemantics::kOld;
-  std::chrono::nanoseconds tcp_timeout = std::chrono::seconds(30);  // nf_flowtable_tcp_timeout
-  std::chrono::nanoseconds udp_timeout = std::chrono::seconds(30);  // nf_flowtable_udp_timeout
-  // Conntrack's per-state timeouts, for the teardown fixup of the entry's timeout.
+  // The flow timeouts (nf_flowtable_{tcp,udp}_timeout) are conntrack sysctls in the kernel
+  // and live in conntrack::ConntrackTimeouts here too.
 };
 
 }  // namespace flowsim::engine::flowtable

@@ -190,6 +190,9 @@ Table& JsonParser::table_of(const Value& body) const {
 
 void JsonParser::table_command(const Value& body, bool create) {
   const Value name = required(body, "name");
+  if (const Value flags = member(body, "flags"); flags.node != JsonPositions::kNone && !flags.json->empty()) {
+    fail(flags, "unsupported table flags");
+  }
   builder_.add_table(family_of(body), string_of(name, "\"name\""), loc(name), create);
 }
 
@@ -247,6 +250,11 @@ void JsonParser::rule_command(const Value& body, bool prepend) {
   Table& table = table_of(body);
   const Value chain_name = required(body, "chain");
   Chain& chain = builder_.find_chain(table, string_of(chain_name, "\"chain\""), loc(chain_name));
+  for (const char* position : {"position", "index"}) {
+    if (member(body, position).node != JsonPositions::kNone) {
+      fail(member(body, position), fmt::format("unsupported rule \"{}\" (rules are added in order)", position));
+    }
+  }
   const Value exprs = required(body, "expr");
   if (!exprs.json->is_array() || exprs.json->empty()) {
     fail(exprs, "\"expr\" must be a non-empty array");
@@ -623,6 +631,9 @@ NatStmt JsonParser::nat(NatKind kind, const Value& body) const {
     std::string text;
     if (port.json->is_object() && port.json->contains("range")) {
       const Value range = member(port, "range");
+      if (!range.json->is_array() || range.json->size() != 2) {
+        fail(range, "\"range\" must be [low, high]");
+      }
       text = text_of(element(range, 0)) + "-" + text_of(element(range, 1));
     } else {
       text = text_of(port);
@@ -706,6 +717,9 @@ LogStmt JsonParser::log(const Value& body) const {
   }
   if (const Value level = member(body, "level"); level.node != JsonPositions::kNone) {
     l.level = string_of(level, "\"level\"");
+    if (!is_log_level(*l.level)) {
+      fail(level, fmt::format("unknown log level \"{}\"", *l.level));
+    }
   }
   if (const Value flags = member(body, "flags"); flags.node != JsonPositions::kNone) {
     const bool all = (flags.json->is_string() && flags.json->get<std::string>() == "all") ||

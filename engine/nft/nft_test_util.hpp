@@ -22,16 +22,16 @@
 namespace flowsim::engine::nft::testing {
 
 struct Pkt {
-  std::string_view in;   // "" = locally generated
-  std::string_view out;  // "" = not routed yet (prerouting, input)
+  std::string_view in = {};   // "" = locally generated
+  std::string_view out = {};  // "" = not routed yet (prerouting, input)
   std::uint8_t proto = 6;
   std::string_view src = "192.168.1.100";
-  std::uint16_t sport = 40000;
   std::string_view dst = "192.0.2.10";
+  std::uint16_t sport = 40000;
   std::uint16_t dport = 443;
   std::uint8_t ct = kCtNew;
-  std::uint32_t length = 60;
   std::uint64_t ct_packets = 1;
+  std::uint32_t length = 60;
   bool eligible = true;
 };
 

@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-// Turns what a parser read into the Model, applying the same checks whichever syntax it came
-// from: what nft's evaluation step does (implicit dependencies, protocol conflicts, set
-// merging, NAT families) at add time, and what the kernel refuses at commit (unknown
-// sets/chains/flowtables, statements on the wrong hook or chain type, jump loops) in
-// finish(). Both parsers call it in input order, as `nft -f` runs commands.
+// Turns what a parser read into the Model with the same checks for either syntax: what nft's
+// evaluation does (implicit dependencies, protocol conflicts, set merging, NAT families) at
+// add time, what the kernel refuses at commit (unknown sets/chains/flowtables, statements on
+// the wrong hook or chain type, jump loops) in finish(). Parsers call it in input order.
 #pragma once
 
 #include <cstdint>

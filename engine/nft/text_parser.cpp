@@ -178,10 +178,16 @@ void TextParser::expand_variables(std::vector<Token> raw) {
       }
       std::vector<Token> value;
       std::size_t j = i + 3;
+      int depth = 0;  // a `{ ... }` value may span lines
       for (; j < raw.size(); ++j) {
         const Token& v = raw[j];
-        if (v.kind == TokenKind::kNewline || v.kind == TokenKind::kSemicolon || v.kind == TokenKind::kEof) {
+        if (v.kind == TokenKind::kEof ||
+            (depth == 0 && (v.kind == TokenKind::kNewline || v.kind == TokenKind::kSemicolon))) {
           break;
+        }
+        depth += v.kind == TokenKind::kLBrace ? 1 : v.kind == TokenKind::kRBrace ? -1 : 0;
+        if (v.kind == TokenKind::kNewline) {
+          continue;
         }
         if (v.kind == TokenKind::kVariable) {
           auto it = defines.find(v.text);
@@ -1012,9 +1018,7 @@ LogStmt TextParser::parse_log() {
       l.prefix = expect_name("a prefix string").text;
     } else if (accept_word("level")) {
       const Token& level = expect_word("a log level");
-      static constexpr std::array<std::string_view, 9> kLevels{"emerg", "alert",  "crit", "err",  "warn",
-                                                                "notice", "info", "debug", "audit"};
-      if (std::find(kLevels.begin(), kLevels.end(), level.text) == kLevels.end()) {
+      if (!is_log_level(level.text)) {
         fail(level.loc, fmt::format("unknown log level \"{}\"", level.text));
       }
       l.level = level.text;

@@ -4,6 +4,7 @@
 // numbers, protocols by name, as nft 1.0.6 does by default.
 #include "engine/nft/values.hpp"
 
+#include <algorithm>
 #include <array>
 #include <bit>
 #include <charconv>
@@ -551,6 +552,12 @@ std::optional<std::uint8_t> reject_code_from_name(RejectKind kind, std::string_v
     return std::nullopt;
   }
   return static_cast<std::uint8_t>(*v);
+}
+
+bool is_log_level(std::string_view name) {
+  static constexpr std::array<std::string_view, 9> kLevels{"emerg", "alert", "crit",  "err",  "warn",
+                                                            "notice", "info", "debug", "audit"};
+  return std::find(kLevels.begin(), kLevels.end(), name) != kLevels.end();
 }
 
 std::string_view reject_code_name(RejectKind kind, std::uint8_t code) {

@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-// The value vocabulary of the nft subset, shared by both parsers, the builder and the
-// printer: which type each field has, how a right-hand-side element is read ("10.0.0.0/8",
-// "1-1024", "tcp", "eth*") and printed back the way nft 1.0.6 prints it, and the symbolic
-// names (protocols, ct states, reject codes). Keeping one table per name set is what makes
-// text and JSON input agree.
+// The value vocabulary shared by both parsers, the builder and the printer: each field's
+// type, how a right-hand-side element is read ("10.0.0.0/8", "1-1024", "tcp", "eth*") and
+// printed back as nft 1.0.6 prints it, and the symbolic names (protocols, ct states, reject
+// codes). One table per name set is what makes text and JSON input agree.
 #pragma once
 
 #include <cstdint>
@@ -53,6 +52,7 @@ std::optional<std::uint8_t> l4proto_from_name(std::string_view name);
 std::string l4proto_name(std::uint8_t proto);
 
 std::optional<std::uint8_t> reject_code_from_name(RejectKind kind, std::string_view name);
+bool is_log_level(std::string_view name);
 std::string_view reject_code_name(RejectKind kind, std::uint8_t code);
 
 }  // namespace flowsim::engine::nft

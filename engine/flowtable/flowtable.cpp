@@ -1,0 +1,393 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "engine/flowtable/flowtable.hpp"
+
+#include <algorithm>
+
+#include "engine/conntrack/ct_tuple.hpp"
+#include "engine/flowtable/flow_nat.hpp"
+#include "net/byte_order.hpp"
+#include "net/checksum.hpp"
+#include "net/ethernet_header.hpp"
+
+namespace flowsim::engine::flowtable {
+namespace {
+
+using std::chrono::nanoseconds;
+using conntrack::Connection;
+using conntrack::TcpState;
+
+constexpr nanoseconds kDay = std::chrono::hours(24);
+constexpr nanoseconds kHz = std::chrono::seconds(1);
+constexpr nanoseconds kNfFlowTimeout = std::chrono::seconds(30);  // NF_FLOW_TIMEOUT
+constexpr std::size_t kEth = 14;
+constexpr std::uint8_t kTcp = 6;
+constexpr std::uint8_t kUdp = 17;
+constexpr std::uint8_t kTcpFin = 0x01, kTcpSyn = 0x02, kTcpRst = 0x04;
+
+Flowtable::Result pass(SlowPathReason r) { return Flowtable::Result{Flowtable::Result::Kind::kPass, r, 0}; }
+
+net::FiveTuple with_ports(const std::uint8_t* l4, net::FiveTuple t) {
+  t.src_port = net::load_be16(l4);
+  t.dst_port = net::load_be16(l4 + 2);
+  return t;
+}
+
+// nf_flow_table_tcp_timeout: what a live offloaded TCP entry's timeout is extended to.
+nanoseconds tcp_extension(TcpState s) {
+  switch (s) {
+    case TcpState::kEstablished: return kDay;
+    case TcpState::kFinWait:
+    case TcpState::kCloseWait:
+    case TcpState::kLastAck:
+    case TcpState::kTimeWait: return std::chrono::minutes(5);
+    default: return nanoseconds(0);
+  }
+}
+
+}  // namespace
+
+Flowtable::Flowtable(FlowtableConfig config, conntrack::Conntrack& conntrack, const NeighbourTable& neighbours)
+    : config_(std::move(config)), conntrack_(conntrack), neighbours_(neighbours) {}
+
+Flowtable::~Flowtable() {
+  for (auto& [id, flow] : flows_) conntrack_.put(*flow->ct);
+}
+
+bool Flowtable::hooks(unsigned ifindex) const {
+  return std::find(config_.devices.begin(), config_.devices.end(), ifindex) != config_.devices.end();
+}
+
+nanoseconds Flowtable::flow_timeout(const Flow& flow) const {
+  const conntrack::ConntrackTimeouts& t = conntrack_.config().timeouts;
+  switch (flow.tuple[0].proto) {
+    case kTcp: return t.tcp_offload;
+    case kUdp: return t.udp_offload;
+    default: return kNfFlowTimeout;
+  }
+}
+
+Flow* Flowtable::add(Connection& ct, const std::array<FlowRoute, 2>& routes, nanoseconds now) {
+  auto flow = std::make_unique<Flow>();
+  flow->ct = &ct;
+  flow->tuple = ct.tuple;
+  flow->route = routes;
+  if (ct.status & conntrack::kSrcNat) flow->flags |= kFlowSnat;
+  if (ct.status & conntrack::kDstNat) flow->flags |= kFlowDnat;
+  const FlowKey k0 = flow->key(0);
+  const FlowKey k1 = flow->key(1);
+  if (k0 == k1 || table_.contains(k0) || table_.contains(k1)) return nullptr;  // rhashtable -EEXIST
+  flow->id = next_id_++;
+  flow->timeout = now + flow_timeout(*flow);
+  Flow* f = flow.get();
+  table_.emplace(k1, KeyRef{f, 1});
+  table_.emplace(k0, KeyRef{f, 0});
+  flows_.emplace(f->id, std::move(flow));
+  conntrack_.get(ct);
+  ++stats_.flows_added;
+
+  // Conntrack no longer sees this connection's packets: liberal window tracking from now on,
+  // and an entry timeout far enough ahead (nf_ct_offload_timeout / nf_ct_refresh(NF_CT_DAY)).
+  if (ct.l4proto() == kTcp) {
+    ct.tcp.seen[0].flags |= conntrack::kTcpBeLiberal;
+    ct.tcp.seen[1].flags |= conntrack::kTcpBeLiberal;
+  }
+  if (config_.semantics == FlowtableSemantics::kNew || ct.timeout - now < kDay / 2) ct.timeout = now + kDay;
+
+  if (config_.hw_offload) {
+    f->flags |= kFlowHw;
+    hw_add(*f, now);
+  }
+  return f;
+}
+
+void Flowtable::hw_add(Flow& flow, nanoseconds now) {
+  if (hw_ == nullptr || flow.in_hw) return;
+  flow.last_hw_attempt = now;
+  // Without the next hop's MAC the hardware cannot rewrite the frame (the kernel then keeps
+  // the NEIGH transmit path, which no offloading driver supports).
+  if (!flow.route[0].dst_mac || !flow.route[1].dst_mac) return;
+  OffloadFlow of;
+  of.cookie = flow.id;
+  of.snat = flow.has(kFlowSnat);
+  of.dnat = flow.has(kFlowDnat);
+  for (unsigned d = 0; d < 2; ++d) {
+    OffloadDirection& od = of.dir[d];
+    const net::FiveTuple& other = flow.tuple[1 - d];
+    od.match = flow.tuple[d];
+    od.ingress_port = flow.route[d].iif;
+    od.rewrite = flow.tuple[d];
+    od.rewrite.src = other.dst;
+    od.rewrite.dst = other.src;
+    od.rewrite.src_port = other.dst_port;
+    od.rewrite.dst_port = other.src_port;
+    od.src_mac = flow.route[d].src_mac;
+    od.dst_mac = *flow.route[d].dst_mac;
+    od.egress_port = flow.route[d].oif;
+    od.mtu = flow.route[d].mtu;
+  }
+  ++stats_.hw_replace_calls;
+  const OffloadRefusal r = hw_->replace(of);
+  if (r == OffloadRefusal::kNone) {
+    flow.in_hw = true;
+    flow.ct->status |= conntrack::kHwOffload;
+    ++stats_.hw_accepted;
+  } else {
+    ++stats_.hw_refused[static_cast<std::size_t>(r)];
+  }
+}
+
+void Flowtable::hw_del(Flow& flow) {
+  if (hw_ != nullptr) {
+    hw_->destroy(flow.id);
+    ++stats_.hw_destroy_calls;
+  }
+  // The offload port is synchronous: DESTROY is done when it returns.
+  flow.flags |= kFlowHwDying | kFlowHwDead;
+  flow.in_hw = false;
+  flow.ct->status &= ~conntrack::kHwOffload;
+}
+
+void Flowtable::hw_stats(Flow& flow, nanoseconds now) {
+  if (hw_ == nullptr || !flow.in_hw) return;
+  const nanoseconds t = flow_timeout(flow);
+  // nf_flow_offload_stats: only once a tenth of the timeout has passed without a refresh.
+  if (flow.timeout - now >= t * 9 / 10) return;
+  const std::optional<OffloadStats> s0 = hw_->stats(flow.id, FlowDirection::kOriginal);
+  const std::optional<OffloadStats> s1 = hw_->stats(flow.id, FlowDirection::kReply);
+  stats_.hw_stats_calls += 2;
+  if (!s0 && !s1) {
+    // The hardware aged the entry out or evicted it: the flow is software-only again, and a
+    // later fast-path packet re-offers it.
+    flow.in_hw = false;
+    flow.ct->status &= ~conntrack::kHwOffload;
+    ++stats_.hw_lost;
+    return;
+  }
+  nanoseconds last_used(0);
+  if (s0) last_used = std::max(last_used, s0->last_used);
+  if (s1) last_used = std::max(last_used, s1->last_used);
+  const nanoseconds extension = config_.semantics == FlowtableSemantics::kOld ? kNfFlowTimeout : t;
+  flow.timeout = std::max(flow.timeout, last_used + extension);
+  if (config_.counter) {
+    if (s0) {
+      flow.ct->counters[0].packets += s0->packets;
+      flow.ct->counters[0].bytes += s0->bytes;
+    }
+    if (s1) {
+      flow.ct->counters[1].packets += s1->packets;
+      flow.ct->counters[1].bytes += s1->bytes;
+    }
+  }
+}
+
+void Flowtable::refresh(Flow& flow, nanoseconds now) {
+  const nanoseconds timeout = now + flow_timeout(flow);
+  if (config_.semantics == FlowtableSemantics::kNew && timeout - flow.timeout <= kHz) return;
+  flow.timeout = timeout;
+  if (!config_.hw_offload || (config_.semantics == FlowtableSemantics::kNew && flow.has(kFlowClosing))) return;
+  // The kernel re-queues a hardware add on every refresh; work-queue coalescing makes that
+  // at most a few per second. Here the call is synchronous, so a refused flow is re-offered
+  // at most once a second, and a flow the hardware holds is not offered again.
+  if (!flow.in_hw && (!flow.last_hw_attempt || now - *flow.last_hw_attempt >= kHz)) hw_add(flow, now);
+}
+
+void Flowtable::fixup_ct(Flow& flow, nanoseconds now) {
+  Connection& ct = *flow.ct;
+  const conntrack::ConntrackTimeouts& t = conntrack_.config().timeouts;
+  const bool is_new = config_.semantics == FlowtableSemantics::kNew;
+  nanoseconds timeout(0);
+  nanoseconds offload_timeout(0);
+  bool expired_now = false;
+  bool closing = false;
+  if (ct.l4proto() == kTcp) {
+    closing = is_new && flow.has(kFlowClosing);
+    if (closing) {
+      // FIN/RST was seen: CLOSE, so that a new SYN reopens the connection in conntrack.
+      ct.tcp.state = TcpState::kClose;
+      ct.tcp.seen[0].flags |= conntrack::kTcpCloseInit;
+      timeout = t.tcp_state(TcpState::kClose);
+    } else {
+      timeout = t.tcp_state(ct.tcp.state);
+      expired_now = expired(flow, now);
+    }
+    // Window tracking is stale after the bypass.
+    for (conntrack::TcpPeer& p : ct.tcp.seen) {
+      p.td_maxwin = 0;
+      p.flags &= static_cast<std::uint8_t>(~conntrack::kTcpMaxackSet);
+    }
+    offload_timeout = t.tcp_offload;
+  } else if (ct.l4proto() == kUdp) {
+    timeout = (ct.status & conntrack::kSeenReply) ? nanoseconds(t.udp_replied) : nanoseconds(t.udp_unreplied);
+    expired_now = expired(flow, now);
+    offload_timeout = t.udp_offload;
+  } else {
+    return;
+  }
+  // Old kernels assume the flow idled out; new ones only subtract when it did.
+  if (!is_new || expired_now) timeout -= offload_timeout;
+  if (timeout < nanoseconds(0)) timeout = nanoseconds(0);
+  if (closing || ct.timeout - now > timeout) ct.timeout = now + timeout;
+}
+
+void Flowtable::teardown(Flow& flow, nanoseconds now) {
+  flow.ct->status &= ~conntrack::kOffload;
+  if (flow.has(kFlowTeardown)) return;
+  flow.flags |= kFlowTeardown;
+  ++stats_.flows_torn_down;
+  fixup_ct(flow, now);
+}
+
+void Flowtable::extend_ct_timeout(Flow& flow, nanoseconds now) {
+  Connection& ct = *flow.ct;
+  const nanoseconds expires = ct.timeout - now;
+  if (expires <= nanoseconds(0) || expires >= std::chrono::minutes(5)) return;
+  if (!(ct.status & conntrack::kConfirmed) || !(ct.status & conntrack::kOffload)) return;
+  nanoseconds extension(0);
+  if (ct.l4proto() == kUdp) extension = kDay;
+  if (ct.l4proto() == kTcp) extension = tcp_extension(ct.tcp.state);
+  if (extension > nanoseconds(0)) ct.timeout = now + extension;
+}
+
+void Flowtable::free_flow(std::map<std::uint64_t, std::unique_ptr<Flow>>::iterator it) {
+  Flow& flow = *it->second;
+  for (unsigned d = 0; d < 2; ++d) {
+    const auto k = table_.find(flow.key(d));
+    if (k != table_.end() && k->second.flow == &flow) table_.erase(k);
+  }
+  conntrack_.put(*flow.ct);
+  flows_.erase(it);
+  ++stats_.flows_freed;
+}
+
+void Flowtable::gc(nanoseconds now) {
+  const bool is_new = config_.semantics == FlowtableSemantics::kNew;
+  for (auto it = flows_.begin(); it != flows_.end();) {
+    Flow& flow = *it->second;
+    bool torn_down = flow.has(kFlowTeardown);
+    if (expired(flow, now) || (flow.ct->status & conntrack::kDying)) {
+      teardown(flow, now);
+      torn_down = true;
+    } else if (!torn_down && is_new) {
+      extend_ct_timeout(flow, now);
+    }
+    if (torn_down) {
+      if (flow.has(kFlowHw) && !flow.has(kFlowHwDying)) hw_del(flow);
+      free_flow(it++);
+      continue;
+    }
+    if (is_new && flow.has(kFlowClosing) && flow.has(kFlowHw) && !flow.has(kFlowHwDying)) {
+      hw_del(flow);  // early DESTROY: the hardware must not forward a closing connection
+    } else if (flow.has(kFlowHw)) {
+      hw_stats(flow, now);
+    }
+    ++it;
+  }
+}
+
+const Flow* Flowtable::find(const net::FiveTuple& tuple, unsigned iif) const {
+  const auto it = table_.find(FlowKey{tuple, iif});
+  return it == table_.end() ? nullptr : it->second.flow;
+}
+
+Flowtable::Result Flowtable::process(net::PacketBuffer& frame, unsigned iif, nanoseconds now) {
+  if (!hooks(iif)) return pass(SlowPathReason::kNoFlowtable);
+  const std::span<std::uint8_t> bytes = frame.bytes();
+  if (bytes.size() < kEth) return pass(SlowPathReason::kNotOffloadable);
+  const std::uint16_t ether_type = net::load_be16(bytes.data() + 12);
+  std::uint8_t* ip = bytes.data() + kEth;
+  std::size_t l4_offset = 0;
+  net::FiveTuple tuple;
+  std::uint8_t proto = 0;
+  bool v4 = false;
+  // nf_flow_tuple_ip / nf_flow_tuple_ipv6: what may take the fast path at all.
+  if (ether_type == 0x0800) {
+    v4 = true;
+    if (bytes.size() < kEth + 20) return pass(SlowPathReason::kNotOffloadable);
+    if ((ip[0] & 0x0f) != 5) return pass(SlowPathReason::kNotOffloadable);                 // options
+    if ((net::load_be16(ip + 6) & 0x3fff) != 0) return pass(SlowPathReason::kNotOffloadable);  // fragment
+    proto = ip[9];
+    if (proto != kTcp && proto != kUdp) return pass(SlowPathReason::kNotOffloadable);
+    if (ip[8] <= 1) return pass(SlowPathReason::kTtl);
+    l4_offset = 20;
+    tuple = net::FiveTuple::ipv4(net::Ipv4Addr(net::load_be32(ip + 12)), net::Ipv4Addr(net::load_be32(ip + 16)),
+                                 proto, 0, 0);
+  } else if (ether_type == 0x86dd) {
+    if (bytes.size() < kEth + 40) return pass(SlowPathReason::kNotOffloadable);
+    proto = ip[6];  // any extension header takes the slow path
+    if (proto != kTcp && proto != kUdp) return pass(SlowPathReason::kNotOffloadable);
+    if (ip[7] <= 1) return pass(SlowPathReason::kTtl);
+    l4_offset = 40;
+    tuple = net::FiveTuple::ipv6(net::Ipv6Addr::from_bytes(ip + 8), net::Ipv6Addr::from_bytes(ip + 24), proto, 0, 0);
+  } else {
+    return pass(SlowPathReason::kNotOffloadable);
+  }
+  const std::size_t hdrsize = proto == kTcp ? 20 : 8;
+  if (bytes.size() < kEth + l4_offset + hdrsize) return pass(SlowPathReason::kNotOffloadable);
+  std::uint8_t* l4 = ip + l4_offset;
+  tuple = with_ports(l4, tuple);
+
+  // flow_offload_lookup
+  const auto it = table_.find(FlowKey{tuple, iif});
+  if (it == table_.end()) return pass(SlowPathReason::kNoFlow);
+  Flow& flow = *it->second.flow;
+  const unsigned dir = it->second.dir;
+  if (flow.has(kFlowTeardown) || (flow.ct->status & conntrack::kDying)) return pass(SlowPathReason::kFlowTeardown);
+
+  // nf_flow_exceeds_mtu: skb->len at the ingress hook, i.e. including Ethernet padding.
+  const std::size_t len = bytes.size() - kEth;
+  if (len > flow.route[dir].mtu) return pass(SlowPathReason::kMtu);
+
+  // nf_flow_state_check
+  if (proto == kTcp) {
+    const std::uint8_t flags = l4[13];
+    if (config_.semantics == FlowtableSemantics::kOld) {
+      if (flags & (kTcpFin | kTcpRst)) {
+        teardown(flow, now);
+        return pass(SlowPathReason::kTcpFinRst);
+      }
+    } else {
+      if ((flags & kTcpSyn) && flow.has(kFlowClosing)) {
+        teardown(flow, now);
+        return pass(SlowPathReason::kSynOnClosing);
+      }
+      if (flags & (kTcpFin | kTcpRst)) flow.flags |= kFlowClosing;
+    }
+  }
+
+  refresh(flow, now);
+  if (config_.counter) conntrack_.account(*flow.ct, static_cast<conntrack::CtDir>(dir), len);
+
+  // Transmit through the neighbour of the next hop: the route's gateway, or the translated
+  // destination (the other direction's source).
+  const FlowRoute& route = flow.route[dir];
+  const net::FiveTuple& other = flow.tuple[1 - dir];
+  std::optional<net::MacAddr> next_hop;
+  if (route.gateway) {
+    next_hop = neighbours_.lookup(route.oif, *route.gateway);
+  } else if (v4) {
+    next_hop = neighbours_.lookup(route.oif, other.src_v4());
+  } else {
+    next_hop = neighbours_.lookup(route.oif, other.src_v6());
+  }
+  if (!next_hop) {
+    if (config_.semantics == FlowtableSemantics::kNew) teardown(flow, now);
+    return Result{Result::Kind::kDrop, SlowPathReason::kNoFlow, 0};
+  }
+
+  const std::span<std::uint8_t> l3 = bytes.subspan(kEth);
+  if (v4) {
+    flow_nat_ipv4(l3, l4_offset, flow, dir);
+    ip[8] = static_cast<std::uint8_t>(ip[8] - 1);
+    net::store_be16(ip + 10, net::ipv4_ttl_decrement_checksum(net::load_be16(ip + 10)));
+  } else {
+    flow_nat_ipv6(l3, l4_offset, flow, dir);
+    ip[7] = static_cast<std::uint8_t>(ip[7] - 1);
+  }
+  auto eth = net::EthernetHeader::at(bytes);
+  eth->set_dst(*next_hop);
+  eth->set_src(route.src_mac);
+  ++stats_.fast_path_packets;
+  return Result{Result::Kind::kForward, SlowPathReason::kNoFlow, route.oif};
+}
+
+}  // namespace flowsim::engine::flowtable

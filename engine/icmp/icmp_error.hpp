@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: Apache-2.0
+// The ICMP errors a Linux router sends about a packet it cannot forward (net/ipv4/icmp.c
+// __icmp_send, net/ipv6/icmp.c icmp6_send): time exceeded, fragmentation needed / packet too
+// big, destination unreachable for `reject`. Built as an IP datagram quoting as much of the
+// offending datagram as the kernel quotes (576-byte IPv4 errors, 1280-byte IPv6 errors).
+//
+// Deterministic where the kernel is not: the IPv4 ID is 0 (Linux sends these without DF and
+// takes the ID from its per-destination generator, which is seeded randomly at boot) and the
+// IPv6 flow label is 0 (Linux hashes one with a per-boot secret when auto flow labels are on).
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "net/ipv4_addr.hpp"
+#include "net/ipv6_addr.hpp"
+
+namespace flowsim::engine::icmp {
+
+inline constexpr std::uint8_t kIcmpDestUnreachable = 3;
+inline constexpr std::uint8_t kIcmpTimeExceeded = 11;
+inline constexpr std::uint8_t kIcmpCodeFragNeeded = 4;
+inline constexpr std::uint8_t kIcmpv6DestUnreachable = 1;
+inline constexpr std::uint8_t kIcmpv6PacketTooBig = 2;
+inline constexpr std::uint8_t kIcmpv6TimeExceeded = 3;
+
+// What icmp_send / icmp6_send check before answering at all: never about a non-first
+// fragment, an ICMP error, or a packet whose source does not name one host.
+bool may_answer_ipv4(std::span<const std::uint8_t> offending);
+bool may_answer_ipv6(std::span<const std::uint8_t> offending);
+
+// Replaces `out` with the error datagram (IP header first). `info` fills the four bytes after
+// the checksum (the next-hop MTU for "fragmentation needed" / "packet too big", else 0).
+// IPv4: TOS = the offending TOS's bits 1-4 | 0xc0 (precedence "internetwork control"),
+// TTL 64, no DF. IPv6: traffic class 0, hop limit 64.
+void build_icmpv4_error(std::vector<std::uint8_t>& out, std::span<const std::uint8_t> offending, net::Ipv4Addr src,
+                        std::uint8_t type, std::uint8_t code, std::uint32_t info);
+void build_icmpv6_error(std::vector<std::uint8_t>& out, std::span<const std::uint8_t> offending,
+                        const net::Ipv6Addr& src, std::uint8_t type, std::uint8_t code, std::uint32_t info);
+
+}  // namespace flowsim::engine::icmp
