@@ -10,10 +10,10 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <utility>
 #include <optional>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "driver/test_flows.hpp"
@@ -385,6 +385,57 @@ TEST(FlowOffloader, AFullBucketOfAgedEntriesIsReclaimed) {
   EXPECT_EQ(drv.stats().offload.entries_reclaimed, 2u);  // way 0 of each bucket
   EXPECT_FALSE(first);  // its way went to the fifth flow
   EXPECT_EQ(drv.stats().offload.device_errors, 0u);
+}
+
+TEST(FlowOffloader, StatsRegisterTraffic) {
+  AsicBench b;
+  std::ostringstream trace;
+  TraceHal traced(b.hal, trace);
+  OffloadDriver drv(traced, bench_config(), [](const RxPacket&) {});
+  FlowOffloader off(drv);
+  const OffloadFlow flow = ipv4_flow(1, kLanHost, 40000, kServer, 53, 17);
+  std::optional<engine::OffloadStats> s;
+  std::chrono::nanoseconds asked{};
+  b.run([&] {
+    drv.bring_up();
+    ASSERT_EQ(off.replace(flow), OffloadRefusal::kNone);
+    wait(sc_core::sc_time(1500, sc_core::SC_MS));
+    b.asic.receive(testing::kLanPort, testbench::udp4_frame(kLanHost, kServer, 40000, 53, 100));  // 142 bytes
+    wait(sc_core::sc_time(1, sc_core::SC_SEC));
+    trace.str("");
+    asked = b.hal.now();
+    s = off.stats(1, FlowDirection::kOriginal);
+  });
+  using hw::reg::EntryCtrl;
+  const unsigned index = 4 * bucket_of(flow.dir[0].match, 4096);
+  const auto read = EntryCtrl::kOp.make(EntryCtrl::kOpRead) | EntryCtrl::kIndex.make(index);
+  const std::vector<std::string> expected = {
+      "W ENTRY_CTRL " + hex(EntryCtrl::kReq.make(1) | read),
+      "R ENTRY_CTRL " + hex(EntryCtrl::kAck.make(1) | read),
+      // Only the identity: IB1 (BIND, UDP, TTL_DEC, MIB_EN, hit at second 1), the key, MATCH.
+      "R ENTRY_DATA[0] 0x60180001",
+      "R ENTRY_DATA[1] 0xc0a8010a",
+      "R ENTRY_DATA[2] 0x5db8d822",
+      "R ENTRY_DATA[3] 0x9c400035",
+      "R ENTRY_DATA[22] 0x00000012",
+      "R ENTRY_DATA[23] 0x00000000",
+      // IB1.TIMESTAMP moved since the write (second 0): idle = TIMESTAMP - 1 = 1 s.
+      "R TIMESTAMP 0x00000002",
+      // Latch the entry's counters (read-and-clear), then 64-bit bytes and packets.
+      "W MIB_SER_CR " + hex(hw::reg::MibSerCr::kSt.make(1) | index),
+      "R MIB_SER_CR " + hex(index),
+      "R MIB_SER_R0 0x0000008e",
+      "R MIB_SER_R1 0x00000000",
+      "R MIB_SER_R2 0x00000001",
+      "R MIB_SER_R3 0x00000000",
+  };
+  EXPECT_EQ(accesses(trace.str()), expected) << trace.str();
+  ASSERT_TRUE(s);
+  EXPECT_EQ(s->packets, 1u);
+  EXPECT_EQ(s->bytes, 128u);  // 142 - 14 bytes of Ethernet header
+  // now - idle, with now taken when TIMESTAMP was read (eight MMIO reads into the call).
+  EXPECT_GE(s->last_used, asked - std::chrono::seconds(1));
+  EXPECT_LT(s->last_used, asked - std::chrono::seconds(1) + std::chrono::microseconds(20));
 }
 
 // ---- learn mode ------------------------------------------------------------------------------

@@ -23,21 +23,6 @@ unsigned ceil_div(unsigned a, unsigned b) { return (a + b - 1) / b; }
 
 }  // namespace
 
-std::uint32_t IngressPipeline::RxFifo::bytes_at(const sc_core::sc_time& now) {
-  while (size_ > 0 && slots_[head_].leaves <= now) {
-    bytes_ -= slots_[head_].bytes;
-    head_ = (head_ + 1) % slots_.size();
-    --size_;
-  }
-  return bytes_;
-}
-
-void IngressPipeline::RxFifo::push(const sc_core::sc_time& leaves, std::uint32_t bytes) {
-  slots_[(head_ + size_) % slots_.size()] = Slot{leaves, bytes};
-  ++size_;
-  bytes_ += bytes;
-}
-
 IngressPipeline::IngressPipeline(sc_core::sc_module_name name, const AsicParams& params, CsrBlock& csr,
                                  FramePool& pool, FlowTable& table, PuntSink& punt, std::vector<EgressSink*> egress,
                                  AsicObserver& observer)
@@ -53,7 +38,7 @@ IngressPipeline::IngressPipeline(sc_core::sc_module_name name, const AsicParams&
       hash_(params.hash_impl),
       received_("received"),
       rx_busy_until_(params.ports.size()),
-      rx_fifo_(params.ports.size(), RxFifo(params.mac_rx_fifo_bytes / kMinFrame + 1)) {
+      rx_fifo_(params.ports.size(), ByteFifo(params.mac_rx_fifo_bytes, kMinFrame)) {
   const unsigned rounds = ceil_div(params.table_ways, params.sram_banks);
   lookup_latency_cycles_ = params.lookup_cycles + (rounds - 1) * params.sram_read_cycles;
   min_occupancy_cycles_ = std::max({params.lookup_occupancy_cycles + (rounds - 1), params.parser_ii_cycles,

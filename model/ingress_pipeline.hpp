@@ -28,6 +28,7 @@
 
 #include "model/asic_observer.hpp"
 #include "model/asic_params.hpp"
+#include "model/byte_fifo.hpp"
 #include "model/core_clock.hpp"
 #include "model/flow_table.hpp"
 #include "model/frame.hpp"
@@ -52,26 +53,6 @@ class IngressPipeline : public sc_core::sc_module {
   std::string_view hash_impl() const { return hash_.impl_name(); }
 
  private:
-  // The frames waiting in one port's RX FIFO, as (time the pipeline takes it, bytes): a ring
-  // sized for the most frames the FIFO can hold, so that it never allocates.
-  class RxFifo {
-   public:
-    explicit RxFifo(std::size_t slots) : slots_(slots) {}
-    std::uint32_t bytes_at(const sc_core::sc_time& now);
-    void push(const sc_core::sc_time& leaves, std::uint32_t bytes);
-    void clear() { head_ = size_ = bytes_ = 0; }
-
-   private:
-    struct Slot {
-      sc_core::sc_time leaves;
-      std::uint32_t bytes;
-    };
-    std::vector<Slot> slots_;
-    std::size_t head_ = 0;
-    std::size_t size_ = 0;
-    std::uint32_t bytes_ = 0;
-  };
-
   void on_received();
   void process(Frame* frame, const sc_core::sc_time& now);
   void punt(Frame* frame, hw::PuntReason reason, std::uint32_t foe_index, std::uint32_t hash,
@@ -90,7 +71,7 @@ class IngressPipeline : public sc_core::sc_module {
   HashUnit hash_;
   TimedQueue<Frame*> received_;                  // frames by the time their last bit arrived
   std::vector<sc_core::sc_time> rx_busy_until_;  // per port: the wire is a serial resource
-  std::vector<RxFifo> rx_fifo_;
+  std::vector<ByteFifo> rx_fifo_;  // per port: frames received, not yet taken by the pipeline
   sc_core::sc_time pipe_free_at_;
   // Derived from the parameters once.
   unsigned lookup_latency_cycles_ = 0;

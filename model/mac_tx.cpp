@@ -16,7 +16,8 @@ MacTx::MacTx(sc_core::sc_module_name name, unsigned port, std::uint64_t speed_bp
       pool_(pool),
       csr_(csr),
       observer_(observer),
-      arrivals_("arrivals") {
+      arrivals_("arrivals"),
+      waiting_(queue_bytes, 60) {
   SC_METHOD(on_due);
   sensitive << arrivals_.event();
   dont_initialize();
@@ -27,10 +28,6 @@ void MacTx::enqueue(Frame* frame, const sc_core::sc_time& delay) { arrivals_.pus
 void MacTx::on_due() {
   using hw::reg::PortCfg;
   const sc_core::sc_time now = sc_core::sc_time_stamp();
-  while (!waiting_.empty() && waiting_.front().start <= now) {
-    waiting_bytes_ -= waiting_.front().bytes;
-    waiting_.pop_front();
-  }
   Frame* f = nullptr;
   while (arrivals_.pop_due(f)) {
     // The MAC pads short frames with zeros, as every Ethernet MAC does.
@@ -39,16 +36,13 @@ void MacTx::on_due() {
     if (!PortCfg::kEn.get(csr_.value(PortCfg::offset(port_)))) {
       observer_.on_drop(port_, now, f->data.bytes(), ModelDropReason::kPortDisabled);
       csr_.hw_add(hw::reg::PortTxDrops::offset(port_), 1);
-    } else if (waiting_bytes_ + bytes > queue_bytes_) {
+    } else if (waiting_.bytes_at(now) + bytes > queue_bytes_) {
       observer_.on_drop(port_, now, f->data.bytes(), ModelDropReason::kEgressQueueFull);
       csr_.hw_add(hw::reg::PortTxDrops::offset(port_), 1);
     } else {
       const sc_core::sc_time start = busy_until_ > now ? busy_until_ : now;
       busy_until_ = start + wire_time(bytes, speed_bps_);
-      if (start > now) {
-        waiting_.push_back({start, bytes});
-        waiting_bytes_ += bytes;
-      }
+      if (start > now) waiting_.push(start, bytes);
       csr_.hw_add(hw::reg::PortTxPkts::offset(port_), 1);
       csr_.hw_add(hw::reg::PortTxBytes::offset(port_), bytes);
       observer_.on_transmit(port_, start, f->data.bytes(), f->origin);

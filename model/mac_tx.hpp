@@ -6,10 +6,10 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <systemc>
 
 #include "model/asic_observer.hpp"
+#include "model/byte_fifo.hpp"
 #include "model/core_clock.hpp"
 #include "model/frame.hpp"
 #include "model/punt_sink.hpp"
@@ -41,12 +41,7 @@ class MacTx : public sc_core::sc_module, public EgressSink {
   AsicObserver& observer_;
   TimedQueue<Frame*> arrivals_;
   sc_core::sc_time busy_until_;
-  struct Pending {
-    sc_core::sc_time start;
-    std::uint32_t bytes;
-  };
-  std::deque<Pending> waiting_;  // queued frames whose first bit has not left yet
-  std::uint32_t waiting_bytes_ = 0;
+  ByteFifo waiting_;  // queued frames whose first bit has not left yet
 };
 
 }  // namespace flowsim::model

@@ -64,16 +64,16 @@ Ruleset Ruleset::parse_json(std::string_view text, std::string_view filename) {
 }
 
 Ruleset Ruleset::load_text(const std::filesystem::path& file) {
-  return parse_text(read_file(file), file.filename().string());
+  return parse_text(read_file(file), file.string());
 }
 
 Ruleset Ruleset::load_json(const std::filesystem::path& file) {
-  return parse_json(read_file(file), file.filename().string());
+  return parse_json(read_file(file), file.string());
 }
 
 Ruleset Ruleset::load(const std::filesystem::path& file) {
   const std::string text = read_file(file);
-  return looks_like_json(text) ? parse_json(text, file.filename().string()) : parse_text(text, file.filename().string());
+  return looks_like_json(text) ? parse_json(text, file.string()) : parse_text(text, file.string());
 }
 
 EvalResult Ruleset::evaluate(Hook hook, const PacketInfo& packet) { return evaluate_hook(impl_->model, hook, packet); }

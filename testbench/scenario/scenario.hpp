@@ -13,7 +13,9 @@
 #include <variant>
 #include <vector>
 
+#include "engine/conntrack/conntrack_timeouts.hpp"
 #include "engine/engine_config.hpp"
+#include "engine/flowtable/flowtable_config.hpp"
 #include "net/ipv4_addr.hpp"
 #include "net/ipv6_addr.hpp"
 #include "net/mac_addr.hpp"
@@ -70,6 +72,19 @@ struct TrafficSpec {
   int line = 0;
 };
 
+// The `engine:` section: the netfilter sysctls of the router (conntrack and flowtable
+// timeouts, accounting, TCP tracking), which kernel generation's flowtable rules apply, and
+// the seed of NAT's random port choice.
+struct EngineSpec {
+  engine::conntrack::ConntrackTimeouts timeouts{};
+  bool conntrack_acct = false;
+  bool conntrack_checksum = true;
+  bool tcp_loose = true;
+  bool tcp_be_liberal = false;
+  engine::flowtable::FlowtableSemantics flowtable = engine::flowtable::FlowtableSemantics::kOld;
+  std::uint64_t nat_seed = engine::EngineConfig{}.nat_seed;
+};
+
 struct Scenario {
   std::filesystem::path file;
   std::string name;
@@ -81,6 +96,11 @@ struct Scenario {
   CpuSpec cpu;
   TimingMode timing = TimingMode::kRecorded;
   std::vector<TrafficSpec> traffic;
+  // The nft ruleset (text or `nft -j` JSON), resolved against the scenario file's directory;
+  // empty: none (a plain router without netfilter).
+  std::filesystem::path ruleset;
+  int ruleset_line = 0;
+  EngineSpec engine;
 };
 
 // Loads and checks `file`. Users write scenarios by hand, so every mistake is reported with
@@ -91,12 +111,16 @@ struct Scenario {
 // timing modes or hash implementations, MTUs outside 68..9216, fewer than 2 or more than 8
 // ports, bad or duplicate port names, routes/neighbours/traffic naming an unknown port,
 // route prefixes with host bits set, gateways not on a subnet of their port, duplicate routes
-// or neighbours, and pcap files that do not exist (relative paths are taken from the
-// scenario file's directory); "FILE: message" if the file cannot be read at all.
+// or neighbours, pcap and ruleset files that do not exist (relative paths are taken from the
+// scenario file's directory), unknown `engine:` settings or values, and a flowtable device
+// that is not a port; "FILE: message" if the file cannot be read at all. The ruleset itself
+// is parsed too: its errors name the ruleset file, line and column.
 Scenario load_scenario(const std::filesystem::path& file);
 
-// The interfaces, routes and neighbours in the engine's own terms (it must not know about
-// scenario files): port i becomes interface (ifindex) i. Never fails on a loaded scenario.
+// The interfaces, routes, neighbours, ruleset and engine settings in the engine's own terms
+// (it must not know about scenario files): port i becomes interface (ifindex) i. The ruleset
+// is loaded afresh for each call, so that every engine starts with zero rule counters. Does
+// not fail on a loaded scenario unless its ruleset file changed since.
 engine::EngineConfig to_engine_config(const Scenario& scenario);
 
 }  // namespace flowsim::scenario

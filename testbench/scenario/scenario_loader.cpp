@@ -8,6 +8,7 @@
 #include <bit>
 #include <cerrno>
 #include <charconv>
+#include <chrono>
 #include <cmath>
 #include <fstream>
 #include <span>
@@ -17,13 +18,43 @@
 #include <type_traits>
 #include <vector>
 
+#include "engine/nft/ruleset.hpp"
 #include "net/input_error.hpp"
 
 namespace flowsim::scenario {
 namespace {
 
-constexpr std::array<std::string_view, 9> kTopKeys = {"name", "description", "ports",  "routes", "neighbours",
-                                                      "asic", "cpu",         "timing", "traffic"};
+constexpr std::array<std::string_view, 11> kTopKeys = {"name", "description", "ports",   "routes",
+                                                       "neighbours", "asic", "cpu",   "timing",
+                                                       "traffic",    "ruleset", "engine"};
+constexpr std::array<std::string_view, 7> kEngineKeys = {"flowtable",          "nat_seed",  "conntrack_acct",
+                                                         "conntrack_checksum", "tcp_loose", "tcp_be_liberal",
+                                                         "timeouts"};
+// The sysctls net.netfilter.nf_conntrack_*_timeout* and nf_flowtable_*_timeout, in seconds.
+struct TimeoutKey {
+  std::string_view name;
+  std::size_t tcp_index;  // into ConntrackTimeouts::tcp, or kNotTcp
+};
+constexpr std::size_t kNotTcp = ~std::size_t{0};
+constexpr std::array<TimeoutKey, 17> kTimeoutKeys = {{
+    {"tcp_syn_sent", 1},
+    {"tcp_syn_recv", 2},
+    {"tcp_established", 3},
+    {"tcp_fin_wait", 4},
+    {"tcp_close_wait", 5},
+    {"tcp_last_ack", 6},
+    {"tcp_time_wait", 7},
+    {"tcp_close", 8},
+    {"tcp_max_retrans", engine::conntrack::kTcpTimeoutRetrans},
+    {"tcp_unacknowledged", engine::conntrack::kTcpTimeoutUnack},
+    {"udp", kNotTcp},
+    {"udp_stream", kNotTcp},
+    {"icmp", kNotTcp},
+    {"icmpv6", kNotTcp},
+    {"generic", kNotTcp},
+    {"flowtable_tcp", kNotTcp},
+    {"flowtable_udp", kNotTcp},
+}};
 constexpr std::array<std::string_view, 6> kPortKeys = {"name", "mac", "ipv4", "ipv6", "speed", "mtu"};
 constexpr std::array<std::string_view, 3> kRouteKeys = {"prefix", "via", "dev"};
 constexpr std::array<std::string_view, 3> kNeighbourKeys = {"ip", "mac", "dev"};
@@ -138,6 +169,8 @@ class Loader {
       }
     }
     if (const Field* f = find(top, "traffic")) read_traffic(*f, s);
+    if (const Field* f = find(top, "engine")) read_engine(*f, s.engine);
+    if (const Field* f = find(top, "ruleset")) read_ruleset(*f, s);
     return s;
   }
 
@@ -481,6 +514,85 @@ class Loader {
     }
     if (const Field* f = find(fs, "irq_coalesce_us")) {
       c.irq_coalesce_us = static_cast<std::uint32_t>(uint_of(*f, 0, 0xffffffffu));
+    }
+  }
+
+  bool bool_of(const Field& f) const {
+    const std::string text = scalar_of(f, "true or false");
+    if (text == "true") return true;
+    if (text == "false") return false;
+    fail(f, "expected true or false, got '" + text + "'");
+  }
+
+  void read_engine(const Field& field, EngineSpec& e) const {
+    const std::vector<Field> fs = fields(map_of(field), field.path, "in " + field.path, kEngineKeys);
+    if (const Field* f = find(fs, "flowtable")) {
+      const std::string t = string_of(*f);
+      if (t == "old") {
+        e.flowtable = engine::flowtable::FlowtableSemantics::kOld;
+      } else if (t == "new") {
+        e.flowtable = engine::flowtable::FlowtableSemantics::kNew;
+      } else {
+        fail(*f, "unknown flowtable semantics '" + t + "'; allowed: old (Linux up to 6.13), new (6.14+, CLOSING)");
+      }
+    }
+    if (const Field* f = find(fs, "nat_seed")) e.nat_seed = uint_of(*f, 0, UINT64_MAX);
+    if (const Field* f = find(fs, "conntrack_acct")) e.conntrack_acct = bool_of(*f);
+    if (const Field* f = find(fs, "conntrack_checksum")) e.conntrack_checksum = bool_of(*f);
+    if (const Field* f = find(fs, "tcp_loose")) e.tcp_loose = bool_of(*f);
+    if (const Field* f = find(fs, "tcp_be_liberal")) e.tcp_be_liberal = bool_of(*f);
+    if (const Field* f = find(fs, "timeouts")) {
+      std::array<std::string_view, kTimeoutKeys.size()> names{};
+      for (std::size_t i = 0; i < kTimeoutKeys.size(); ++i) names[i] = kTimeoutKeys[i].name;
+      for (const Field& t : fields(map_of(*f), f->path, "in " + f->path, names)) {
+        const std::chrono::seconds v(uint_of(t, 0, 0x7fffffff));
+        const std::string_view name = t.key.Scalar();
+        const auto key = std::find_if(kTimeoutKeys.begin(), kTimeoutKeys.end(),
+                                      [&](const TimeoutKey& k) { return k.name == name; });
+        engine::conntrack::ConntrackTimeouts& to = e.timeouts;
+        if (key->tcp_index != kNotTcp) {
+          to.tcp[key->tcp_index] = v;
+          if (key->tcp_index == 1) to.tcp[0] = v;  // NONE follows SYN_SENT
+        } else if (name == "udp") {
+          to.udp_unreplied = v;
+        } else if (name == "udp_stream") {
+          to.udp_replied = v;
+        } else if (name == "icmp") {
+          to.icmp = v;
+        } else if (name == "icmpv6") {
+          to.icmpv6 = v;
+        } else if (name == "generic") {
+          to.generic = v;
+        } else if (name == "flowtable_tcp") {
+          to.tcp_offload = v;
+        } else {
+          to.udp_offload = v;
+        }
+      }
+    }
+  }
+
+  void read_ruleset(const Field& field, Scenario& s) const {
+    const std::string text = scalar_of(field, "a file name");
+    if (text.empty()) fail(field, "expected a file name, got ''");
+    s.ruleset = (file_.parent_path() / text).lexically_normal();
+    s.ruleset_line = line_of(field.value);
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(s.ruleset, ec)) {
+      fail(field, "ruleset file '" + text + "' not found (looked for " + s.ruleset.string() + ")");
+    }
+    // Parse it now, so that a mistake in it shows when the scenario is loaded; its errors
+    // name the ruleset file's own line and column.
+    const engine::nft::Ruleset ruleset = engine::nft::Ruleset::load(s.ruleset);
+    for (const engine::nft::FlowtableSpec& ft : ruleset.flowtables()) {
+      for (const std::string& dev : ft.devices) {
+        const bool known = std::any_of(s.ports.begin(), s.ports.end(), [&](const PortSpec& p) { return p.name == dev; });
+        if (!known) {
+          fail(field, "flowtable " + ft.name + " in '" + text + "' lists device '" + dev +
+                          "', which is not a port; ports are: " +
+                          join(s.ports, [](const PortSpec& p) { return p.name; }));
+        }
+      }
     }
   }
 

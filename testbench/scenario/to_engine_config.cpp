@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "testbench/scenario/scenario.hpp"
 
+#include <memory>
+
+#include "engine/nft/ruleset.hpp"
+
 namespace flowsim::scenario {
 
 engine::EngineConfig to_engine_config(const Scenario& scenario) {
@@ -15,6 +19,17 @@ engine::EngineConfig to_engine_config(const Scenario& scenario) {
   for (const NeighbourSpec& n : scenario.neighbours) {
     config.neighbours.push_back(engine::NeighbourConfig{n.ip, n.mac, n.port});
   }
+  if (!scenario.ruleset.empty()) {
+    config.ruleset = std::make_shared<engine::nft::Ruleset>(engine::nft::Ruleset::load(scenario.ruleset));
+  }
+  const EngineSpec& e = scenario.engine;
+  config.conntrack_timeouts = e.timeouts;
+  config.conntrack_acct = e.conntrack_acct;
+  config.conntrack_checksum = e.conntrack_checksum;
+  config.tcp_loose = e.tcp_loose;
+  config.tcp_be_liberal = e.tcp_be_liberal;
+  config.flowtable_semantics = e.flowtable;
+  config.nat_seed = e.nat_seed;
   return config;
 }
 
