@@ -7,12 +7,14 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "engine/engine_config.hpp"
+#include "engine/nft/ruleset.hpp"
 #include "net/byte_order.hpp"
 #include "net/checksum.hpp"
 #include "net/ipv4_addr.hpp"
@@ -146,7 +148,8 @@ struct Ipv4L4Spec {
 };
 
 // IPv4 header + `l4` (whose checksum field must already be right or zero), padded to 60.
-inline std::vector<std::uint8_t> ipv4_packet(const Ipv4L4Spec& s, std::uint8_t proto, std::span<const std::uint8_t> l4) {
+inline std::vector<std::uint8_t> ipv4_packet(const Ipv4L4Spec& s, std::uint8_t proto,
+                                             std::span<const std::uint8_t> l4) {
   std::vector<std::uint8_t> ip(20, 0);
   ip[0] = 0x45;
   ip[1] = s.tos;
@@ -231,6 +234,111 @@ inline std::vector<std::uint8_t> icmp4_echo_frame(const Ipv4L4Spec& ip, std::uin
 inline std::vector<std::uint8_t> datagram_of(const std::vector<std::uint8_t>& frame) {
   const std::size_t len = net::load_be16(frame.data() + 16);
   return std::vector<std::uint8_t>(frame.begin() + 14, frame.begin() + 14 + static_cast<std::ptrdiff_t>(len));
+}
+
+// A TCP connection's two ends: keeps sequence numbers so that tests can write a whole
+// conversation (handshake, data, close) as one line per segment.
+class TcpConversation {
+ public:
+  TcpConversation(Ipv4L4Spec client, Ipv4L4Spec server, std::uint16_t client_port, std::uint16_t server_port)
+      : client_(client), server_(server), cport_(client_port), sport_(server_port) {}
+
+  std::vector<std::uint8_t> from_client(std::uint8_t flags, std::size_t payload = 0) {
+    return segment(true, flags, payload);
+  }
+  std::vector<std::uint8_t> from_server(std::uint8_t flags, std::size_t payload = 0) {
+    return segment(false, flags, payload);
+  }
+  Ipv4L4Spec& client() { return client_; }
+  Ipv4L4Spec& server() { return server_; }
+
+ private:
+  std::vector<std::uint8_t> segment(bool c, std::uint8_t flags, std::size_t payload) {
+    TcpSpec t;
+    t.sport = c ? cport_ : sport_;
+    t.dport = c ? sport_ : cport_;
+    t.flags = flags;
+    t.seq = c ? c_nxt_ : s_nxt_;
+    t.ack = (flags & kAck) ? (c ? s_nxt_ : c_nxt_) : 0;
+    t.window = c ? 502 : 509;
+    if (flags & kSyn) t.options = {2, 4, 0x05, 0xb4, 1, 1, 4, 2, 1, 3, 3, 7};
+    t.payload = payload;
+    const std::uint32_t advance =
+        static_cast<std::uint32_t>(payload) + ((flags & kSyn) ? 1u : 0u) + ((flags & kFin) ? 1u : 0u);
+    (c ? c_nxt_ : s_nxt_) += advance;
+    Ipv4L4Spec& ip = c ? client_ : server_;
+    ++ip.id;
+    return tcp4_frame(ip, t);
+  }
+
+  Ipv4L4Spec client_;
+  Ipv4L4Spec server_;
+  std::uint16_t cport_;
+  std::uint16_t sport_;
+  std::uint32_t c_nxt_ = 3000000000u;
+  std::uint32_t s_nxt_ = 1500000000u;
+};
+
+// The bundled home router's ruleset (scenarios/home_router.nft), written out here because
+// engine/ may not read scenario files.
+inline constexpr const char* kHomeRouterRules = R"(table inet filter {
+	flowtable ft {
+		hook ingress priority filter
+		devices = { lan, wan }
+		flags offload
+	}
+	chain input {
+		type filter hook input priority filter; policy drop;
+		ct state invalid drop
+		ct state established,related accept
+		iifname "lan" accept
+		iifname "wan" meta l4proto { icmp, ipv6-icmp } accept
+	}
+	chain forward {
+		type filter hook forward priority filter; policy drop;
+		ct state established flow add @ft
+		ct state invalid drop
+		ct state established,related accept
+		iifname "lan" oifname "wan" accept
+		iifname "wan" oifname "lan" ip daddr 192.168.1.100 tcp dport 80 ct state new accept
+		iifname "wan" oifname "lan" ip daddr 192.168.1.200 tcp dport 22 ct state new accept
+	}
+}
+table ip nat {
+	chain prerouting {
+		type nat hook prerouting priority dstnat; policy accept;
+		iifname "wan" tcp dport 8080 dnat to 192.168.1.100:80
+		iifname "wan" tcp dport 2222 dnat to 192.168.1.200:22
+	}
+	chain postrouting {
+		type nat hook postrouting priority srcnat; policy accept;
+		oifname "wan" masquerade
+	}
+}
+)";
+
+// The home router with a ruleset given as nft text.
+inline EngineConfig home_router_config(std::string_view rules) {
+  EngineConfig c = home_router_config();
+  c.ruleset = std::make_shared<nft::Ruleset>(nft::Ruleset::parse_text(rules, "test.nft"));
+  return c;
+}
+
+// `rules` without the lines containing `needle` (e.g. the flow add rule).
+inline std::string without_lines(std::string_view rules, std::string_view needle) {
+  std::string out;
+  std::size_t pos = 0;
+  while (pos < rules.size()) {
+    std::size_t end = rules.find('\n', pos);
+    if (end == std::string_view::npos) end = rules.size();
+    const std::string_view line = rules.substr(pos, end - pos);
+    if (line.find(needle) == std::string_view::npos) {
+      out += line;
+      out += '\n';
+    }
+    pos = end + 1;
+  }
+  return out;
 }
 
 }  // namespace flowsim::engine::testing

@@ -68,9 +68,15 @@ int replay(const std::string& scenario_path, const std::string& out_dir, const s
 
 }  // namespace
 
-int sc_main(int argc, char* argv[]) {
-  // The banner would otherwise precede every report (TOOLCHAIN.md trap 5).
+// libsystemc.so's own main() prints SystemC's banner before sc_main runs (TOOLCHAIN.md
+// trap 5); this main, which takes precedence over the library's, turns it off first and
+// then hands over to SystemC exactly as the library's main would.
+int main(int argc, char* argv[]) {
   setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
+  return sc_core::sc_elab_and_sim(argc, argv);
+}
+
+int sc_main(int argc, char* argv[]) {
   CLI::App app{"flowsim: replay pcaps through a flow-offload ASIC model, its driver and a Linux-like engine"};
   app.require_subcommand(1);
   auto* rep = app.add_subcommand("replay", "replay a scenario's traffic and report where every packet went");

@@ -115,7 +115,8 @@ std::size_t Conntrack::SourceKeyHash::operator()(const SourceKey& k) const {
   return TupleHash{}(t);
 }
 
-Conntrack::Conntrack(ConntrackConfig config) : config_(std::move(config)), unconfirmed_(std::make_unique<Connection>()) {}
+Conntrack::Conntrack(ConntrackConfig config)
+    : config_(std::move(config)), unconfirmed_(std::make_unique<Connection>()) {}
 
 Conntrack::~Conntrack() = default;
 

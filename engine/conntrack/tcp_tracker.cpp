@@ -219,7 +219,9 @@ WindowResult in_window(Connection& ct, CtDir dir, TcpIndex index, const TcpSegme
   if (!before(sack, receiver.td_end + 1)) return complain(sender, config, WindowResult::kInvalid);
   const bool in_recv_win = receiver.td_maxwin == 0 || after(end, sender.td_end - receiver.td_maxwin - 1);
   if (!in_recv_win) return complain(sender, config, WindowResult::kIgnore);
-  if (!after(sack, receiver.td_end - max_ack_window(sender) - 1)) return complain(sender, config, WindowResult::kIgnore);
+  if (!after(sack, receiver.td_end - max_ack_window(sender) - 1)) {
+    return complain(sender, config, WindowResult::kIgnore);
+  }
 
   if (!syn) win <<= sender.td_scale;
   const std::uint32_t swin = win + (sack - ack);

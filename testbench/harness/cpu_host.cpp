@@ -25,13 +25,26 @@ void CpuHost::run() {
     error_ = std::string("driver bring-up failed: ") + e.what();
     return;
   }
+  engine_.set_offload(&offloader_);
   ready_flag_ = true;
   ready_.notify(sc_core::SC_ZERO_TIME);
-  // Level-triggered: the handler runs again while the line stays high.
   for (;;) {
-    if (!irq_i.read()) wait(irq_i.posedge_event());
-    driver_.handle_irq();
+    const std::chrono::nanoseconds due = engine_.next_timer();
+    if (!irq_i.read()) {
+      if (due == std::chrono::nanoseconds::max()) {
+        wait(irq_i.posedge_event());
+      } else if (due > now()) {
+        wait(sc_core::sc_time(static_cast<double>((due - now()).count()), sc_core::SC_NS), irq_i.posedge_event());
+      }
+    }
+    if (due <= now()) engine_.run_timers(now());
+    // Level-triggered: the handler runs again while the line stays high.
+    if (irq_i.read()) driver_.handle_irq();
   }
+}
+
+std::chrono::nanoseconds CpuHost::now() const {
+  return std::chrono::nanoseconds(static_cast<std::int64_t>(sc_core::sc_time_stamp().value() / 1000));
 }
 
 void CpuHost::on_rx(const driver::RxPacket& pkt) {
@@ -41,17 +54,25 @@ void CpuHost::on_rx(const driver::RxPacket& pkt) {
     return;
   }
   scratch_.assign(pkt.bytes);
-  const auto now = std::chrono::nanoseconds(static_cast<std::int64_t>(sc_core::sc_time_stamp().value() / 1000));
-  const engine::Verdict v = engine_.process(scratch_, pkt.src_port, now);
+  const engine::Verdict v = engine_.process(scratch_, pkt.src_port, now());
   wait(per_packet_cost_);
   if (v.kind == engine::Verdict::Kind::kDrop) {
     ledger_.drop(engine::to_string(v.reason));
-    return;
+    if (!v.generated) return;
+    // The router's own answer (an ICMP error): sent like any frame, counted on the side.
+    ++generated_sent_;
   }
-  switch (driver_.transmit(scratch_.bytes(), v.egress_ifindex)) {
+  const driver::TxResult r = driver_.transmit(scratch_.bytes(), v.egress_ifindex);
+  switch (r) {
     case driver::TxResult::kQueued: break;
-    case driver::TxResult::kRingFull: ledger_.drop("tx_ring_full"); break;
-    case driver::TxResult::kTooLong: ledger_.drop("tx_too_long"); break;
+    case driver::TxResult::kRingFull:
+    case driver::TxResult::kTooLong:
+      if (v.generated) {
+        --generated_sent_;  // the input packet is already counted as dropped
+      } else {
+        ledger_.drop(r == driver::TxResult::kRingFull ? "tx_ring_full" : "tx_too_long");
+      }
+      break;
   }
 }
 

@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
 // The router's CPU: one SystemC thread that runs the real driver (bring-up, then its
-// interrupt handler whenever the IRQ line is high) and the software engine on every
-// punted frame. The engine's decisions are real code; its time is modelled as a fixed
-// cost per packet, so a punt storm overloads the CPU exactly as it would on a router.
+// interrupt handler whenever the IRQ line is high), the software engine on every punted
+// frame, and the engine's timers (flowtable/conntrack GC, hardware STATS polling). One
+// thread, because the driver's register sequences must not interleave — as on a single
+// core with the work items serialised. The engine's decisions are real code; its time is
+// modelled as a fixed cost per packet, so a punt storm overloads the CPU as on a router.
 #pragma once
 
 #include <string>
 #include <systemc>
 
 #include "driver/driver_config.hpp"
+#include "driver/flow_offloader.hpp"
 #include "driver/hal.hpp"
 #include "driver/offload_driver.hpp"
 #include "engine/engine.hpp"
@@ -31,12 +34,17 @@ class CpuHost : public sc_core::sc_module {
   // Non-empty when bring-up failed; the simulation then has nothing more to do.
   const std::string& error() const { return error_; }
   const driver::DriverStats& driver_stats() const { return driver_.stats(); }
+  // Router-generated packets (ICMP errors) handed to the driver for transmission.
+  std::uint64_t generated_sent() const { return generated_sent_; }
 
  private:
   void run();
   void on_rx(const driver::RxPacket& pkt);
 
+  std::chrono::nanoseconds now() const;
+
   driver::OffloadDriver driver_;
+  driver::FlowOffloader offloader_{driver_};  // after driver_: it hooks into its RX path
   engine::Engine& engine_;
   Ledger& ledger_;
   sc_core::sc_time per_packet_cost_;
@@ -44,6 +52,7 @@ class CpuHost : public sc_core::sc_module {
   sc_core::sc_event ready_;
   bool ready_flag_ = false;
   std::string error_;
+  std::uint64_t generated_sent_ = 0;
 };
 
 }  // namespace flowsim::testbench

@@ -103,6 +103,13 @@ void Ledger::on_drop(unsigned, const sc_core::sc_time&, std::span<const std::uin
   drop(model::to_string(reason));
 }
 
+bool Ledger::settled() const {
+  std::uint64_t out = 0;
+  for (const auto& p : ports_) out += p.tx_packets;
+  for (const auto& [reason, n] : drops_) out += n;
+  return out >= packets_in_;
+}
+
 void Ledger::fill(Report& report) const {
   report.packets_in = packets_in_;
   report.forwarded_hw = 0;

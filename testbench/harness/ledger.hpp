@@ -46,6 +46,8 @@ class Ledger : public model::AsicObserver {
   void on_drop(unsigned port, const sc_core::sc_time& at, std::span<const std::uint8_t> frame,
                model::ModelDropReason reason) override;
 
+  // Every packet that came in has reached its end: sent on a port or dropped.
+  bool settled() const;
   // Fills the packet-accounting part of `report`.
   void fill(Report& report) const;
   void close();

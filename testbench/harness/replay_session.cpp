@@ -2,12 +2,16 @@
 #include "testbench/harness/replay_session.hpp"
 
 #include <algorithm>
+#include <fstream>
+#include <optional>
 #include <memory>
 #include <systemc>
 
 #include "driver/device_error.hpp"
 #include "driver/trace_hal.hpp"
 #include "engine/engine.hpp"
+#include "engine/flowtable/flowtable.hpp"
+#include "engine/nft/ruleset.hpp"
 #include "model/asic.hpp"
 #include "net/input_error.hpp"
 #include "testbench/harness/cpu_host.hpp"
@@ -86,10 +90,20 @@ Report run_replay(const scenario::Scenario& scenario, const ReplayOptions& optio
   Board board(scenario, options);
   const sc_core::sc_time slice(1, sc_core::SC_MS);
   sc_core::sc_start(sc_core::SC_ZERO_TIME);
+  // Engine and aging timers tick forever; the run ends once the traffic is over, every
+  // packet has settled, and a drain period has let generated packets leave.
+  const sc_core::sc_time drain(static_cast<double>(options.drain.count()), sc_core::SC_NS);
+  std::optional<sc_core::sc_time> stop_at;
   while (sc_core::sc_pending_activity()) {
+    const sc_core::sc_time now = sc_core::sc_time_stamp();
+    if (!stop_at && board.replayer.done() && board.ledger.settled()) stop_at = now + drain;
+    const sc_core::sc_time to_next = sc_core::sc_time_to_pending_activity();
+    if (stop_at && now + to_next > *stop_at) break;  // nothing left before the stop
     // Run at least to the next event: with starvation as the exit policy, a slice that
     // ends before it would not advance time at all.
-    sc_core::sc_start(std::max(slice, sc_core::sc_time_to_pending_activity()), sc_core::SC_EXIT_ON_STARVATION);
+    sc_core::sc_time step = std::max(slice, to_next);
+    if (stop_at) step = std::min(step, *stop_at - now);
+    sc_core::sc_start(step, sc_core::SC_EXIT_ON_STARVATION);
     if (options.on_progress) {
       Report partial;
       board.ledger.fill(partial);
@@ -106,6 +120,31 @@ Report run_replay(const scenario::Scenario& scenario, const ReplayOptions& optio
   report.hash_impl = std::string(board.asic.hash_impl());
   board.ledger.fill(report);
   report.simulated_ps = sc_core::sc_time_stamp().value();
+  // Frames the router generated left through the TX ring like forwarded ones.
+  report.generated_sw = board.cpu.generated_sent();
+  report.forwarded_sw -= std::min(report.forwarded_sw, report.generated_sw);
+  const engine::EngineStats& es = board.engine.stats();
+  report.sw_fast_path = es.fast_path;
+  for (std::size_t i = 0; i < engine::kSlowPathReasonCount; ++i) {
+    if (es.slow_path[i]) report.slow_path[std::string(engine::to_string(static_cast<engine::SlowPathReason>(i)))] = es.slow_path[i];
+  }
+  if (const auto* ft = board.engine.flowtable()) {
+    const auto& fs = ft->stats();
+    report.flows = {{"added", fs.flows_added}, {"torn_down", fs.flows_torn_down},
+                    {"hw_offloaded", fs.hw_accepted}, {"hw_lost", fs.hw_lost}};
+    for (std::size_t i = 1; i < fs.hw_refused.size(); ++i) {
+      if (fs.hw_refused[i]) report.offload_refused[std::string(engine::to_string(static_cast<engine::OffloadRefusal>(i)))] = fs.hw_refused[i];
+    }
+  }
+  const driver::DriverStats& ds = board.cpu.driver_stats();
+  report.driver = {{"entries_written", ds.offload.entries_written}, {"entries_deleted", ds.offload.entries_deleted},
+                   {"entries_reclaimed", ds.offload.entries_reclaimed}, {"device_errors", ds.offload.device_errors},
+                   {"learn_binds", ds.offload.learn_binds}, {"aged_irqs", ds.aged_irqs}};
+  if (options.out_dir) {
+    std::ofstream(*options.out_dir / "conntrack.txt") << board.engine.conntrack_dump(
+        std::chrono::nanoseconds(static_cast<std::int64_t>(sc_core::sc_time_stamp().value() / 1000)));
+    if (auto* rs = board.engine.ruleset()) std::ofstream(*options.out_dir / "ruleset.txt") << rs->list();
+  }
   report.driver_irqs = board.cpu.driver_stats().irqs;
   report.register_bus_errors = board.asic.bus_errors() + board.hal.bus_errors();
   report.dma_errors = board.asic.dma_errors() + board.memory.bad_accesses();

@@ -5,6 +5,7 @@
 // elaborates once per process, so this runs at most once per process.
 #pragma once
 
+#include <chrono>
 #include <filesystem>
 #include <functional>
 #include <optional>
@@ -24,6 +25,9 @@ struct Progress {
 struct ReplayOptions {
   std::optional<std::filesystem::path> out_dir;  // pcaps and report; none = no files
   std::ostream* register_trace = nullptr;        // every driver register access, if set
+  // How long the simulation goes on after the last packet has settled, so that packets
+  // the router generates late (and flows' hardware state) settle too.
+  std::chrono::nanoseconds drain{std::chrono::milliseconds(10)};
   // Called between simulation slices (about every simulated millisecond).
   std::function<void(const Progress&)> on_progress;
 };

@@ -34,9 +34,16 @@ struct Report {
   std::uint64_t forwarded_hw = 0;
   std::uint64_t forwarded_sw = 0;
   std::uint64_t dropped = 0;
+  std::uint64_t generated_sw = 0;  // packets the router itself sent (ICMP errors); not in packets_in
   std::map<std::string, std::uint64_t> drops;  // by reason name, sorted for stable output
   std::map<std::string, std::uint64_t> punts;  // by punt reason name
   std::vector<PortReport> ports;
+  std::map<std::string, std::uint64_t> slow_path;  // why the engine's fast path was not taken
+  std::uint64_t sw_fast_path = 0;                  // of forwarded_sw: by the software flowtable
+  // Flows through the flowtable and the offload port (engine side) and the driver's view.
+  std::map<std::string, std::uint64_t> flows;
+  std::map<std::string, std::uint64_t> offload_refused;  // by refusal reason
+  std::map<std::string, std::uint64_t> driver;
   std::uint64_t simulated_ps = 0;  // from power-on (driver bring-up included) to the last event
   std::uint64_t driver_irqs = 0;
   std::uint64_t register_bus_errors = 0;

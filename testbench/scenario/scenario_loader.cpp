@@ -586,7 +586,8 @@ class Loader {
     const engine::nft::Ruleset ruleset = engine::nft::Ruleset::load(s.ruleset);
     for (const engine::nft::FlowtableSpec& ft : ruleset.flowtables()) {
       for (const std::string& dev : ft.devices) {
-        const bool known = std::any_of(s.ports.begin(), s.ports.end(), [&](const PortSpec& p) { return p.name == dev; });
+        const bool known =
+            std::any_of(s.ports.begin(), s.ports.end(), [&](const PortSpec& p) { return p.name == dev; });
         if (!known) {
           fail(field, "flowtable " + ft.name + " in '" + text + "' lists device '" + dev +
                           "', which is not a port; ports are: " +

@@ -7,6 +7,7 @@
 
 #include <fstream>
 
+#include "engine/nft/ruleset.hpp"
 #include "net/input_error.hpp"
 
 namespace flowsim::scenario {
@@ -91,6 +92,24 @@ TEST(ScenarioTest, BundledHomeRouterLoadsWithExactValues) {
   EXPECT_EQ(s.traffic[1].port_name, "wan");
   EXPECT_EQ(s.traffic[1].port, 1u);
   EXPECT_EQ(s.traffic[1].pcap, fs::path(FLOWSIM_SOURCE_DIR) / "traces" / "default" / "wan.pcap");
+
+  EXPECT_EQ(s.ruleset, fs::path(FLOWSIM_SOURCE_DIR) / "scenarios" / "home_router.nft");
+  EXPECT_EQ(s.engine.flowtable, engine::flowtable::FlowtableSemantics::kOld);
+  EXPECT_EQ(s.engine.nat_seed, engine::EngineConfig{}.nat_seed);
+  EXPECT_FALSE(s.engine.conntrack_acct);
+  EXPECT_TRUE(s.engine.conntrack_checksum);
+  EXPECT_TRUE(s.engine.tcp_loose);
+  EXPECT_FALSE(s.engine.tcp_be_liberal);
+  // The file spells out the kernel's defaults.
+  const engine::conntrack::ConntrackTimeouts defaults;
+  EXPECT_EQ(s.engine.timeouts.tcp, defaults.tcp);
+  EXPECT_EQ(s.engine.timeouts.udp_unreplied, defaults.udp_unreplied);
+  EXPECT_EQ(s.engine.timeouts.udp_replied, defaults.udp_replied);
+  EXPECT_EQ(s.engine.timeouts.icmp, defaults.icmp);
+  EXPECT_EQ(s.engine.timeouts.icmpv6, defaults.icmpv6);
+  EXPECT_EQ(s.engine.timeouts.generic, defaults.generic);
+  EXPECT_EQ(s.engine.timeouts.tcp_offload, defaults.tcp_offload);
+  EXPECT_EQ(s.engine.timeouts.udp_offload, defaults.udp_offload);
 }
 
 TEST(ScenarioTest, ToEngineConfigKeepsPortOrderAsIfindex) {
@@ -109,6 +128,13 @@ TEST(ScenarioTest, ToEngineConfigKeepsPortOrderAsIfindex) {
   ASSERT_EQ(c.neighbours.size(), 5u);
   EXPECT_EQ(c.neighbours[2].ip, (std::variant<net::Ipv4Addr, net::Ipv6Addr>(v4("192.168.1.100"))));
   EXPECT_EQ(c.neighbours[2].ifindex, 0u);
+  ASSERT_NE(c.ruleset, nullptr);
+  ASSERT_EQ(c.ruleset->flowtables().size(), 1u);
+  EXPECT_EQ(c.ruleset->flowtables()[0].devices, (std::vector<std::string>{"lan", "wan"}));
+  EXPECT_TRUE(c.ruleset->flowtables()[0].offload);
+  EXPECT_EQ(c.flowtable_semantics, engine::flowtable::FlowtableSemantics::kOld);
+  // Each call loads the ruleset afresh: engines do not share rule counters.
+  EXPECT_NE(to_engine_config(load_scenario(kHomeRouter)).ruleset, c.ruleset);
 }
 
 // Writes scenario files into a fresh directory per test.
@@ -224,10 +250,10 @@ TEST_F(ScenarioErrorTest, YamlSyntaxError) {
 TEST_F(ScenarioErrorTest, NotAMap) {
   EXPECT_EQ(error_of(""),
             "F:1:1: a scenario must be a YAML map with the keys name, description, ports, routes, neighbours, asic, "
-            "cpu, timing, traffic, got nothing");
+            "cpu, timing, traffic, ruleset, engine, got nothing");
   EXPECT_EQ(error_of("- a\n- b\n"),
             "F:1:1: a scenario must be a YAML map with the keys name, description, ports, routes, neighbours, asic, "
-            "cpu, timing, traffic, got a list");
+            "cpu, timing, traffic, ruleset, engine, got a list");
 }
 
 TEST_F(ScenarioErrorTest, SecondDocument) {
@@ -238,7 +264,7 @@ TEST_F(ScenarioErrorTest, SecondDocument) {
 TEST_F(ScenarioErrorTest, UnknownTopLevelKey) {
   EXPECT_EQ(error_of(kPorts + "trafic: []\n"),
             "F:9:1: unknown key 'trafic' at top level; allowed keys: name, description, ports, routes, neighbours, "
-            "asic, cpu, timing, traffic");
+            "asic, cpu, timing, traffic, ruleset, engine");
 }
 
 TEST_F(ScenarioErrorTest, UnknownPortKey) {
@@ -421,6 +447,67 @@ TEST_F(ScenarioErrorTest, DuplicateNeighbour) {
   EXPECT_NO_THROW(
       load_scenario(write(kPorts + "neighbours:\n  - {ip: 192.168.1.7, mac: \"02:00:00:00:00:07\", dev: lan}\n"
                                    "  - {ip: 192.168.1.7, mac: \"02:00:00:00:00:08\", dev: wan}\n")));
+}
+
+
+TEST_F(ScenarioErrorTest, RulesetAndEngineSettings) {
+  write("table ip nat {\n\tchain post {\n\t\ttype nat hook postrouting priority srcnat; policy accept;\n"
+        "\t\toifname \"wan\" masquerade\n\t}\n}\n",
+        "r.nft");
+  const Scenario s = load_scenario(write(kPorts + R"(ruleset: r.nft
+engine:
+  flowtable: new
+  nat_seed: 42
+  conntrack_acct: true
+  tcp_be_liberal: true
+  timeouts: {tcp_established: 7440, udp: 60, udp_stream: 180, flowtable_tcp: 5, tcp_syn_sent: 10}
+)"));
+  EXPECT_EQ(s.ruleset, dir_ / "r.nft");
+  EXPECT_EQ(s.ruleset_line, 9);
+  EXPECT_EQ(s.engine.flowtable, engine::flowtable::FlowtableSemantics::kNew);
+  EXPECT_EQ(s.engine.nat_seed, 42u);
+  EXPECT_TRUE(s.engine.conntrack_acct);
+  EXPECT_TRUE(s.engine.tcp_be_liberal);
+  EXPECT_EQ(s.engine.timeouts.tcp[3], std::chrono::seconds(7440));
+  EXPECT_EQ(s.engine.timeouts.tcp[0], std::chrono::seconds(10));  // NONE follows SYN_SENT
+  EXPECT_EQ(s.engine.timeouts.tcp[1], std::chrono::seconds(10));
+  EXPECT_EQ(s.engine.timeouts.udp_unreplied, std::chrono::seconds(60));
+  EXPECT_EQ(s.engine.timeouts.udp_replied, std::chrono::seconds(180));
+  EXPECT_EQ(s.engine.timeouts.tcp_offload, std::chrono::seconds(5));
+  const engine::EngineConfig c = to_engine_config(s);
+  ASSERT_NE(c.ruleset, nullptr);
+  EXPECT_EQ(c.flowtable_semantics, engine::flowtable::FlowtableSemantics::kNew);
+  EXPECT_EQ(c.nat_seed, 42u);
+  EXPECT_TRUE(c.conntrack_acct);
+  EXPECT_EQ(c.conntrack_timeouts.udp_replied, std::chrono::seconds(180));
+}
+
+TEST_F(ScenarioErrorTest, RulesetAndEngineMistakes) {
+  EXPECT_EQ(error_of(kPorts + "ruleset: none.nft\n"),
+            "F:9:10: ruleset: ruleset file 'none.nft' not found (looked for " + (dir_ / "none.nft").string() + ")");
+  EXPECT_EQ(error_of(kPorts + "engine:\n  flowtable: newest\n"),
+            "F:10:14: engine.flowtable: unknown flowtable semantics 'newest'; allowed: old (Linux up to 6.13), new "
+            "(6.14+, CLOSING)");
+  EXPECT_EQ(error_of(kPorts + "engine: {conntrack_acct: yes}\n"),
+            "F:9:26: engine.conntrack_acct: expected true or false, got 'yes'");
+  EXPECT_EQ(error_of(kPorts + "engine: {timeout: {}}\n"),
+            "F:9:10: unknown key 'timeout' in engine; allowed keys: flowtable, nat_seed, conntrack_acct, "
+            "conntrack_checksum, tcp_loose, tcp_be_liberal, timeouts");
+  EXPECT_EQ(error_of(kPorts + "engine:\n  timeouts:\n    tcp_establised: 10\n"),
+            "F:11:5: unknown key 'tcp_establised' in engine.timeouts; allowed keys: tcp_syn_sent, tcp_syn_recv, "
+            "tcp_established, tcp_fin_wait, tcp_close_wait, tcp_last_ack, tcp_time_wait, tcp_close, tcp_max_retrans, "
+            "tcp_unacknowledged, udp, udp_stream, icmp, icmpv6, generic, flowtable_tcp, flowtable_udp");
+  EXPECT_EQ(error_of(kPorts + "engine: {timeouts: {udp: -1}}\n"),
+            "F:9:26: engine.timeouts.udp: expected a non-negative integer, got '-1'");
+  // A flowtable device must be a port.
+  write("table inet f {\n\tflowtable ft {\n\t\thook ingress priority filter\n\t\tdevices = { lan, eth9 }\n\t}\n}\n",
+        "ft.nft");
+  EXPECT_EQ(error_of(kPorts + "ruleset: ft.nft\n"),
+            "F:9:10: ruleset: flowtable ft in 'ft.nft' lists device 'eth9', which is not a port; ports are: lan, wan");
+  // Mistakes inside the ruleset name the ruleset file.
+  write("table ip t {\n\tchain c {\n\t\tfrobnicate\n\t}\n}\n", "bad.nft");
+  const std::string msg = error_of(kPorts + "ruleset: bad.nft\n");
+  EXPECT_EQ(msg.rfind((dir_ / "bad.nft").string() + ":3:", 0), 0u) << msg;
 }
 
 }  // namespace

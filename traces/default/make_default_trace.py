@@ -256,7 +256,7 @@ def dns(trace):
 
     # A UDP checksum of 0 means "none": masquerade leaves it 0.
     no_csum = (Ether(dst=LAN_MAC, src=B_MAC) / IP(src=B_V4, dst=SINK_V4, ttl=64, id=0x7101, flags="DF") /
-               UDP(sport=5353, dport=9999, chksum=0) / Raw(b"no checksum"))
+               UDP(sport=41000, dport=41001, chksum=0) / Raw(b"no checksum"))
     trace.add(85_000, "lan", no_csum, "UDP/IPv4 with checksum 0 (stays 0 through NAT)", egress="wan",
               out=routed(no_csum, "wan", "gw", src=WAN_V4))
 
@@ -270,7 +270,8 @@ def ping_v4(trace):
                ICMP(type=0, id=0x0b0b, seq=seq) / Raw(payload))
         trace.add(t, "lan", req, f"ICMP echo request {seq}, A -> web (masqueraded, id kept)", egress="wan",
                   out=routed(req, "wan", "gw", src=WAN_V4))
-        trace.add(t + 12_000, "wan", rep, f"ICMP echo reply {seq}", egress="lan", out=routed(rep, "lan", A_V4, dst=A_V4))
+        trace.add(t + 12_000, "wan", rep, f"ICMP echo reply {seq}", egress="lan",
+                  out=routed(rep, "lan", A_V4, dst=A_V4))
 
 
 def tcp_v6_session(trace, rng):
