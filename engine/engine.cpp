@@ -8,12 +8,13 @@
 #include <span>
 #include <stdexcept>
 #include <string>
-#include <type_traits>
+#include <tuple>
 
 #include "engine/conntrack/ct_tuple.hpp"
 #include "engine/icmp/icmp_error.hpp"
 #include "engine/nat/nat_manip.hpp"
 #include "engine/nft/ruleset.hpp"
+#include "engine/reject/tcp_reset.hpp"
 #include "net/byte_order.hpp"
 #include "net/checksum.hpp"
 #include "net/ether_type.hpp"
@@ -300,7 +301,7 @@ Verdict Engine::decide(net::PacketBuffer& frame, unsigned ingress_ifindex, nanos
       }
     }
   }
-  SlowPacket p{frame, net::parse_frame(bytes), ingress_ifindex, now, {}, 4, 0, 0};
+  SlowPacket p{frame, net::parse_frame(bytes), ingress_ifindex, now, {}, 4, 0, 0, false};
   if (p.parsed.error != net::ParseError::kNone) return Verdict::drop(DropReason::kMalformed);
   // ip_rcv_core's pskb_trim_rcsum: the packet is the IP datagram, Ethernet padding is gone.
   // Shrinking never reallocates.
@@ -321,8 +322,12 @@ nft::PacketInfo Engine::packet_info(const SlowPacket& p, std::optional<unsigned>
   nft::PacketInfo info;
   const std::span<const std::uint8_t> d = std::span<const std::uint8_t>(p.frame.bytes()).subspan(p.parsed.l3_offset);
   info.nfproto = p.family == 4 ? 2 : 10;
-  info.iif = p.iif;
-  info.iifname = interfaces_[p.iif].name;
+  if (p.local) {
+    info.iif = ~0u;  // no device: matches no `iif` (Linux: ifindex 0)
+  } else {
+    info.iif = p.iif;
+    info.iifname = interfaces_[p.iif].name;
+  }
   if (oif) {
     info.oif = *oif;
     info.oifname = interfaces_[*oif].name;
@@ -578,6 +583,31 @@ Verdict Engine::refuse(SlowPacket& p, const nft::EvalResult& result) {
   if (result.verdict != nft::Verdict::kReject) return Verdict::drop(DropReason::kRulesetDrop);
   const bool v4 = p.family == 4;
   const nft::RejectAction& r = result.reject;
+  if (r.kind == nft::RejectKind::kTcpReset) {
+    // nf_send_reset: the RST travels as a reply of the rejected packet's connection.
+    if (p.l4proto != kTcp || !reject::build_tcp_reset(scratch_, datagram(p), p.family, p.l4_offset)) {
+      return Verdict::drop(DropReason::kRulesetReject);
+    }
+    std::optional<conntrack::CtRef> attached;
+    if (p.ct.ct != nullptr) {
+      attached = conntrack::CtRef{p.ct.ct, conntrack::opposite(p.ct.dir),
+                                  p.ct.dir == conntrack::CtDir::kOriginal ? CtInfo::kRelatedReply : CtInfo::kRelated};
+    }
+    return send_local(p, DropReason::kRulesetReject, attached);
+  }
+  // nf_send_unreach: no answer to a TCP or UDP packet with a bad checksum (UDP over IPv4 with
+  // none is fine).
+  const std::span<const std::uint8_t> d = datagram(p);
+  if ((p.l4proto == kTcp || p.l4proto == kUdp) && p.l4_offset + 8 <= d.size()) {
+    const std::span<const std::uint8_t> l4 = d.subspan(p.l4_offset);
+    const bool unchecked = p.l4proto == kUdp && v4 && net::load_be16(l4.data() + 6) == 0;
+    const std::uint16_t sum =
+        v4 ? net::l4_checksum(net::Ipv4Addr(net::load_be32(d.data() + 12)), net::Ipv4Addr(net::load_be32(d.data() + 16)),
+                              p.l4proto, l4)
+           : net::l4_checksum(net::Ipv6Addr::from_bytes(d.data() + 8), net::Ipv6Addr::from_bytes(d.data() + 24),
+                              p.l4proto, l4);
+    if (!unchecked && sum != 0) return Verdict::drop(DropReason::kRulesetReject);
+  }
   switch (r.kind) {
     case nft::RejectKind::kIcmp:
       if (!v4) break;
@@ -589,69 +619,74 @@ Verdict Engine::refuse(SlowPacket& p, const nft::EvalResult& result) {
       return answer_with_icmp(p, v4 ? icmp::kIcmpDestUnreachable : icmp::kIcmpv6DestUnreachable,
                               icmpx_code(r.code, v4), 0, DropReason::kRulesetReject);
     case nft::RejectKind::kTcpReset:
-      // A TCP RST answer (nf_send_reset) is not generated yet.
       break;
   }
   return Verdict::drop(DropReason::kRulesetReject);
 }
 
 // icmp_send / icmp6_send about the packet as it is now (after DNAT, before the TTL decrement
-// when called from ip_forward), then the generated packet's own way out: conntrack at
-// LOCAL_OUT (an error about a known connection is RELATED and NAT translates it back), the
-// OUTPUT and POSTROUTING chains, the route and the neighbour. Any failure on that way: the
-// offending packet is still dropped, just not answered.
+// when called from ip_forward). The error goes back to the offending packet's source, from the
+// address of the interface the route to it leaves by (icmp_errors_use_inbound_ifaddr = 0).
 Verdict Engine::answer_with_icmp(SlowPacket& p, std::uint8_t type, std::uint8_t code, std::uint32_t info,
                                  DropReason reason) {
   const bool v4 = p.family == 4;
   const std::span<const std::uint8_t> offending = datagram(p);
   if (!(v4 ? icmp::may_answer_ipv4(offending) : icmp::may_answer_ipv6(offending))) return Verdict::drop(reason);
-  // The reply goes back to the offending packet's source, from the address of the interface
-  // the route to it leaves by (icmp_errors_use_inbound_ifaddr = 0).
-  scratch_.clear();
-  const Route* back = nullptr;
   if (v4) {
     const net::Ipv4Addr to(net::load_be32(offending.data() + 12));
-    back = routes_.lookup(to);
+    const Route* back = routes_.lookup(to);
     if (back == nullptr) return Verdict::drop(reason);
     const auto src = select_source(back->ifindex, back->gateway ? std::get<net::Ipv4Addr>(*back->gateway) : to);
     if (!src) return Verdict::drop(reason);
     icmp::build_icmpv4_error(scratch_, offending, *src, type, code, info);
   } else {
     const net::Ipv6Addr to = net::Ipv6Addr::from_bytes(offending.data() + 8);
-    back = routes_.lookup(to);
+    const Route* back = routes_.lookup(to);
     if (back == nullptr) return Verdict::drop(reason);
     const auto src = select_source(back->ifindex, to);
     if (!src) return Verdict::drop(reason);
     icmp::build_icmpv6_error(scratch_, offending, *src, type, code, info);
   }
-  // The frame becomes the answer: Ethernet header, then the datagram.
+  return send_local(p, reason, std::nullopt);
+}
+
+// The router's own packet in scratch_ (an ICMP error or a TCP RST) takes the local output
+// path: conntrack at LOCAL_OUT (an ICMP error about a known connection is RELATED; a RST
+// carries the rejected packet's connection, as nf_ct_attach does), the OUTPUT chains, NAT,
+// the route, the POSTROUTING chains, NAT, the neighbour. The frame then holds it. Any failure
+// on the way: the offending packet is still dropped, just not answered.
+Verdict Engine::send_local(SlowPacket& p, DropReason reason, std::optional<conntrack::CtRef> attached) {
+  const bool v4 = p.family == 4;
   p.frame.resize(kEth + scratch_.size());
-  std::span<std::uint8_t> bytes = p.frame.bytes();
+  const std::span<std::uint8_t> bytes = p.frame.bytes();
   std::memcpy(bytes.data() + kEth, scratch_.data(), scratch_.size());
   net::store_be16(bytes.data() + 12, v4 ? 0x0800 : 0x86dd);
-  SlowPacket out{p.frame, net::parse_frame(bytes), p.iif, p.now, {}, p.family, 0, 0};
-  out.l4proto = v4 ? conntrack::kProtoIcmp : conntrack::kProtoIcmpv6;
+  SlowPacket out{p.frame, net::parse_frame(bytes), p.iif, p.now, {}, p.family, 0, 0, true};
+  out.l4proto = v4 ? out.parsed.l4_proto : scratch_[6];
   out.l4_offset = v4 ? 20 : 40;
-  unsigned egress = back->ifindex;
+  auto route_of = [&]() -> const Route* {
+    const std::span<const std::uint8_t> g = datagram(out);
+    return v4 ? routes_.lookup(net::Ipv4Addr(net::load_be32(g.data() + 16)))
+              : routes_.lookup(net::Ipv6Addr::from_bytes(g.data() + 24));
+  };
+  const Route* route = route_of();
+  if (route == nullptr) return Verdict::drop(reason);
   if (ruleset_) {
-    out.ct = conntrack_->in(datagram(out), p.family, conntrack::CtHook::kLocalOut, p.now);
-    nft::EvalResult res = ruleset_->evaluate(nft::Hook::kOutput, packet_info(out, egress));
+    out.ct = attached ? *attached : conntrack_->in(datagram(out), p.family, conntrack::CtHook::kLocalOut, p.now);
+    nft::EvalResult res = ruleset_->evaluate(nft::Hook::kOutput, packet_info(out, route->ifindex));
     if (res.verdict != nft::Verdict::kAccept) return Verdict::drop(reason);
     if (!nat_hook(out, ManipType::kDst)) return Verdict::drop(reason);
-    // A translated destination is routed again (ip_route_me_harder).
-    const std::span<const std::uint8_t> g = datagram(out);
-    back = v4 ? routes_.lookup(net::Ipv4Addr(net::load_be32(g.data() + 16)))
-              : routes_.lookup(net::Ipv6Addr::from_bytes(g.data() + 24));
-    if (back == nullptr) return Verdict::drop(reason);
-    egress = back->ifindex;
-    res = ruleset_->evaluate(nft::Hook::kPostrouting, packet_info(out, egress));
+    route = route_of();  // a translated destination is routed again (ip_route_me_harder)
+    if (route == nullptr) return Verdict::drop(reason);
+    res = ruleset_->evaluate(nft::Hook::kPostrouting, packet_info(out, route->ifindex));
     if (res.verdict != nft::Verdict::kAccept) return Verdict::drop(reason);
     if (!nat_hook(out, ManipType::kSrc)) return Verdict::drop(reason);
   }
+  const unsigned egress = route->ifindex;
   const std::span<const std::uint8_t> g = datagram(out);
   std::optional<net::MacAddr> mac;
-  if (back->gateway) {
-    mac = neighbours_.lookup(egress, *back->gateway);
+  if (route->gateway) {
+    mac = neighbours_.lookup(egress, *route->gateway);
   } else if (v4) {
     mac = neighbours_.lookup(egress, net::Ipv4Addr(net::load_be32(g.data() + 16)));
   } else {

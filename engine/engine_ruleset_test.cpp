@@ -369,5 +369,52 @@ TEST(RulesetIpv6Test, InetMasqueradeTranslatesIpv6) {
   EXPECT_EQ(net::l4_checksum(v6("2001:db8:ffff::2"), v6("2001:db8:beef::10"), 6, f.bytes().subspan(54)), 0);
 }
 
+// A forward chain that rejects: SMTP with a TCP reset, NetBIOS with the inet default
+// (ICMP port unreachable).
+constexpr const char* kRejectingRules = R"(table inet filter {
+	chain forward {
+		type filter hook forward priority filter; policy accept;
+		tcp dport 25 reject with tcp reset
+		udp dport 137 reject
+	}
+}
+table ip nat {
+	chain postrouting {
+		type nat hook postrouting priority srcnat; policy accept;
+		oifname "wan" masquerade
+	}
+}
+)";
+
+// Scapy: A's SYN to web:25 is answered with RST/ACK from web:25 (the address A wrote to),
+// ack = seq + 1, TTL 64, ID 0, DF. The masquerade binding was never made (POSTROUTING was not
+// reached), so nothing is translated.
+TEST(RejectTest, TcpResetAnswersFromTheAddressTheSenderWroteTo) {
+  Engine engine(home_router_config(kRejectingRules));
+  net::PacketBuffer f(from_hex("0200000001010200000001640800450000280077400040064e0fc0a80164c633640a9c400019000003e8"
+                               "000000005002faf028660000000000000000"));
+  ASSERT_EQ(engine.process(f, kLan, 1s), Verdict::drop_and_reply(DropReason::kRulesetReject, kLan));
+  EXPECT_EQ(to_hex(padded({f.bytes().begin(), f.bytes().end()})),
+            "0200000001640200000001010800450000280000400040064e86c633640ac0a8016400199c4000000000000003e95014000023"
+            "440000000000000000");
+}
+
+// Scapy: A's UDP to port 137 is answered with ICMP port unreachable from 192.168.1.1, quoting
+// the packet as FORWARD saw it: TTL already decremented (63), header checksum updated.
+TEST(RejectTest, IcmpRejectQuotesThePacketAsTheForwardChainSawIt) {
+  Engine engine(home_router_config(kRejectingRules));
+  net::PacketBuffer f(from_hex("0200000001010200000001640800450000200078000040118e0bc0a80164c633640ac3500089000c72dc"
+                               "6e626e730000000000000000000000000000"));
+  ASSERT_EQ(engine.process(f, kLan, 1s), Verdict::drop_and_reply(DropReason::kRulesetReject, kLan));
+  EXPECT_EQ(to_hex(f.bytes()),
+            "020000000164020000000101080045c0003c000000004001f64bc0a80101c0a801640303e9640000000045000020007800003f"
+            "118f0bc0a80164c633640ac3500089000c72dc6e626e73");
+  // No answer to a packet whose checksum is wrong.
+  auto bad = udp4_frame({}, {.dport = 137});
+  bad[14 + 26] ^= 0x01;
+  net::PacketBuffer g(bad);
+  EXPECT_EQ(engine.process(g, kLan, 1s), Verdict::drop(DropReason::kRulesetReject));
+}
+
 }  // namespace
 }  // namespace flowsim::engine

@@ -1,10 +1,10 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: Apache-2.0
 # Writes the bundled default trace of scenarios/home_router.yaml: what arrives on each router
-# port (lan.pcap, wan.pcap), what the router must forward out of each port
-# (expected_lan.pcap, expected_wan.pcap), the packets it generates itself (ICMP errors:
-# expected_generated_lan.pcap, expected_generated_wan.pcap) and the accounting it must report
-# (expected.json). The expected frames are built by Scapy from scratch (MACs rewritten, NAT
+# port (lan.pcap, wan.pcap), everything the router must send out of each port, forwarded
+# packets and its own ICMP errors in wire order (expected_lan.pcap, expected_wan.pcap), the
+# ICMP errors alone (expected_generated_lan.pcap, expected_generated_wan.pcap) and the
+# accounting it must report (expected.json). The expected frames are built by Scapy from scratch (MACs rewritten, NAT
 # applied, TTL/hop limit - 1, every checksum recomputed), so they are an oracle independent
 # of the C++ engine.
 #
@@ -517,8 +517,9 @@ def main():
     for port in PORTS:
         write_pcap(args.out / f"{port}.pcap", [(p["t_us"], p["frame"]) for p in packets if p["port"] == port])
         # The router adds no delay in this file: an egress frame carries its ingress time.
-        write_pcap(args.out / f"expected_{port}.pcap",
-                   [(p["t_us"], p["out"]) for p in packets if p.get("egress") == port])
+        wire = [(p["t_us"], p["out"]) for p in packets if p.get("egress") == port]
+        wire += [(p["t_us"], p["generated"][1]) for p in packets if p.get("generated", ("",))[0] == port]
+        write_pcap(args.out / f"expected_{port}.pcap", sorted(wire, key=lambda r: r[0]))
         write_pcap(args.out / f"expected_generated_{port}.pcap",
                    [(p["t_us"], p["generated"][1]) for p in packets if p.get("generated", ("",))[0] == port])
     with open(args.out / "expected.json", "w", encoding="utf-8") as f:
