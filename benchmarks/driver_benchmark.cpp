@@ -28,8 +28,8 @@ testbench::AsicBench& bench() {
 // Connections as a home router sees them: LAN hosts of a /24 with ephemeral source ports to
 // random servers on a few service ports (a fixed-seed LCG, so every run is the same). Regular
 // patterns — one server, sequential ports — are the FOE hash's weak spot and fill few buckets.
-std::vector<engine::OffloadFlow> napt_flows(unsigned n) {
-  std::vector<engine::OffloadFlow> out;
+std::vector<net::OffloadFlow> napt_flows(unsigned n) {
+  std::vector<net::OffloadFlow> out;
   std::uint32_t x = 12345;
   const auto next = [&x] { return x = x * 1664525u + 1013904223u; };
   constexpr std::uint16_t kServices[] = {443, 80, 53, 123, 8080, 993};
@@ -66,7 +66,7 @@ void BM_InstallFlows(benchmark::State& state) {
     b.run([&] {
       drv.bring_up();
       const auto t0 = b.hal.now();
-      for (const auto& f : flows) offloaded += off.replace(f) == engine::OffloadRefusal::kNone;
+      for (const auto& f : flows) offloaded += off.replace(f) == net::OffloadRefusal::kNone;
       sim = b.hal.now() - t0;
     }, sc_core::SC_ZERO_TIME);
   }
@@ -75,7 +75,7 @@ void BM_InstallFlows(benchmark::State& state) {
   state.counters["sim_us_per_flow"] =
       flows.empty() ? 0.0 : static_cast<double>(sim.count()) / 1000.0 / static_cast<double>(flows.size());
   const auto& c = drv.stats().offload;
-  state.SetLabel("bucket_full " + std::to_string(c.refusals(engine::OffloadRefusal::kBucketFull)) + ", partial " +
+  state.SetLabel("bucket_full " + std::to_string(c.refusals(net::OffloadRefusal::kBucketFull)) + ", partial " +
                  std::to_string(c.partial_offloads) + ", load " + std::to_string(off.entries_in_use()) + "/" +
                  std::to_string(off.geometry().entries));
 }

@@ -9,12 +9,12 @@
 #include <cstdint>
 
 // An interface header, not the engine: the offload port the engine calls and the driver
-// implements (engine::OffloadRefusal indexes the refusal counters).
-#include "engine/flow_offload.hpp"
+// implements (net::OffloadRefusal indexes the refusal counters).
+#include "net/flow_offload.hpp"
 
 namespace flowsim::driver {
 
-inline constexpr std::size_t kRefusalKinds = static_cast<std::size_t>(engine::OffloadRefusal::kCount);
+inline constexpr std::size_t kRefusalKinds = static_cast<std::size_t>(net::OffloadRefusal::kCount);
 
 struct FlowOffloadCounters {
   std::uint64_t replace_calls = 0;
@@ -23,7 +23,7 @@ struct FlowOffloadCounters {
   // Flows with at least one direction bound in hardware (learn mode: counted at the bind).
   std::uint64_t flows_offloaded = 0;
   std::uint64_t partial_offloads = 0;  // only one of the two directions found room
-  // replace() results other than kNone, by engine::OffloadRefusal; and per direction,
+  // replace() results other than kNone, by net::OffloadRefusal; and per direction,
   // including the direction that did not fit in a partial offload.
   std::array<std::uint64_t, kRefusalKinds> refused{};
   std::array<std::uint64_t, kRefusalKinds> direction_refused{};
@@ -44,7 +44,7 @@ struct FlowOffloadCounters {
   std::uint64_t all_ones_reads = 0;
   std::uint64_t verify_mismatches = 0;
 
-  std::uint64_t refusals(engine::OffloadRefusal r) const { return refused[static_cast<std::size_t>(r)]; }
+  std::uint64_t refusals(net::OffloadRefusal r) const { return refused[static_cast<std::size_t>(r)]; }
 };
 
 struct DriverStats {

@@ -41,7 +41,7 @@ std::uint32_t mac_lo(const net::MacAddr& m) { return net::load_be16(m.bytes().da
 std::uint32_t ports_word(const net::FiveTuple& t) { return (std::uint32_t{t.src_port} << 16) | t.dst_port; }
 std::uint32_t addr_word(const std::array<std::uint8_t, 16>& a, unsigned i) { return net::load_be32(a.data() + 4 * i); }
 
-bool validate(const engine::OffloadDirection& d, const EncodeOptions& o, std::string* why) {
+bool validate(const net::OffloadDirection& d, const EncodeOptions& o, std::string* why) {
   const net::FiveTuple& m = d.match;
   const net::FiveTuple& r = d.rewrite;
   if (m.family != 4 && m.family != 6) return fail(why, "address family is neither IPv4 nor IPv6");
@@ -60,7 +60,7 @@ bool validate(const engine::OffloadDirection& d, const EncodeOptions& o, std::st
 
 }  // namespace
 
-std::optional<FlowEntry> encode_flow_entry(const engine::OffloadDirection& d, const EncodeOptions& o,
+std::optional<FlowEntry> encode_flow_entry(const net::OffloadDirection& d, const EncodeOptions& o,
                                            std::string* why) {
   if (!validate(d, o, why)) return std::nullopt;
   const net::FiveTuple& m = d.match;

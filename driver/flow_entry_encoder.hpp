@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // From what the kernel hands a driver for one direction of a flow (FLOW_CLS_REPLACE, here
-// engine::OffloadDirection) to the flow entry the hardware needs — mtk_foe_entry_prepare +
+// net::OffloadDirection) to the flow entry the hardware needs — mtk_foe_entry_prepare +
 // _set_ipv4_tuple / _set_ipv6_tuple / _set_vlan / _set_pppoe / mtk_flow_set_output_device,
 // for the FOE-lite layout (hw::desc::FoeEntry). Also the identity rules the driver uses to
 // recognise its entries when it reads them back (mtk_flow_entry_match).
@@ -12,7 +12,7 @@
 #include <string>
 
 #include "driver/flow_entry.hpp"
-#include "engine/flow_offload.hpp"  // The offload port (an interface header, not the engine).
+#include "net/flow_offload.hpp"
 #include "net/foe_hash.hpp"
 
 namespace flowsim::driver {
@@ -28,11 +28,11 @@ struct EncodeOptions {
 // IB1.TIMESTAMP 0, which the device replaces by the current time at the write. nullopt
 // when the entry cannot express it (IPv6 NAT, not TCP/UDP, a port the device lacks, a VID
 // beyond 12 bits, MTU 0); `why` then says which.
-std::optional<FlowEntry> encode_flow_entry(const engine::OffloadDirection& d, const EncodeOptions& options,
+std::optional<FlowEntry> encode_flow_entry(const net::OffloadDirection& d, const EncodeOptions& options,
                                            std::string* why = nullptr);
 
 // The hash unit's input for the direction's match tuple (the original tuple as received).
-inline net::FoeHashWords flow_hash_words(const engine::OffloadDirection& d, std::uint32_t seed) {
+inline net::FoeHashWords flow_hash_words(const net::OffloadDirection& d, std::uint32_t seed) {
   return net::foe_hash_words(d.match, seed);
 }
 

@@ -10,8 +10,8 @@
 namespace flowsim::driver {
 namespace {
 
-using engine::FlowDirection;
-using engine::OffloadRefusal;
+using net::FlowDirection;
+using net::OffloadRefusal;
 using hw::desc::FoeEntry;
 using State = DirectionRecord::State;
 
@@ -22,7 +22,7 @@ std::size_t di(FlowDirection d) { return static_cast<std::size_t>(d); }
 
 // Ethernet header plus the tags the entry pops: MIB counts frames as received, the kernel
 // counts L3 bytes after the pop (nf_ct_acct_update with skb->len).
-std::uint32_t ingress_l2_bytes(const engine::OffloadDirection& d) {
+std::uint32_t ingress_l2_bytes(const net::OffloadDirection& d) {
   return 14 + (d.ingress_vlan ? 4 : 0) + (d.ingress_pppoe_session ? 8 : 0);
 }
 
@@ -69,7 +69,7 @@ void FlowOffloader::count_fault(DeviceFault f, const char* what, unsigned index)
   last_error_ = std::string(what) + " of entry " + std::to_string(index) + ": " + std::string(to_string(f));
 }
 
-unsigned FlowOffloader::bucket_of(const engine::OffloadDirection& d) const {
+unsigned FlowOffloader::bucket_of(const net::OffloadDirection& d) const {
   const FlowTableGeometry& g = driver_.flow_table();
   if (g.entries == 0) return 0;
   return g.bucket_of(net::foe_hash(flow_hash_words(d, driver_.config().hash_seed)));
@@ -83,7 +83,7 @@ std::optional<unsigned> FlowOffloader::entry_index(std::uint64_t cookie, FlowDir
 
 // ---- replace ---------------------------------------------------------------------------------
 
-OffloadRefusal FlowOffloader::replace(const engine::OffloadFlow& flow) {
+OffloadRefusal FlowOffloader::replace(const net::OffloadFlow& flow) {
   ++counters_.replace_calls;
   if (!sync()) return refuse(OffloadRefusal::kDeviceError);
   const FlowTableGeometry& g = shadow_.geometry();
@@ -100,7 +100,7 @@ OffloadRefusal FlowOffloader::replace(const engine::OffloadFlow& flow) {
   if (shadow_.find(flow.cookie) != nullptr) remove_flow(flow.cookie);
   FlowRecord& rec = shadow_.add(flow.cookie);
   for (const FlowDirection d : kDirs) {
-    const engine::OffloadDirection& od = flow.dir[di(d)];
+    const net::OffloadDirection& od = flow.dir[di(d)];
     DirectionRecord& r = rec.dir[di(d)];
     r.entry = entries[di(d)];
     r.bucket = bucket_of(od);
@@ -286,14 +286,14 @@ void FlowOffloader::remove_flow(std::uint64_t cookie) {
 
 // ---- stats -----------------------------------------------------------------------------------
 
-std::optional<engine::OffloadStats> FlowOffloader::stats(std::uint64_t cookie, FlowDirection dir) {
+std::optional<net::OffloadStats> FlowOffloader::stats(std::uint64_t cookie, FlowDirection dir) {
   ++counters_.stats_calls;
   if (!sync()) return std::nullopt;
   FlowRecord* f = shadow_.find(cookie);
   if (f == nullptr) return std::nullopt;
   DirectionRecord& r = f->dir[di(dir)];
   if (r.state != State::kBound) return std::nullopt;
-  const engine::OffloadStats unchanged{0, 0, r.last_used};
+  const net::OffloadStats unchanged{0, 0, r.last_used};
 
   FlowEntry seen;
   DeviceFault fault = window_.read(r.index, identity_words(r.entry), seen);
@@ -325,7 +325,7 @@ std::optional<engine::OffloadStats> FlowOffloader::stats(std::uint64_t cookie, F
     r.hw_timestamp = hit_s;
   }
 
-  engine::OffloadStats out{0, 0, r.last_used};
+  net::OffloadStats out{0, 0, r.last_used};
   if (driver_.config().mib) {
     MibCounters c;
     fault = mib_.read(r.index, c);

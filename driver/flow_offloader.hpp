@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Flow offload through the device's registers: the driver's side of the engine's offload
-// port (engine::FlowOffload — FLOW_CLS_REPLACE / DESTROY / STATS per flow, by cookie;
+// port (net::FlowOffload — FLOW_CLS_REPLACE / DESTROY / STATS per flow, by cookie;
 // shared/spec/flowtable.md §3), mtk_ppe_offload.c + mtk_ppe.c for FOE-lite. It encodes each
 // direction as a flow entry, hashes it as the hardware does (with the HASH_SEED the driver
 // programmed), picks a way from its shadow table, writes the entry through the ENTRY_CTRL
@@ -22,11 +22,11 @@
 #include "driver/mib_window.hpp"
 #include "driver/offload_driver.hpp"
 #include "driver/shadow_table.hpp"
-#include "engine/flow_offload.hpp"  // The port this class implements (an interface header).
+#include "net/flow_offload.hpp"
 
 namespace flowsim::driver {
 
-class FlowOffloader : public engine::FlowOffload {
+class FlowOffloader : public net::FlowOffload {
  public:
   // Attaches to `driver`, which must outlive it, and installs the driver's RX hook. Flows
   // are accepted once the driver is up; a new bring-up (device reset) forgets all of them.
@@ -43,7 +43,7 @@ class FlowOffloader : public engine::FlowOffload {
   // does is counted in direction_refused); kDeviceError: the device failed an operation or
   // is not up — whatever was written for this flow is invalidated again. A cookie already
   // offloaded is replaced. Retrying later may succeed.
-  engine::OffloadRefusal replace(const engine::OffloadFlow& flow) override;
+  net::OffloadRefusal replace(const net::OffloadFlow& flow) override;
   // Invalidates both entries and frees their ways; unknown cookies are ignored.
   void destroy(std::uint64_t cookie) override;
   // Counters since the previous call (MIB, L3 bytes as the kernel counts them) and the last
@@ -51,7 +51,7 @@ class FlowOffloader : public engine::FlowOffload {
   // parked, or found aged, FIN or overwritten (its way is then reclaimed; in learn mode it
   // is parked again, waiting for the hardware to learn it anew). A device error gives zero
   // deltas and the last known time, so a flaky read does not end a flow early.
-  std::optional<engine::OffloadStats> stats(std::uint64_t cookie, engine::FlowDirection dir) override;
+  std::optional<net::OffloadStats> stats(std::uint64_t cookie, net::FlowDirection dir) override;
 
   // The RX hook. Learn mode: a hit_unbind_rate_reached punt names an UNBIND entry; if it
   // matches a parked flow of its bucket, the BIND entry is written at that index. Each index
@@ -59,9 +59,9 @@ class FlowOffloader : public engine::FlowOffload {
   void inspect_punt(const RxPacket& pkt);
 
   // For tests and the report.
-  std::optional<unsigned> entry_index(std::uint64_t cookie, engine::FlowDirection dir) const;
+  std::optional<unsigned> entry_index(std::uint64_t cookie, net::FlowDirection dir) const;
   // The bucket the hardware looks up for a direction (its match tuple, the programmed seed).
-  unsigned bucket_of(const engine::OffloadDirection& d) const;
+  unsigned bucket_of(const net::OffloadDirection& d) const;
   unsigned entries_in_use() const { return shadow_.used(); }
   std::size_t flows() const { return shadow_.flows(); }
   std::size_t parked() const { return shadow_.parked_count(); }
@@ -70,8 +70,8 @@ class FlowOffloader : public engine::FlowOffload {
   const std::string& last_error() const { return last_error_; }
 
  private:
-  using Refusal = engine::OffloadRefusal;
-  using Dir = engine::FlowDirection;
+  using Refusal = net::OffloadRefusal;
+  using Dir = net::FlowDirection;
 
   bool sync();
   Refusal refuse(Refusal r);

@@ -26,9 +26,9 @@
 namespace flowsim::driver {
 namespace {
 
-using engine::FlowDirection;
-using engine::OffloadFlow;
-using engine::OffloadRefusal;
+using net::FlowDirection;
+using net::OffloadFlow;
+using net::OffloadRefusal;
 using testbench::AsicBench;
 using testing::ipv4_flow;
 using testing::ipv6_flow;
@@ -313,7 +313,7 @@ TEST(FlowOffloader, StatsReportHardwareHitsAndLastUseUntilTheEntryAges) {
   FlowOffloader off(drv);
   const OffloadFlow flow = ipv4_flow(1, kLanHost, 40000, kServer, 53, 17);
   constexpr std::size_t kPayload = 100, kL3 = 20 + 8 + kPayload;
-  std::optional<engine::OffloadStats> s1, s2, reply, aged;
+  std::optional<net::OffloadStats> s1, s2, reply, aged;
   sc_core::sc_time last_hit;
   std::chrono::nanoseconds installed{};
   b.run([&] {
@@ -366,7 +366,7 @@ TEST(FlowOffloader, AFullBucketOfAgedEntriesIsReclaimed) {
   const std::vector<OffloadFlow> flows = colliding_flows(5, 256);
   ASSERT_EQ(flows.size(), 5u);
   OffloadRefusal fifth = OffloadRefusal::kDeviceError;
-  std::optional<engine::OffloadStats> first;
+  std::optional<net::OffloadStats> first;
   b.run([&] {
     drv.bring_up();
     for (int i = 0; i < 4; ++i) ASSERT_EQ(off.replace(flows[i]), OffloadRefusal::kNone);
@@ -394,7 +394,7 @@ TEST(FlowOffloader, StatsRegisterTraffic) {
   OffloadDriver drv(traced, bench_config(), [](const RxPacket&) {});
   FlowOffloader off(drv);
   const OffloadFlow flow = ipv4_flow(1, kLanHost, 40000, kServer, 53, 17);
-  std::optional<engine::OffloadStats> s;
+  std::optional<net::OffloadStats> s;
   std::chrono::nanoseconds asked{};
   b.run([&] {
     drv.bring_up();

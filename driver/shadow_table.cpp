@@ -7,7 +7,7 @@
 namespace flowsim::driver {
 namespace {
 
-std::size_t dir_index(engine::FlowDirection d) { return static_cast<std::size_t>(d); }
+std::size_t dir_index(net::FlowDirection d) { return static_cast<std::size_t>(d); }
 
 }  // namespace
 
@@ -53,7 +53,7 @@ FlowRecord& ShadowTable::add(std::uint64_t cookie) {
   return flows_[cookie];
 }
 
-DirectionRecord& ShadowTable::record(std::uint64_t cookie, engine::FlowDirection dir) {
+DirectionRecord& ShadowTable::record(std::uint64_t cookie, net::FlowDirection dir) {
   FlowRecord* f = find(cookie);
   assert(f != nullptr);
   return f->dir[dir_index(dir)];
@@ -62,7 +62,7 @@ DirectionRecord& ShadowTable::record(std::uint64_t cookie, engine::FlowDirection
 void ShadowTable::remove(std::uint64_t cookie, SlotState leave_entries) {
   FlowRecord* f = find(cookie);
   if (f == nullptr) return;
-  for (const auto d : {engine::FlowDirection::kOriginal, engine::FlowDirection::kReply}) {
+  for (const auto d : {net::FlowDirection::kOriginal, net::FlowDirection::kReply}) {
     DirectionRecord& r = f->dir[dir_index(d)];
     if (r.state == DirectionRecord::State::kBound) unbind(cookie, d, leave_entries);
     if (r.state == DirectionRecord::State::kPending) unpark(r.bucket, {cookie, d});
@@ -70,7 +70,7 @@ void ShadowTable::remove(std::uint64_t cookie, SlotState leave_entries) {
   flows_.erase(cookie);
 }
 
-void ShadowTable::bind(std::uint64_t cookie, engine::FlowDirection dir, unsigned index) {
+void ShadowTable::bind(std::uint64_t cookie, net::FlowDirection dir, unsigned index) {
   DirectionRecord& r = record(cookie, dir);
   if (r.state == DirectionRecord::State::kPending) unpark(r.bucket, {cookie, dir});
   if (r.state == DirectionRecord::State::kBound) free(r.index);
@@ -79,7 +79,7 @@ void ShadowTable::bind(std::uint64_t cookie, engine::FlowDirection dir, unsigned
   set_slot(index, Slot{SlotState::kBound, dir, cookie});
 }
 
-void ShadowTable::unbind(std::uint64_t cookie, engine::FlowDirection dir, SlotState leave) {
+void ShadowTable::unbind(std::uint64_t cookie, net::FlowDirection dir, SlotState leave) {
   DirectionRecord& r = record(cookie, dir);
   if (r.state != DirectionRecord::State::kBound) return;
   if (leave == SlotState::kStale) {
@@ -90,7 +90,7 @@ void ShadowTable::unbind(std::uint64_t cookie, engine::FlowDirection dir, SlotSt
   r.state = DirectionRecord::State::kAbsent;
 }
 
-void ShadowTable::park(std::uint64_t cookie, engine::FlowDirection dir) {
+void ShadowTable::park(std::uint64_t cookie, net::FlowDirection dir) {
   DirectionRecord& r = record(cookie, dir);
   if (r.state == DirectionRecord::State::kPending) return;
   if (r.state == DirectionRecord::State::kBound) unbind(cookie, dir);

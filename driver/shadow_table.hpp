@@ -16,7 +16,7 @@
 
 #include "driver/flow_entry.hpp"
 #include "driver/flow_table_geometry.hpp"
-#include "engine/flow_offload.hpp"  // The offload port (an interface header, not the engine).
+#include "net/flow_offload.hpp"
 
 namespace flowsim::driver {
 
@@ -40,7 +40,7 @@ struct DirectionRecord {
 };
 
 struct FlowRecord {
-  std::array<DirectionRecord, 2> dir;  // by engine::FlowDirection
+  std::array<DirectionRecord, 2> dir;  // by net::FlowDirection
 };
 
 class ShadowTable {
@@ -52,12 +52,12 @@ class ShadowTable {
   };
   struct Slot {
     SlotState state = SlotState::kFree;
-    engine::FlowDirection dir = engine::FlowDirection::kOriginal;
+    net::FlowDirection dir = net::FlowDirection::kOriginal;
     std::uint64_t cookie = 0;
   };
   struct FlowKey {
     std::uint64_t cookie;
-    engine::FlowDirection dir;
+    net::FlowDirection dir;
     friend bool operator==(const FlowKey&, const FlowKey&) = default;
   };
 
@@ -84,16 +84,16 @@ class ShadowTable {
   std::size_t flows() const { return flows_.size(); }
 
   // Direction state changes, keeping slots and parked lists consistent.
-  void bind(std::uint64_t cookie, engine::FlowDirection dir, unsigned index);
+  void bind(std::uint64_t cookie, net::FlowDirection dir, unsigned index);
   // kBound -> kAbsent; the entry becomes `leave` (free or stale).
-  void unbind(std::uint64_t cookie, engine::FlowDirection dir, SlotState leave = SlotState::kFree);
+  void unbind(std::uint64_t cookie, net::FlowDirection dir, SlotState leave = SlotState::kFree);
   // -> kPending in its bucket's list (from kAbsent or, after aging, kBound).
-  void park(std::uint64_t cookie, engine::FlowDirection dir);
+  void park(std::uint64_t cookie, net::FlowDirection dir);
   const std::vector<FlowKey>& parked(unsigned bucket) const;
   std::size_t parked_count() const { return parked_count_; }
 
  private:
-  DirectionRecord& record(std::uint64_t cookie, engine::FlowDirection dir);
+  DirectionRecord& record(std::uint64_t cookie, net::FlowDirection dir);
   void unpark(unsigned bucket, FlowKey key);
   void set_slot(unsigned index, Slot s);
 

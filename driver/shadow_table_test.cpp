@@ -7,7 +7,7 @@
 namespace flowsim::driver {
 namespace {
 
-using engine::FlowDirection;
+using net::FlowDirection;
 using State = DirectionRecord::State;
 using SlotState = ShadowTable::SlotState;
 

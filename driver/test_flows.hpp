@@ -7,7 +7,7 @@
 #include <array>
 #include <cstdint>
 
-#include "engine/flow_offload.hpp"
+#include "net/flow_offload.hpp"
 #include "net/ipv4_addr.hpp"
 #include "net/ipv6_addr.hpp"
 #include "net/mac_addr.hpp"
@@ -24,13 +24,13 @@ inline constexpr std::uint32_t kWanIp = 0xcb007105;  // 203.0.113.5
 
 // LAN lan_ip:lan_port -> server_ip:server_port, source NAT to kWanIp (port kept). With
 // `nat` false the same flow is routed unchanged.
-inline engine::OffloadFlow ipv4_flow(std::uint64_t cookie, std::uint32_t lan_ip, std::uint16_t lan_port,
+inline net::OffloadFlow ipv4_flow(std::uint64_t cookie, std::uint32_t lan_ip, std::uint16_t lan_port,
                                      std::uint32_t server_ip, std::uint16_t server_port, std::uint8_t proto = 6,
                                      bool nat = true) {
   using net::FiveTuple;
   using net::Ipv4Addr;
   const std::uint32_t outside_ip = nat ? kWanIp : lan_ip;
-  engine::OffloadFlow f;
+  net::OffloadFlow f;
   f.cookie = cookie;
   f.snat = nat;
   auto& o = f.dir[0];
@@ -51,10 +51,10 @@ inline engine::OffloadFlow ipv4_flow(std::uint64_t cookie, std::uint32_t lan_ip,
 }
 
 // The IPv6 equivalent, routed (no NAT): what an MT7621-class PPE can offload.
-inline engine::OffloadFlow ipv6_flow(std::uint64_t cookie, const net::Ipv6Addr& lan, std::uint16_t lan_port,
+inline net::OffloadFlow ipv6_flow(std::uint64_t cookie, const net::Ipv6Addr& lan, std::uint16_t lan_port,
                                      const net::Ipv6Addr& server, std::uint16_t server_port, std::uint8_t proto = 6) {
   using net::FiveTuple;
-  engine::OffloadFlow f = ipv4_flow(cookie, 0, lan_port, 0, server_port, proto, false);
+  net::OffloadFlow f = ipv4_flow(cookie, 0, lan_port, 0, server_port, proto, false);
   f.dir[0].match = f.dir[0].rewrite = FiveTuple::ipv6(lan, server, proto, lan_port, server_port);
   f.dir[1].match = f.dir[1].rewrite = FiveTuple::ipv6(server, lan, proto, server_port, lan_port);
   return f;

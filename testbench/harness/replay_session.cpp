@@ -133,7 +133,7 @@ Report run_replay(const scenario::Scenario& scenario, const ReplayOptions& optio
     report.flows = {{"added", fs.flows_added}, {"torn_down", fs.flows_torn_down},
                     {"hw_offloaded", fs.hw_accepted}, {"hw_lost", fs.hw_lost}};
     for (std::size_t i = 1; i < fs.hw_refused.size(); ++i) {
-      if (fs.hw_refused[i]) report.offload_refused[std::string(engine::to_string(static_cast<engine::OffloadRefusal>(i)))] = fs.hw_refused[i];
+      if (fs.hw_refused[i]) report.offload_refused[std::string(engine::to_string(static_cast<net::OffloadRefusal>(i)))] = fs.hw_refused[i];
     }
   }
   const driver::DriverStats& ds = board.cpu.driver_stats();
