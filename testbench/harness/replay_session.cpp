@@ -30,6 +30,9 @@ model::AsicParams asic_params(const scenario::Scenario& s) {
   p.datapath_bytes = s.asic.datapath_bytes;
   p.egress_queue_bytes = s.asic.egress_queue_bytes;
   p.hash_impl = s.asic.hash_impl;
+  p.table_entries = s.asic.table_entries;
+  p.table_ways = s.asic.table_ways;
+  p.punt_meter_pps = s.asic.punt_meter_pps;
   return p;
 }
 
@@ -39,6 +42,7 @@ driver::DriverConfig driver_config(const scenario::Scenario& s) {
   c.tx_ring_size = s.asic.tx_ring_size;
   c.irq_coalesce_pkts = s.cpu.irq_coalesce_pkts;
   c.irq_coalesce_us = s.cpu.irq_coalesce_us;
+  c.bind_mode = s.asic.learn_mode ? driver::BindMode::kLearn : driver::BindMode::kDirect;
   for (const auto& port : s.ports) c.port_mtu.push_back(port.mtu);
   return c;
 }

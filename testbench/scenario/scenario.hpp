@@ -55,6 +55,10 @@ struct AsicSpec {
   unsigned tx_ring_size = 256;
   std::uint32_t egress_queue_bytes = 262144;
   std::string hash_impl = "cpp";  // "cpp" or "rtl"
+  unsigned table_entries = 16384;  // flow table entries, a power of two in 1024..32768
+  unsigned table_ways = 4;         // ways per hash bucket: 1, 2 or 4
+  bool learn_mode = false;         // bind_mode: learn (MediaTek unbind→bind) or direct
+  double punt_meter_pps = 1e6;     // CPU-port punt rate limit; 0 = none
 };
 
 struct CpuSpec {

@@ -58,8 +58,9 @@ constexpr std::array<TimeoutKey, 17> kTimeoutKeys = {{
 constexpr std::array<std::string_view, 6> kPortKeys = {"name", "mac", "ipv4", "ipv6", "speed", "mtu"};
 constexpr std::array<std::string_view, 3> kRouteKeys = {"prefix", "via", "dev"};
 constexpr std::array<std::string_view, 3> kNeighbourKeys = {"ip", "mac", "dev"};
-constexpr std::array<std::string_view, 6> kAsicKeys = {"clock_mhz",    "datapath_bytes",     "rx_ring_size",
-                                                       "tx_ring_size", "egress_queue_bytes", "hash"};
+constexpr std::array<std::string_view, 10> kAsicKeys = {
+    "clock_mhz", "datapath_bytes", "rx_ring_size", "tx_ring_size", "egress_queue_bytes",
+    "hash",      "table_entries",  "table_ways",   "bind_mode",    "punt_meter_pps"};
 constexpr std::array<std::string_view, 3> kCpuKeys = {"ns_per_packet", "irq_coalesce_pkts", "irq_coalesce_us"};
 constexpr std::array<std::string_view, 2> kTrafficKeys = {"port", "pcap"};
 
@@ -492,9 +493,9 @@ class Loader {
     if (const Field* f = find(fs, "datapath_bytes"))
       a.datapath_bytes = static_cast<unsigned>(power_of_two_of(*f, 1, 1024));
     if (const Field* f = find(fs, "rx_ring_size"))
-      a.rx_ring_size = static_cast<unsigned>(power_of_two_of(*f, 2, 65536));
+      a.rx_ring_size = static_cast<unsigned>(power_of_two_of(*f, 2, 4096));
     if (const Field* f = find(fs, "tx_ring_size"))
-      a.tx_ring_size = static_cast<unsigned>(power_of_two_of(*f, 2, 65536));
+      a.tx_ring_size = static_cast<unsigned>(power_of_two_of(*f, 2, 4096));
     if (const Field* f = find(fs, "egress_queue_bytes")) {
       a.egress_queue_bytes = static_cast<std::uint32_t>(uint_of(*f, 1, 0xffffffffu));
     }
@@ -504,6 +505,19 @@ class Loader {
         fail(*f, "unknown hash implementation '" + a.hash_impl + "'; allowed: cpp, rtl");
       }
     }
+    if (const Field* f = find(fs, "table_entries")) {
+      a.table_entries = static_cast<unsigned>(power_of_two_of(*f, 1024, 32768));
+    }
+    if (const Field* f = find(fs, "table_ways")) {
+      a.table_ways = static_cast<unsigned>(uint_of(*f, 1, 4));
+      if (a.table_ways == 3) fail(*f, "must be 1, 2 or 4, not 3");
+    }
+    if (const Field* f = find(fs, "bind_mode")) {
+      const std::string mode = string_of(*f);
+      if (mode != "direct" && mode != "learn") fail(*f, "unknown mode '" + mode + "'; allowed: direct, learn");
+      a.learn_mode = mode == "learn";
+    }
+    if (const Field* f = find(fs, "punt_meter_pps")) a.punt_meter_pps = static_cast<double>(uint_of(*f, 0, 1'000'000'000));
   }
 
   void read_cpu(const Field& field, CpuSpec& c) const {

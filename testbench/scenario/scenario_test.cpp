@@ -279,7 +279,7 @@ TEST_F(ScenarioErrorTest, UnknownKeysInEverySection) {
             "F:10:19: unknown key 'lladdr' in neighbours[0]; allowed keys: ip, mac, dev");
   EXPECT_EQ(error_of(kPorts + "asic:\n  clock: 500\n"),
             "F:10:3: unknown key 'clock' in asic; allowed keys: clock_mhz, datapath_bytes, rx_ring_size, "
-            "tx_ring_size, egress_queue_bytes, hash");
+            "tx_ring_size, egress_queue_bytes, hash, table_entries, table_ways, bind_mode, punt_meter_pps");
   EXPECT_EQ(error_of(kPorts + "cpu: {ns_per_pkt: 5}\n"),
             "F:9:7: unknown key 'ns_per_pkt' in cpu; allowed keys: ns_per_packet, irq_coalesce_pkts, irq_coalesce_us");
   EXPECT_EQ(error_of(kPorts + "traffic:\n  - {port: lan, file: a.pcap}\n"),
@@ -416,7 +416,12 @@ TEST_F(ScenarioErrorTest, BadTimingAndHash) {
 
 TEST_F(ScenarioErrorTest, AsicAndCpuRanges) {
   EXPECT_EQ(error_of(kPorts + "asic: {rx_ring_size: 300}\n"), "F:9:22: asic.rx_ring_size: 300 is not a power of two");
-  EXPECT_EQ(error_of(kPorts + "asic: {tx_ring_size: 1}\n"), "F:9:22: asic.tx_ring_size: 1 is out of range 2..65536");
+  EXPECT_EQ(error_of(kPorts + "asic: {tx_ring_size: 1}\n"), "F:9:22: asic.tx_ring_size: 1 is out of range 2..4096");
+  EXPECT_EQ(error_of(kPorts + "asic: {table_ways: 3}\n"), "F:9:20: asic.table_ways: must be 1, 2 or 4, not 3");
+  EXPECT_EQ(error_of(kPorts + "asic: {table_entries: 512}\n"),
+            "F:9:23: asic.table_entries: 512 is out of range 1024..32768");
+  EXPECT_EQ(error_of(kPorts + "asic: {bind_mode: fast}\n"),
+            "F:9:19: asic.bind_mode: unknown mode 'fast'; allowed: direct, learn");
   EXPECT_EQ(error_of(kPorts + "asic: {datapath_bytes: 48}\n"), "F:9:24: asic.datapath_bytes: 48 is not a power of two");
   EXPECT_EQ(error_of(kPorts + "asic: {egress_queue_bytes: 0}\n"),
             "F:9:28: asic.egress_queue_bytes: 0 is out of range 1..4294967295");
