@@ -12,6 +12,10 @@
 #include <vector>
 
 #include "hw/flowsim_hw.hpp"  // Generated.
+#include "net/checksum.hpp"
+#include "net/ethernet_header.hpp"
+#include "net/ipv4_header.hpp"
+#include "net/udp_header.hpp"
 #include "testbench/harness/replay_session.hpp"
 #include "testbench/pcap/pcap_reader.hpp"
 #include "testbench/pcap/pcap_writer.hpp"
@@ -148,6 +152,103 @@ TEST(Replay, TruncatedCaptureRecordIsCountedNeverForwarded) {
   EXPECT_EQ(r.drops, (std::map<std::string, std::uint64_t>{{"truncated_capture", 1}}));
   ASSERT_EQ(r.warnings.size(), 1u);
   EXPECT_NE(r.warnings[0].find("in.pcap: packet #2: captured 40 of"), std::string::npos) << r.warnings[0];
+}
+
+}  // namespace
+}  // namespace flowsim::testbench
+
+namespace flowsim::testbench {
+namespace {
+
+// A UDP/IPv4 frame with explicit MACs (the trace's LAN host and the ISP gateway).
+std::vector<std::uint8_t> udp_frame(const char* src_mac, const char* dst_mac, const char* src_ip, const char* dst_ip,
+                                    std::uint16_t sport, std::uint16_t dport) {
+  std::vector<std::uint8_t> f(60, 0);  // 14 + 20 + 8 + 18 payload: a minimum-size frame
+  const std::span<std::uint8_t> s(f);
+  auto eth = net::EthernetHeader::at(s).value();
+  eth.set_dst(net::MacAddr::parse(dst_mac).value());
+  eth.set_src(net::MacAddr::parse(src_mac).value());
+  eth.set_ether_type(0x0800);
+  f[14] = 0x45;
+  f[22] = 64;
+  f[23] = 17;
+  auto ip = net::Ipv4Header::at(s, 14).value();
+  ip.set_total_length(46);
+  ip.set_src(net::Ipv4Addr::parse(src_ip).value());
+  ip.set_dst(net::Ipv4Addr::parse(dst_ip).value());
+  ip.set_checksum(net::internet_checksum(s.subspan(14, 20)));
+  auto udp = net::UdpHeader::at(s, 34).value();
+  udp.set_src_port(sport);
+  udp.set_dst_port(dport);
+  f[39] = 26;
+  for (std::size_t i = 42; i < 60; ++i) f[i] = static_cast<std::uint8_t>(i);
+  udp.set_checksum(net::udp_checksum_mangled(net::l4_checksum(ip.src(), ip.dst(), 17, s.subspan(34))));
+  return f;
+}
+
+std::string read_text(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// One UDP exchange through the home router: a request from LAN host A, the server's reply
+// (to the masqueraded address) 1 ms later — which establishes the connection, so the
+// reply's `flow add @ft` offloads it — then `followers` more requests, one per second.
+scenario::Scenario udp_flow_scenario(const std::filesystem::path& dir, int followers) {
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  constexpr std::uint64_t t0 = 1'700'000'000'000'000'000ull;
+  {
+    pcap::PcapWriter lan(dir / "lan.pcap");
+    const auto req = udp_frame("02:00:00:00:01:64", "02:00:00:00:01:01", "192.168.1.100", "198.51.100.10", 5000, 7000);
+    lan.write(t0, req);
+    for (int i = 0; i < followers; ++i) lan.write(t0 + 2'000'000 + std::uint64_t(i) * 1'000'000'000, req);
+    pcap::PcapWriter wan(dir / "wan.pcap");
+    wan.write(t0 + 1'000'000,
+              udp_frame("02:00:00:00:02:fe", "02:00:00:00:02:01", "198.51.100.10", "203.0.113.2", 7000, 5000));
+  }
+  auto s = scenario::load_scenario(kSource / "scenarios/home_router.yaml");
+  s.traffic = {scenario::TrafficSpec{"lan", 0, dir / "lan.pcap", 0}, scenario::TrafficSpec{"wan", 1, dir / "wan.pcap", 0}};
+  return s;
+}
+
+TEST(Replay, HardwareOnlyFlowIsKeptAliveByStatsBeyondTheFlowtableTimeout) {
+  // 45 s of traffic that only the hardware sees: the software flowtable's 30 s timeout
+  // would expire the flow (OpenWrt #17915) unless STATS polling reports the hardware's use.
+  const auto dir = kWork / "keepalive";
+  const auto s = udp_flow_scenario(dir, 46);
+  const Report r = run_replay(s, options_for(dir / "out"));
+  EXPECT_TRUE(r.accounted());
+  EXPECT_EQ(r.packets_in, 48u);
+  EXPECT_EQ(r.forwarded_hw, 46u);  // every request after the reply
+  EXPECT_EQ(r.forwarded_sw, 2u);
+  EXPECT_EQ(r.flows.at("added"), 1u);
+  EXPECT_EQ(r.flows.at("hw_offloaded"), 1u);
+  EXPECT_EQ(r.flows.at("torn_down"), 0u);
+  EXPECT_EQ(r.flows.at("hw_lost"), 0u);
+  const std::string ct = read_text(dir / "out/conntrack.txt");
+  EXPECT_NE(ct.find("udp      17 src=192.168.1.100 dst=198.51.100.10 sport=5000 dport=7000"), std::string::npos) << ct;
+  EXPECT_NE(ct.find("[HW_OFFLOAD]"), std::string::npos) << ct;
+}
+
+TEST(Replay, IdleFlowAgesOutOfHardwareAndSoftware) {
+  // Five seconds of traffic, then silence for 70 s: the hardware ages the entry out (UDP
+  // delta 12 s), STATS then finds it gone, the software flowtable times out (30 s) and
+  // the flow returns to conntrack.
+  const auto dir = kWork / "idle";
+  const auto s = udp_flow_scenario(dir, 5);
+  ReplayOptions o = options_for(dir / "out");
+  o.drain = std::chrono::seconds(70);
+  const Report r = run_replay(s, o);
+  EXPECT_TRUE(r.accounted());
+  EXPECT_EQ(r.forwarded_hw, 5u);
+  EXPECT_EQ(r.flows.at("hw_offloaded"), 1u);
+  EXPECT_EQ(r.flows.at("torn_down"), 1u);
+  EXPECT_EQ(r.driver.at("entries_written"), 2u);
+  // Both directions' entries went: aged by the hardware and reclaimed by the driver.
+  EXPECT_EQ(r.driver.at("entries_reclaimed") + r.driver.at("entries_deleted"), 2u);
+  const std::string ct = read_text(dir / "out/conntrack.txt");
+  EXPECT_EQ(ct.find("OFFLOAD"), std::string::npos) << ct;
 }
 
 }  // namespace
