@@ -57,7 +57,8 @@ int replay(const std::string& scenario_path, const std::string& out_dir, const s
   std::ofstream(std::filesystem::path(out_dir) / "summary.txt") << report.to_text();
   if (!quiet) {
     std::cout << report.to_text();
-    std::cout << "\noutputs in " << out_dir << ": report.json, summary.txt, one pcap per port, cpu.pcap\n";
+    std::cout << "\noutputs in " << out_dir << ": report.json, summary.txt, one pcap per port, cpu.pcap,\n"
+              << "conntrack.txt (/proc/net/nf_conntrack at the end), ruleset.txt (nft list ruleset)\n";
   }
   if (!report.accounted()) {
     std::cerr << "flowsim: packets unaccounted for (see summary)\n";
