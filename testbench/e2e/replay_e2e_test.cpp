@@ -99,6 +99,13 @@ TEST(Replay, DefaultScenarioGivesExactBytesAndCounters) {
   EXPECT_EQ(r.dma_errors, 0u);
   EXPECT_TRUE(r.warnings.empty());
 
+  // Every offloaded flow got its two entries written; every flow a FIN/RST tore down had
+  // both deleted from the hardware again; nothing was refused.
+  EXPECT_GE(r.flows.at("torn_down"), 1u);
+  EXPECT_EQ(r.driver.at("entries_written"), 2 * r.flows.at("hw_offloaded"));
+  EXPECT_EQ(r.driver.at("entries_deleted"), 2 * r.flows.at("torn_down"));
+  EXPECT_TRUE(r.offload_refused.empty());
+
   // Output timestamps are in trace time: the first frame out of the WAN port is the SYN
   // that entered the LAN port at 1700000000.001 s, a few microseconds of model time later
   // (wire, pipeline, DMA, driver, software path, DMA, wire).
