@@ -66,3 +66,18 @@ function(flowsim_benchmark)
   set_tests_properties(${ARG_NAME}.smoke PROPERTIES TIMEOUT 120 LABELS bench
                        ENVIRONMENT "SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1")
 endfunction()
+
+# flowsim_trace_test(NAME <test> SCRIPT <scapy script>)
+# The committed traces of the current folder must be exactly what SCRIPT writes: the test
+# runs it with Debian's python3 into the build tree and compares every file byte for byte.
+function(flowsim_trace_test)
+  cmake_parse_arguments(ARG "" "NAME;SCRIPT" "" ${ARGN})
+  add_test(NAME ${ARG_NAME}
+    COMMAND ${CMAKE_COMMAND}
+      -DPYTHON=${DEBIAN_PYTHON3}
+      -DSCRIPT=${CMAKE_CURRENT_SOURCE_DIR}/${ARG_SCRIPT}
+      -DCOMMITTED_DIR=${CMAKE_CURRENT_SOURCE_DIR}
+      -DOUT_DIR=${CMAKE_CURRENT_BINARY_DIR}/regenerated
+      -P ${PROJECT_SOURCE_DIR}/cmake/check_regenerated.cmake)
+  set_tests_properties(${ARG_NAME} PROPERTIES LABELS traces TIMEOUT 120)
+endfunction()

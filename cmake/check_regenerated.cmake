@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
-# Script mode (cmake -P): runs PYTHON SCRIPT --out OUT_DIR, then fails unless the script wrote
-# exactly the committed pcaps and JSON of COMMITTED_DIR and each one is byte for byte equal.
+# Script mode (cmake -P): runs PYTHON SCRIPT --out OUT_DIR and fails unless every file it
+# writes equals the committed one in COMMITTED_DIR, and every committed vector is written.
 foreach(var PYTHON SCRIPT COMMITTED_DIR OUT_DIR)
   if(NOT DEFINED ${var})
     message(FATAL_ERROR "check_regenerated.cmake: ${var} is not set")
@@ -15,7 +15,8 @@ if(NOT rc EQUAL 0)
 endif()
 
 file(GLOB produced RELATIVE ${OUT_DIR} ${OUT_DIR}/*)
-file(GLOB committed RELATIVE ${COMMITTED_DIR} ${COMMITTED_DIR}/*.pcap ${COMMITTED_DIR}/*.json)
+file(GLOB committed RELATIVE ${COMMITTED_DIR} ${COMMITTED_DIR}/*.pcap ${COMMITTED_DIR}/*.pcapng
+     ${COMMITTED_DIR}/*.json)
 list(SORT produced)
 list(SORT committed)
 if(NOT produced)
@@ -34,6 +35,6 @@ foreach(name IN LISTS produced)
 endforeach()
 if(differ)
   message(FATAL_ERROR "regenerated files differ from the committed ones: ${differ}\n"
-                      "regenerate with: ${PYTHON} ${SCRIPT}")
+                      "run: ${PYTHON} ${SCRIPT}")
 endif()
-message(STATUS "${produced} match the committed files")
+message(STATUS "${COMMITTED_DIR}: ${produced} match the committed files")
