@@ -12,10 +12,7 @@
 #include <vector>
 
 #include "hw/flowsim_hw.hpp"  // Generated.
-#include "net/checksum.hpp"
-#include "net/ethernet_header.hpp"
-#include "net/ipv4_header.hpp"
-#include "net/udp_header.hpp"
+#include "testbench/bench/test_frame.hpp"
 #include "testbench/harness/replay_session.hpp"
 #include "testbench/pcap/pcap_reader.hpp"
 #include "testbench/pcap/pcap_writer.hpp"
@@ -167,30 +164,12 @@ TEST(Replay, TruncatedCaptureRecordIsCountedNeverForwarded) {
 namespace flowsim::testbench {
 namespace {
 
-// A UDP/IPv4 frame with explicit MACs (the trace's LAN host and the ISP gateway).
+// A minimum-size UDP/IPv4 frame between the trace's hosts, with their MACs on the wire.
 std::vector<std::uint8_t> udp_frame(const char* src_mac, const char* dst_mac, const char* src_ip, const char* dst_ip,
                                     std::uint16_t sport, std::uint16_t dport) {
-  std::vector<std::uint8_t> f(60, 0);  // 14 + 20 + 8 + 18 payload: a minimum-size frame
-  const std::span<std::uint8_t> s(f);
-  auto eth = net::EthernetHeader::at(s).value();
-  eth.set_dst(net::MacAddr::parse(dst_mac).value());
-  eth.set_src(net::MacAddr::parse(src_mac).value());
-  eth.set_ether_type(0x0800);
-  f[14] = 0x45;
-  f[22] = 64;
-  f[23] = 17;
-  auto ip = net::Ipv4Header::at(s, 14).value();
-  ip.set_total_length(46);
-  ip.set_src(net::Ipv4Addr::parse(src_ip).value());
-  ip.set_dst(net::Ipv4Addr::parse(dst_ip).value());
-  ip.set_checksum(net::internet_checksum(s.subspan(14, 20)));
-  auto udp = net::UdpHeader::at(s, 34).value();
-  udp.set_src_port(sport);
-  udp.set_dst_port(dport);
-  f[39] = 26;
-  for (std::size_t i = 42; i < 60; ++i) f[i] = static_cast<std::uint8_t>(i);
-  udp.set_checksum(net::udp_checksum_mangled(net::l4_checksum(ip.src(), ip.dst(), 17, s.subspan(34))));
-  return f;
+  const FrameMacs macs{net::MacAddr::parse(src_mac).value(), net::MacAddr::parse(dst_mac).value()};
+  return udp4_frame(net::Ipv4Addr::parse(src_ip)->value(), net::Ipv4Addr::parse(dst_ip)->value(), sport, dport, 18,
+                    64, macs);
 }
 
 std::string read_text(const std::filesystem::path& file) {
