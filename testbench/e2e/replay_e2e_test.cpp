@@ -179,8 +179,9 @@ std::string read_text(const std::filesystem::path& file) {
 
 // One UDP exchange through the home router: a request from LAN host A, the server's reply
 // (to the masqueraded address) 1 ms later — which establishes the connection, so the
-// reply's `flow add @ft` offloads it — then `followers` more requests, one per second.
-scenario::Scenario udp_flow_scenario(const std::filesystem::path& dir, int followers) {
+// reply's `flow add @ft` offloads it — then `followers` more requests, one per `gap`.
+scenario::Scenario udp_flow_scenario(const std::filesystem::path& dir, int followers,
+                                     std::chrono::nanoseconds gap = std::chrono::seconds(1)) {
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   constexpr std::uint64_t t0 = 1'700'000'000'000'000'000ull;
@@ -188,7 +189,7 @@ scenario::Scenario udp_flow_scenario(const std::filesystem::path& dir, int follo
     pcap::PcapWriter lan(dir / "lan.pcap");
     const auto req = udp_frame("02:00:00:00:01:64", "02:00:00:00:01:01", "192.168.1.100", "198.51.100.10", 5000, 7000);
     lan.write(t0, req);
-    for (int i = 0; i < followers; ++i) lan.write(t0 + 2'000'000 + std::uint64_t(i) * 1'000'000'000, req);
+    for (int i = 0; i < followers; ++i) lan.write(t0 + 2'000'000 + std::uint64_t(i) * std::uint64_t(gap.count()), req);
     pcap::PcapWriter wan(dir / "wan.pcap");
     wan.write(t0 + 1'000'000,
               udp_frame("02:00:00:00:02:fe", "02:00:00:00:02:01", "198.51.100.10", "203.0.113.2", 7000, 5000));
@@ -235,6 +236,31 @@ TEST(Replay, IdleFlowAgesOutOfHardwareAndSoftware) {
   EXPECT_EQ(r.driver.at("entries_reclaimed") + r.driver.at("entries_deleted"), 2u);
   const std::string ct = read_text(dir / "out/conntrack.txt");
   EXPECT_EQ(ct.find("OFFLOAD"), std::string::npos) << ct;
+}
+
+}  // namespace
+}  // namespace flowsim::testbench
+
+namespace flowsim::testbench {
+namespace {
+
+TEST(Replay, LearnModeBindsAFlowOnceTheHardwareHasCountedBindRatePackets) {
+  // MediaTek's way: the engine's REPLACE only parks the entry in the driver; the hardware
+  // learns the tuple on a miss and counts hits; the hit that brings the count to BIND_RATE
+  // (30) is punted as hit_unbind_rate_reached with the entry index, the driver binds its
+  // parked entry there, and from the next packet on the hardware forwards alone.
+  // BIND_RATE is a rate: an UNBIND entry that has not counted enough packets within
+  // UNBIND_AGE's 3 s is forgotten, so a 1 pps flow would never bind; this one sends 100 pps.
+  const auto dir = kWork / "learn";
+  auto s = udp_flow_scenario(dir, 46, std::chrono::milliseconds(10));  // 47 requests, one reply
+  s.asic.learn_mode = true;
+  const Report r = run_replay(s, options_for(dir / "out"));
+  EXPECT_TRUE(r.accounted());
+  EXPECT_EQ(r.driver.at("learn_binds"), 1u);  // the reply direction saw one packet only
+  EXPECT_EQ(r.punts.at("un_hit"), 2u);        // the first packet of each direction
+  EXPECT_EQ(r.punts.at("hit_unbind_rate_reached"), 1u);
+  EXPECT_EQ(r.forwarded_hw, 47u - 30u);  // requests 31..47
+  EXPECT_EQ(r.forwarded_sw, 31u);        // requests 1..30 and the reply
 }
 
 }  // namespace
