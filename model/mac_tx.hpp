@@ -27,7 +27,6 @@ class MacTx : public sc_core::sc_module, public EgressSink {
 
   void enqueue(Frame* frame, const sc_core::sc_time& delay) override;
 
-  std::uint64_t speed_bps() const { return speed_bps_; }
 
  private:
   void on_due();

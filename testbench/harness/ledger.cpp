@@ -46,7 +46,6 @@ void Ledger::close() {
 void Ledger::set_time_base(const sc_core::sc_time& sim_start, std::uint64_t trace_base_ns) {
   sim_start_ps_ = ps_of(sim_start);
   trace_base_ns_ = trace_base_ns;
-  time_base_set_ = true;
 }
 
 std::uint64_t Ledger::trace_ns(const sc_core::sc_time& t) const {

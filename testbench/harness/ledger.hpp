@@ -33,7 +33,6 @@ class Ledger : public model::AsicObserver {
   // Simulated time `sim_start` corresponds to trace time `trace_base_ns`: output pcaps
   // carry trace time, so they line up with the input captures.
   void set_time_base(const sc_core::sc_time& sim_start, std::uint64_t trace_base_ns);
-  bool time_base_set() const { return time_base_set_; }
 
   void count_in(unsigned port, std::size_t bytes);
   void drop(std::string_view reason);
@@ -66,7 +65,6 @@ class Ledger : public model::AsicObserver {
   std::uint64_t packets_in_ = 0;
   std::uint64_t sim_start_ps_ = 0;
   std::uint64_t trace_base_ns_ = 0;
-  bool time_base_set_ = false;
 };
 
 }  // namespace flowsim::testbench

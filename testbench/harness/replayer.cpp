@@ -96,7 +96,6 @@ void Replayer::replay() {
                                next->reader.path().string(), r.index, r.bytes.size(), r.wire_length));
     } else {
       asic_.receive(next->port, r.bytes);
-      ++injected_;
     }
     next->live = next->reader.next(next->record);
     if (next->live) schedule(*next);

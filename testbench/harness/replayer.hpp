@@ -30,7 +30,6 @@ class Replayer : public sc_core::sc_module {
            const CpuHost& host, Ledger& ledger);
 
   bool done() const { return done_; }
-  std::uint64_t injected() const { return injected_; }
   // An input error (unreadable or truncated file) stops the replay; this says which.
   const std::string& error() const { return error_; }
 
@@ -44,7 +43,6 @@ class Replayer : public sc_core::sc_module {
   const CpuHost& host_;
   Ledger& ledger_;
   bool done_ = false;
-  std::uint64_t injected_ = 0;
   std::string error_;
 };
 
