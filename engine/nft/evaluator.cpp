@@ -8,6 +8,7 @@
 #include <array>
 #include <string_view>
 
+#include "engine/nft/fields.hpp"
 #include "engine/nft/values.hpp"
 
 namespace flowsim::engine::nft {
@@ -18,11 +19,6 @@ constexpr std::uint8_t kNfprotoIpv6 = 10;
 
 enum class Outcome : std::uint8_t { kNext, kAccept, kDrop, kReject, kJump, kGoto, kReturn };
 
-bool has_ports(std::uint8_t l4proto) {
-  // TCP, UDP, DCCP, SCTP, UDP-Lite: the protocols whose first four bytes are ports.
-  return l4proto == 6 || l4proto == 17 || l4proto == 33 || l4proto == 132 || l4proto == 136;
-}
-
 bool name_matches(const Element& e, std::string_view name) {
   if (e.wildcard) {
     return name.substr(0, e.name.size()) == e.name;
@@ -32,115 +28,40 @@ bool name_matches(const Element& e, std::string_view name) {
 
 bool contains(const Element& e, const Key& key) { return e.lo <= key && key <= e.hi; }
 
-// The packet's value of a numeric field. False: the field is not there (the rule breaks).
-bool packet_key(Field field, const PacketInfo& p, Key& out) {
-  switch (field) {
-    case Field::kNfproto:
-      out = key_from_u64(p.nfproto);
-      return true;
-    case Field::kL4proto:
-    case Field::kIpProtocol:
-    case Field::kIp6Nexthdr:
-      out = key_from_u64(p.l4proto);
-      return true;
-    case Field::kIpSaddr:
-      out = key_from_bytes(p.saddr.data(), 4);
-      return true;
-    case Field::kIpDaddr:
-      out = key_from_bytes(p.daddr.data(), 4);
-      return true;
-    case Field::kIp6Saddr:
-      out = key_from_bytes(p.saddr.data(), 16);
-      return true;
-    case Field::kIp6Daddr:
-      out = key_from_bytes(p.daddr.data(), 16);
-      return true;
-    case Field::kTcpSport:
-    case Field::kUdpSport:
-    case Field::kThSport:
-      out = key_from_u64(p.sport);
-      return true;
-    case Field::kTcpDport:
-    case Field::kUdpDport:
-    case Field::kThDport:
-      out = key_from_u64(p.dport);
-      return true;
-    case Field::kCtOriginalPackets:
-      out = key_from_u64(p.ct_original_packets);
-      return true;
-    case Field::kIif:
-      out = key_from_u64(p.iif);
-      return true;
-    case Field::kOif:
-      out = key_from_u64(p.oif.value_or(0));
-      return true;
-    case Field::kIifname:
-    case Field::kOifname:
-    case Field::kCtState:
-      break;
-  }
-  return false;
-}
-
-// Whether the packet has what the field needs at all.
-bool dependencies_hold(Field field, const PacketInfo& p) {
-  switch (field_family(field)) {
-    case 4:
-      if (p.nfproto != kNfprotoIpv4) {
-        return false;
-      }
-      break;
-    case 6:
-      if (p.nfproto != kNfprotoIpv6) {
-        return false;
-      }
-      break;
-    default:
-      break;
-  }
-  if (const int l4 = field_l4proto(field); l4 >= 0 && p.l4proto != l4) {
+// Whether the packet has what the field needs at all: the network and transport protocol
+// nft would have checked in front of it, and the field itself.
+bool read_field(const FieldInfo& f, const PacketInfo& p, Key& key, std::string_view& name) {
+  if ((f.family == 4 && p.nfproto != kNfprotoIpv4) || (f.family == 6 && p.nfproto != kNfprotoIpv6)) {
     return false;
   }
-  switch (field) {
-    case Field::kThSport:
-    case Field::kThDport:
-      return has_ports(p.l4proto);
-    case Field::kIif:
-    case Field::kIifname:
-      return p.iif != 0 || !p.iifname.empty();  // locally generated packets have no input device
-    case Field::kOif:
-    case Field::kOifname:
-      return p.oif.has_value();  // not routed yet
-    default:
-      return true;
+  if (f.l4proto >= 0 && p.l4proto != f.l4proto) {
+    return false;
   }
+  return f.read(p, key, name);
 }
 
-bool element_hit(const Match& m, const Element& e, const PacketInfo& p, const Key& key) {
-  switch (m.field) {
-    case Field::kIifname:
-      return name_matches(e, p.iifname);
-    case Field::kOifname:
-      return name_matches(e, p.oifname);
-    case Field::kIif:
-      return e.name.empty() ? contains(e, key) : e.name == p.iifname;
-    case Field::kOif:
-      return e.name.empty() ? contains(e, key) : e.name == p.oifname;
+bool element_hit(ValueType type, const Element& e, const Key& key, std::string_view name) {
+  switch (type) {
+    case ValueType::kIfname:
+      return name_matches(e, name);
+    case ValueType::kIfindex:
+      return e.name.empty() ? contains(e, key) : e.name == name;
     default:
       return contains(e, key);
   }
 }
 
 bool match_holds(const Match& m, const PacketInfo& p) {
-  if (!dependencies_hold(m.field, p)) {
+  const FieldInfo& f = field_info(m.field);
+  Key key;
+  std::string_view name;
+  if (!read_field(f, p, key, name)) {
     return false;
   }
   bool hit = false;
   if (m.field == Field::kCtState) {
     hit = (p.ct_state & m.ct_mask) != 0;
   } else {
-    Key key;
-    packet_key(m.field, p, key);
     switch (m.op) {
       case Op::kLt: return key < m.elements[0].lo;
       case Op::kGt: return key > m.elements[0].lo;
@@ -152,7 +73,7 @@ bool match_holds(const Match& m, const PacketInfo& p) {
     }
     const std::vector<Element>& elements = m.rhs == RhsKind::kNamedSet ? m.set->elements : m.elements;
     for (const Element& e : elements) {
-      if (element_hit(m, e, p, key)) {
+      if (element_hit(f.type, e, key, name)) {
         hit = true;
         break;
       }

@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "engine/nft/fields.hpp"
 #include "engine/nft/load_error.hpp"
 #include "engine/nft/names.hpp"
 #include "engine/nft/values.hpp"
@@ -491,50 +492,30 @@ Match JsonParser::match(const Value& body) {
 Field JsonParser::left_field(const Value& left) const {
   std::string kind;
   const Value spec = single_member(left, kind);
+  const FieldInfo* f = nullptr;
+  std::string described;
   if (kind == "meta") {
     const std::string key = string_of(required(spec, "key"), "\"key\"");
-    if (key == "iif") return Field::kIif;
-    if (key == "oif") return Field::kOif;
-    if (key == "iifname") return Field::kIifname;
-    if (key == "oifname") return Field::kOifname;
-    if (key == "l4proto") return Field::kL4proto;
-    if (key == "nfproto") return Field::kNfproto;
-    fail(left, fmt::format("unsupported match \"meta {}\"", key));
-  }
-  if (kind == "payload") {
+    f = field_by_json(JsonForm::kMeta, key, "");
+    described = "meta " + key;
+  } else if (kind == "payload") {
     const std::string proto = string_of(required(spec, "protocol"), "\"protocol\"");
     const std::string field = string_of(required(spec, "field"), "\"field\"");
-    if (proto == "ip") {
-      if (field == "saddr") return Field::kIpSaddr;
-      if (field == "daddr") return Field::kIpDaddr;
-      if (field == "protocol") return Field::kIpProtocol;
-    } else if (proto == "ip6") {
-      if (field == "saddr") return Field::kIp6Saddr;
-      if (field == "daddr") return Field::kIp6Daddr;
-      if (field == "nexthdr") return Field::kIp6Nexthdr;
-    } else if (proto == "tcp" || proto == "udp" || proto == "th") {
-      const bool sport = field == "sport";
-      if (sport || field == "dport") {
-        if (proto == "tcp") return sport ? Field::kTcpSport : Field::kTcpDport;
-        if (proto == "udp") return sport ? Field::kUdpSport : Field::kUdpDport;
-        return sport ? Field::kThSport : Field::kThDport;
-      }
-    }
-    fail(left, fmt::format("unsupported match \"{} {}\"", proto, field));
-  }
-  if (kind == "ct") {
+    f = field_by_json(JsonForm::kPayload, proto, field);
+    described = proto + " " + field;
+  } else if (kind == "ct") {
     const std::string key = string_of(required(spec, "key"), "\"key\"");
     const Value dir = member(spec, "dir");
-    if (key == "state" && dir.node == JsonPositions::kNone) {
-      return Field::kCtState;
-    }
-    if (key == "packets" && dir.json->is_string() && dir.json->get<std::string>() == "original") {
-      return Field::kCtOriginalPackets;
-    }
-    fail(left, fmt::format("unsupported match \"ct {}{}\"",
-                           dir.json->is_string() ? dir.json->get<std::string>() + " " : "", key));
+    const std::string dir_text = dir.json->is_string() ? dir.json->get<std::string>() : std::string();
+    f = field_by_json(JsonForm::kCt, key, dir_text);
+    described = "ct " + (dir_text.empty() ? "" : dir_text + " ") + key;
+  } else {
+    described = kind;
   }
-  fail(left, fmt::format("unsupported match \"{}\"", kind));
+  if (f == nullptr) {
+    fail(left, fmt::format("unsupported match \"{}\"", described));
+  }
+  return f->field;
 }
 
 Element JsonParser::element_of(ValueType type, const Value& v) const {

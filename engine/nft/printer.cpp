@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "engine/nft/fields.hpp"
 #include "engine/nft/names.hpp"
 #include "engine/nft/values.hpp"
 

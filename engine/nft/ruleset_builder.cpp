@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "engine/nft/load_error.hpp"
+#include "engine/nft/fields.hpp"
 #include "engine/nft/names.hpp"
 #include "engine/nft/values.hpp"
 

@@ -12,6 +12,7 @@
 
 #include <fmt/format.h>
 
+#include "engine/nft/fields.hpp"
 #include "engine/nft/load_error.hpp"
 #include "engine/nft/names.hpp"
 #include "engine/nft/values.hpp"
@@ -720,58 +721,33 @@ Rule TextParser::parse_rule() {
   return rule;
 }
 
+// The field a statement starts with, if any: the longest spelling in the field table that
+// the next words spell.
+const FieldInfo* TextParser::peek_field(std::size_t& words) const {
+  std::array<std::string_view, 3> upcoming{};
+  std::size_t n = 0;
+  while (n < upcoming.size() && peek(n).kind == TokenKind::kWord) {
+    upcoming[n] = peek(n).text;
+    ++n;
+  }
+  return field_by_words(std::span<const std::string_view>(upcoming.data(), n), words);
+}
+
 Stmt TextParser::parse_statement() {
+  std::size_t words = 0;
+  if (const FieldInfo* f = peek_field(words)) {
+    const SourceLoc loc = peek().loc;
+    pos_ += words;
+    return Stmt{parse_match(f->field), loc};
+  }
   const Token& t = next();
   const std::string w = t.text;
   const SourceLoc loc = t.loc;
-  auto match = [&](Field field) { return Stmt{parse_match(field), loc}; };
-  auto sub = [&]() -> const Token& { return expect_word("a field"); };
-  if (w == "iif") return match(Field::kIif);
-  if (w == "oif") return match(Field::kOif);
-  if (w == "iifname") return match(Field::kIifname);
-  if (w == "oifname") return match(Field::kOifname);
-  if (w == "meta") {
-    const Token& k = sub();
-    if (k.text == "iif") return match(Field::kIif);
-    if (k.text == "oif") return match(Field::kOif);
-    if (k.text == "iifname") return match(Field::kIifname);
-    if (k.text == "oifname") return match(Field::kOifname);
-    if (k.text == "l4proto") return match(Field::kL4proto);
-    if (k.text == "nfproto") return match(Field::kNfproto);
-    fail(loc, fmt::format("unsupported match \"meta {}\"", k.text));
-  }
-  if (w == "ip") {
-    const Token& k = sub();
-    if (k.text == "saddr") return match(Field::kIpSaddr);
-    if (k.text == "daddr") return match(Field::kIpDaddr);
-    if (k.text == "protocol") return match(Field::kIpProtocol);
-    fail(loc, fmt::format("unsupported match \"ip {}\"", k.text));
-  }
-  if (w == "ip6") {
-    const Token& k = sub();
-    if (k.text == "saddr") return match(Field::kIp6Saddr);
-    if (k.text == "daddr") return match(Field::kIp6Daddr);
-    if (k.text == "nexthdr") return match(Field::kIp6Nexthdr);
-    fail(loc, fmt::format("unsupported match \"ip6 {}\"", k.text));
-  }
-  if (w == "tcp" || w == "udp" || w == "th") {
-    const Token& k = sub();
-    const bool sport = k.text == "sport";
-    if (!sport && k.text != "dport") {
+  for (std::string_view family : {"meta", "ip", "ip6", "tcp", "udp", "th", "ct"}) {
+    if (w == family) {
+      const Token& k = expect_word("a field");
       fail(loc, fmt::format("unsupported match \"{} {}\"", w, k.text));
     }
-    if (w == "tcp") return match(sport ? Field::kTcpSport : Field::kTcpDport);
-    if (w == "udp") return match(sport ? Field::kUdpSport : Field::kUdpDport);
-    return match(sport ? Field::kThSport : Field::kThDport);
-  }
-  if (w == "ct") {
-    const Token& k = sub();
-    if (k.text == "state") return match(Field::kCtState);
-    if (k.text == "original" && peek_word("packets")) {
-      next();
-      return match(Field::kCtOriginalPackets);
-    }
-    fail(loc, fmt::format("unsupported match \"ct {}\"", k.text));
   }
   if (w == "counter") return Stmt{parse_counter(), loc};
   if (w == "accept") return Stmt{VerdictStmt{VerdictKind::kAccept, {}, nullptr, {}}, loc};

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "engine/nft/lexer.hpp"
+#include "engine/nft/fields.hpp"
 #include "engine/nft/model.hpp"
 #include "engine/nft/ruleset_builder.hpp"
 
@@ -64,6 +65,7 @@ class TextParser {
   Element to_element(ValueType type, const RawValue& raw) const;
 
   Rule parse_rule();
+  const FieldInfo* peek_field(std::size_t& words) const;
   Stmt parse_statement();
   Match parse_match(Field field);
   CounterStmt parse_counter();

@@ -227,67 +227,6 @@ bool allows_range(ValueType type) {
 
 }  // namespace
 
-ValueType value_type_of(Field field) {
-  switch (field) {
-    case Field::kIif:
-    case Field::kOif:
-      return ValueType::kIfindex;
-    case Field::kIifname:
-    case Field::kOifname:
-      return ValueType::kIfname;
-    case Field::kNfproto:
-      return ValueType::kNfproto;
-    case Field::kL4proto:
-    case Field::kIpProtocol:
-    case Field::kIp6Nexthdr:
-      return ValueType::kInetProto;
-    case Field::kIpSaddr:
-    case Field::kIpDaddr:
-      return ValueType::kIpv4;
-    case Field::kIp6Saddr:
-    case Field::kIp6Daddr:
-      return ValueType::kIpv6;
-    case Field::kTcpSport:
-    case Field::kTcpDport:
-    case Field::kUdpSport:
-    case Field::kUdpDport:
-    case Field::kThSport:
-    case Field::kThDport:
-      return ValueType::kService;
-    case Field::kCtState:
-      return ValueType::kCtState;
-    case Field::kCtOriginalPackets:
-      return ValueType::kInteger;
-  }
-  return ValueType::kInteger;
-}
-
-std::string_view field_text(Field field) {
-  switch (field) {
-    case Field::kIif: return "iif";
-    case Field::kOif: return "oif";
-    case Field::kIifname: return "iifname";
-    case Field::kOifname: return "oifname";
-    case Field::kNfproto: return "meta nfproto";
-    case Field::kL4proto: return "meta l4proto";
-    case Field::kIpProtocol: return "ip protocol";
-    case Field::kIpSaddr: return "ip saddr";
-    case Field::kIpDaddr: return "ip daddr";
-    case Field::kIp6Nexthdr: return "ip6 nexthdr";
-    case Field::kIp6Saddr: return "ip6 saddr";
-    case Field::kIp6Daddr: return "ip6 daddr";
-    case Field::kTcpSport: return "tcp sport";
-    case Field::kTcpDport: return "tcp dport";
-    case Field::kUdpSport: return "udp sport";
-    case Field::kUdpDport: return "udp dport";
-    case Field::kThSport: return "th sport";
-    case Field::kThDport: return "th dport";
-    case Field::kCtState: return "ct state";
-    case Field::kCtOriginalPackets: return "ct original packets";
-  }
-  return "?";
-}
-
 unsigned value_bits(ValueType type) {
   switch (type) {
     case ValueType::kIpv4: return 32;
@@ -325,34 +264,6 @@ std::optional<ValueType> set_type_from_name(std::string_view name) {
     }
   }
   return std::nullopt;
-}
-
-int field_family(Field field) {
-  switch (field) {
-    case Field::kIpProtocol:
-    case Field::kIpSaddr:
-    case Field::kIpDaddr:
-      return 4;
-    case Field::kIp6Nexthdr:
-    case Field::kIp6Saddr:
-    case Field::kIp6Daddr:
-      return 6;
-    default:
-      return 0;
-  }
-}
-
-int field_l4proto(Field field) {
-  switch (field) {
-    case Field::kTcpSport:
-    case Field::kTcpDport:
-      return 6;
-    case Field::kUdpSport:
-    case Field::kUdpDport:
-      return 17;
-    default:
-      return -1;
-  }
 }
 
 std::optional<std::string> parse_element(ValueType type, std::string_view text, bool quoted, Element& out) {

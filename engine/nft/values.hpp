@@ -14,18 +14,11 @@
 
 namespace flowsim::engine::nft {
 
-ValueType value_type_of(Field field);
-// The left-hand side as nft prints it: "ip saddr", "meta l4proto", "iifname", ...
-std::string_view field_text(Field field);
 // Width of a type in bits (what prefixes and "out of range" are measured against).
 unsigned value_bits(ValueType type);
 // Set type names (`type ipv4_addr`); only the types named sets support here.
 std::string_view set_type_name(ValueType type);
 std::optional<ValueType> set_type_from_name(std::string_view name);
-// Fields that only exist for one family: 4, 6 or 0 (any).
-int field_family(Field field);
-// Transport protocol a field implies: 6, 17, or -1 (none; th implies "one with ports").
-int field_l4proto(Field field);
 
 // Reads one element of `type` as written (without quotes; `quoted` = it was a string, which
 // is how interface names with a wildcard are written). On failure returns the message.
