@@ -12,7 +12,8 @@ cd "$(dirname "$0")"
 # Debian 12 packages. --no-install-recommends keeps python3-scapy from pulling ~390 MB.
 PACKAGES=(cmake g++ make pkg-config ccache verilator libsystemc-dev libpcap-dev zlib1g-dev
           googletest libgtest-dev libbenchmark-dev libyaml-cpp-dev nlohmann-json3-dev libcli11-dev
-          libfmt-dev python3 python3-yaml python3-scapy tshark)
+          libfmt-dev python3 python3-yaml python3-scapy tshark
+          slurm-wlm munge gnuplot-nox)
 BUILD_DIR=${FLOWSIM_BUILD_DIR:-build}
 
 install_missing() {

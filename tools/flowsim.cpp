@@ -3,9 +3,11 @@
 // can do is also reachable from tests.
 //
 //   flowsim replay SCENARIO [--out DIR] [--register-trace FILE] [--quiet]
+//   flowsim sweep MATRIX [--out DIR] [--cell [N]] [--backend local|slurm|kubernetes]  (sweep_command.cpp)
+//   flowsim merge DIR                                                             (merge_command.cpp)
 //
 // Exit status: 0 success, 1 usage, 2 bad input (file and place named on stderr),
-// 3 device error, 4 packets unaccounted for.
+// 3 device error, 4 packets unaccounted for, 6 a sweep's cells did not all pass.
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>
@@ -19,6 +21,8 @@
 #include "net/input_error.hpp"
 #include "testbench/harness/replay_session.hpp"
 #include "testbench/scenario/scenario.hpp"
+#include "tools/merge_command.hpp"
+#include "tools/sweep_command.hpp"
 
 namespace {
 
@@ -89,7 +93,11 @@ int sc_main(int argc, char* argv[]) {
   rep->add_option("-o,--out", out_dir, "output directory for pcaps and the report")->capture_default_str();
   rep->add_option("--register-trace", trace_path, "write every driver register access to this file");
   rep->add_flag("-q,--quiet", quiet, "print nothing but errors");
+  const flowsim::tools::SweepCommand sweep(app, *rep);
+  const flowsim::tools::MergeCommand merge(app);
   CLI11_PARSE(app, argc, argv);
+  if (sweep.selected()) return sweep.run();
+  if (merge.selected()) return merge.run();
 
   try {
     return replay(scenario_path, out_dir, trace_path, quiet);

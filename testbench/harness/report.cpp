@@ -39,6 +39,9 @@ std::string Report::to_json() const {
     pj["theoretical_pps_64b"] = p.theoretical_pps_64b;
     pj["theoretical_pps"] = p.theoretical_pps;
     pj["achieved_pps"] = p.achieved_pps;
+    // The busy interval behind achieved_pps, so that reports of shards can be merged exactly.
+    pj["first_tx_ps"] = p.first_tx_ps;
+    pj["last_tx_end_ps"] = p.last_tx_end_ps;
     ports_json.push_back(std::move(pj));
   }
   j["simulated_ns"] = simulated_ps / 1000;
