@@ -6,6 +6,8 @@
 
 #include "hw/flowsim_hw.hpp"  // Generated.
 #include "net/byte_order.hpp"
+#include "net/ip_proto.hpp"
+#include "net/vlan_tag.hpp"
 
 namespace flowsim::driver {
 namespace {
@@ -14,9 +16,9 @@ using hw::desc::FoeEntry;
 using hw::desc::FoeIpv4;
 using hw::desc::FoeIpv6;
 
-constexpr std::uint8_t kTcp = 6;
-constexpr std::uint8_t kUdp = 17;
-constexpr std::uint16_t kMaxVid = 0x0fff;
+constexpr std::uint8_t kTcp = net::ip_proto::kTcp;
+constexpr std::uint8_t kUdp = net::ip_proto::kUdp;
+constexpr std::uint16_t kMaxVid = net::VlanTag::kVidMask;
 
 // Words that identify an entry, per address family (FoeIpv4 keys w1..w3, FoeIpv6 w1..w9).
 constexpr std::array<unsigned, 6> kIpv4Identity = {FoeEntry::Ib1::kWord,       FoeIpv4::OrigSip::kWord,

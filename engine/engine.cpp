@@ -19,8 +19,14 @@
 #include "net/checksum.hpp"
 #include "net/ether_type.hpp"
 #include "net/ethernet_header.hpp"
+#include "net/icmp_header.hpp"
+#include "net/ip_datagram.hpp"
+#include "net/ip_proto.hpp"
 #include "net/ipv4_header.hpp"
+#include "net/ipv6_ext_headers.hpp"
 #include "net/ipv6_header.hpp"
+#include "net/tcp_header.hpp"
+#include "net/udp_header.hpp"
 
 namespace flowsim::engine {
 namespace {
@@ -34,10 +40,8 @@ using nat::ManipType;
 constexpr std::uint32_t kIpv6MinMtu = 1280;
 constexpr nanoseconds kGcInterval = std::chrono::seconds(1);
 constexpr std::size_t kEth = net::EthernetHeader::kSize;
-constexpr std::uint8_t kTcp = 6;
-constexpr std::uint8_t kUdp = 17;
-
-constexpr std::uint16_t ether(net::EtherType t) { return static_cast<std::uint16_t>(t); }
+constexpr std::uint8_t kTcp = net::ip_proto::kTcp;
+constexpr std::uint8_t kUdp = net::ip_proto::kUdp;
 
 bool is_multicast(net::Ipv4Addr a) { return (a.value() >> 28) == 0xe; }
 bool is_multicast(const net::Ipv6Addr& a) { return a.bytes()[0] == 0xff; }
@@ -64,24 +68,16 @@ std::uint8_t ct_state_of(const conntrack::CtRef& ct) {
 }
 
 // The transport protocol and its offset behind any IPv6 extension headers (nft's
-// pkt->tprot via ipv6_find_hdr); {first next header, 40} if the chain is cut off.
+// pkt->tprot); {0, 40} when there is none (nft_set_pktinfo_unspec), offset = size for a
+// non-first fragment (no transport header to read).
 std::pair<std::uint8_t, std::size_t> ipv6_transport(std::span<const std::uint8_t> d) {
-  std::uint8_t nh = d[6];
-  std::size_t off = 40;
-  for (;;) {
-    if (nh != 0 && nh != 43 && nh != 60 && nh != 44 && nh != 51) return {nh, off};
-    if (off + 8 > d.size()) return {d[6], 40};
-    const std::uint8_t next = d[off];
-    if (nh == 44) {
-      if ((net::load_be16(d.data() + off + 2) & 0xfff8) != 0) return {next, d.size()};  // no transport header
-      off += 8;
-    } else if (nh == 51) {
-      off += (std::size_t{d[off + 1]} + 2) * 4;
-    } else {
-      off += (std::size_t{d[off + 1]} + 1) * 8;
-    }
-    nh = next;
-  }
+  const std::optional<net::Ipv6Transport> t = net::ipv6_find_transport(d);
+  if (!t) return {0, net::Ipv6Header::kSize};
+  return {t->next_header, t->offset};
+}
+
+const Route* lookup_route(const RouteTable& table, const net::IpAddr& dst) {
+  return std::visit([&](const auto& a) { return table.lookup(a); }, dst);
 }
 
 // nat::NatRange from an nft NAT statement (addresses and ports as written).
@@ -261,11 +257,11 @@ Verdict Engine::decide(net::PacketBuffer& frame, unsigned ingress_ifindex, nanos
   // No VLAN or PPPoE device exists yet, so Linux would hand such a frame to no protocol at
   // all; the outer ethertype decides, whatever is inside.
   const std::uint16_t outer_type = eth->ether_type();
-  if (outer_type == ether(net::EtherType::kVlan) || outer_type == ether(net::EtherType::kQinQ) ||
-      outer_type == ether(net::EtherType::kPppoeSession)) {
+  if (outer_type == net::ether_type::kVlan || outer_type == net::ether_type::kQinQ ||
+      outer_type == net::ether_type::kPppoeSession) {
     return Verdict::drop(DropReason::kEncapUnsupported);
   }
-  if (outer_type != ether(net::EtherType::kIpv4) && outer_type != ether(net::EtherType::kIpv6)) {
+  if (outer_type != net::ether_type::kIpv4 && outer_type != net::ether_type::kIpv6) {
     return Verdict::drop(DropReason::kNotIp);
   }
 
@@ -292,7 +288,7 @@ Verdict Engine::decide(net::PacketBuffer& frame, unsigned ingress_ifindex, nanos
     ++stats_.slow_path[static_cast<std::size_t>(SlowPathReason::kNoFlowtable)];
   }
 
-  if (outer_type == ether(net::EtherType::kIpv4)) {
+  if (outer_type == net::ether_type::kIpv4) {
     // ip_rcv_core checks the header checksum before the total length against the frame, so
     // a header that is readable but wrong counts as a checksum error first.
     if (auto ip = net::Ipv4Header::at(bytes, kEth)) {
@@ -333,14 +329,18 @@ nft::PacketInfo Engine::packet_info(const SlowPacket& p, std::optional<unsigned>
     info.oifname = interfaces_[*oif].name;
   }
   info.l4proto = p.l4proto;
+  bool later_fragment = false;
   if (p.family == 4) {
-    std::memcpy(info.saddr.data(), d.data() + 12, 4);
-    std::memcpy(info.daddr.data(), d.data() + 16, 4);
+    const auto ip = net::ConstIpv4Header::at(d, 0).value();
+    net::store_be32(info.saddr.data(), ip.src().value());
+    net::store_be32(info.daddr.data(), ip.dst().value());
+    later_fragment = ip.fragment_offset() != 0;
   } else {
-    std::memcpy(info.saddr.data(), d.data() + 8, 16);
-    std::memcpy(info.daddr.data(), d.data() + 24, 16);
+    const auto ip = net::ConstIpv6Header::at(d, 0).value();
+    info.saddr = ip.src().bytes();
+    info.daddr = ip.dst().bytes();
   }
-  const bool later_fragment = p.family == 4 && (net::load_be16(d.data() + 6) & 0x1fff) != 0;
+  // nft reads the ports as payload of the transport header: the first four bytes suffice.
   if ((p.l4proto == kTcp || p.l4proto == kUdp) && !later_fragment && p.l4_offset + 4 <= d.size()) {
     info.sport = net::load_be16(d.data() + p.l4_offset);
     info.dport = net::load_be16(d.data() + p.l4_offset + 2);
@@ -354,8 +354,8 @@ nft::PacketInfo Engine::packet_info(const SlowPacket& p, std::optional<unsigned>
 bool Engine::nat_hook(SlowPacket& p, ManipType type) {
   if (p.ct.ct == nullptr) return true;
   const std::span<std::uint8_t> d = datagram(p);
-  const bool icmp = (p.family == 4 && p.l4proto == conntrack::kProtoIcmp) ||
-                    (p.family == 6 && p.l4proto == conntrack::kProtoIcmpv6);
+  const bool icmp = (p.family == 4 && p.l4proto == net::ip_proto::kIcmp) ||
+                    (p.family == 6 && p.l4proto == net::ip_proto::kIcmpv6);
   if (p.ct.is_related() && icmp) return nat::icmp_reply_translation(d, p.family, *p.ct.ct, p.ct.dir, type);
   return nat::nat_packet(d, p.family, *p.ct.ct, p.ct.dir, type);
 }
@@ -380,7 +380,7 @@ void Engine::setup_nat(SlowPacket& p, const nft::EvalResult& result, ManipType t
     const std::span<std::uint8_t> d = datagram(p);
     bool found = false;
     if (route != nullptr && p.family == 4) {
-      const net::Ipv4Addr dst(net::load_be32(d.data() + 16));
+      const net::Ipv4Addr dst = std::get<net::Ipv4Addr>(net::datagram_dst(d));
       const net::Ipv4Addr nh = route->gateway ? std::get<net::Ipv4Addr>(*route->gateway) : dst;
       if (auto src = select_source(route->ifindex, nh)) {
         range.min_addr = {};
@@ -388,7 +388,7 @@ void Engine::setup_nat(SlowPacket& p, const nft::EvalResult& result, ManipType t
         found = true;
       }
     } else if (route != nullptr) {
-      const net::Ipv6Addr dst = net::Ipv6Addr::from_bytes(d.data() + 24);
+      const net::Ipv6Addr dst = std::get<net::Ipv6Addr>(net::datagram_dst(d));
       if (auto src = select_source(route->ifindex, dst)) {
         range.min_addr = src->bytes();
         found = true;
@@ -401,7 +401,6 @@ void Engine::setup_nat(SlowPacket& p, const nft::EvalResult& result, ManipType t
 }
 
 Verdict Engine::slow_path(SlowPacket& p) {
-  const bool v4 = p.family == 4;
   if (ruleset_) {
     // PREROUTING: conntrack (-200), then the chains, with DNAT at -100.
     p.ct = conntrack_->in(datagram(p), p.family, conntrack::CtHook::kPrerouting, p.now);
@@ -411,21 +410,12 @@ Verdict Engine::slow_path(SlowPacket& p) {
     if (!nat_hook(p, ManipType::kDst)) return Verdict::drop(DropReason::kNatFailed);
   }
   // The route is looked up on the (translated) destination.
-  const std::span<std::uint8_t> d = datagram(p);
-  if (v4) {
-    const net::Ipv4Addr dst(net::load_be32(d.data() + 16));
-    if (local_.lookup(dst) != nullptr) return local_input(p);
-    // A multicast group with our unicast MAC: Linux delivers it only to a joined group and
-    // forwards it only with a multicast router; neither exists here.
-    if (is_multicast(dst)) return Verdict::drop(DropReason::kNotForUs);
-    const Route* route = routes_.lookup(dst);
-    if (route == nullptr) return Verdict::drop(DropReason::kNoRoute);
-    return forward(p, *route);
-  }
-  const net::Ipv6Addr dst = net::Ipv6Addr::from_bytes(d.data() + 24);
-  if (local_.lookup(dst) != nullptr) return local_input(p);
-  if (is_multicast(dst)) return Verdict::drop(DropReason::kNotForUs);
-  const Route* route = routes_.lookup(dst);
+  const net::IpAddr dst = net::datagram_dst(datagram(p));
+  if (lookup_route(local_, dst) != nullptr) return local_input(p);
+  // A multicast group with our unicast MAC: Linux delivers it only to a joined group and
+  // forwards it only with a multicast router; neither exists here.
+  if (std::visit([](const auto& a) { return is_multicast(a); }, dst)) return Verdict::drop(DropReason::kNotForUs);
+  const Route* route = lookup_route(routes_, dst);
   if (route == nullptr) return Verdict::drop(DropReason::kNoRoute);
   return forward(p, *route);
 }
@@ -458,7 +448,7 @@ Verdict Engine::forward(SlowPacket& p, const Route& route) {
   const bool v4 = p.family == 4;
   // ip_forward / ip6_forward: TTL, then MTU, then the TTL decrement, then FORWARD.
   if (p.parsed.ttl <= 1) {
-    return answer_with_icmp(p, v4 ? icmp::kIcmpTimeExceeded : icmp::kIcmpv6TimeExceeded, 0, 0,
+    return answer_with_icmp(p, v4 ? net::icmp_type::kTimeExceeded : net::icmpv6_type::kTimeExceeded, 0, 0,
                             DropReason::kTtlExceeded);
   }
   const unsigned egress = route.ifindex;
@@ -470,10 +460,10 @@ Verdict Engine::forward(SlowPacket& p, const Route& route) {
       if (!net::Ipv4Header::at(p.frame.bytes(), p.parsed.l3_offset)->dont_fragment()) {
         return Verdict::drop(DropReason::kMtuExceeded);
       }
-      return answer_with_icmp(p, icmp::kIcmpDestUnreachable, icmp::kIcmpCodeFragNeeded, mtu,
+      return answer_with_icmp(p, net::icmp_type::kDestUnreachable, net::icmp_code::kFragNeeded, mtu,
                               DropReason::kMtuExceeded);
     }
-    return answer_with_icmp(p, icmp::kIcmpv6PacketTooBig, 0, mtu, DropReason::kMtuExceeded);
+    return answer_with_icmp(p, net::icmpv6_type::kPacketTooBig, 0, mtu, DropReason::kMtuExceeded);
   }
   {
     const std::span<std::uint8_t> bytes = p.frame.bytes();
@@ -512,15 +502,8 @@ Verdict Engine::forward(SlowPacket& p, const Route& route) {
   }
 
   // ip_finish_output2 / ip6_finish_output2: the neighbour of the next hop.
-  const std::span<std::uint8_t> d = datagram(p);
-  std::optional<net::MacAddr> next_hop_mac;
-  if (route.gateway) {
-    next_hop_mac = neighbours_.lookup(egress, *route.gateway);
-  } else if (v4) {
-    next_hop_mac = neighbours_.lookup(egress, net::Ipv4Addr(net::load_be32(d.data() + 16)));
-  } else {
-    next_hop_mac = neighbours_.lookup(egress, net::Ipv6Addr::from_bytes(d.data() + 24));
-  }
+  const std::optional<net::MacAddr> next_hop_mac =
+      neighbours_.lookup(egress, route.gateway ? *route.gateway : net::datagram_dst(datagram(p)));
   if (!next_hop_mac) return Verdict::drop(DropReason::kNoNeighbour);
   auto eth = net::EthernetHeader::at(p.frame.bytes());
   eth->set_dst(*next_hop_mac);
@@ -537,7 +520,7 @@ std::optional<std::array<flowtable::FlowRoute, 2>> Engine::flow_routes(const Slo
   const conntrack::Connection& ct = *p.ct.ct;
   const std::uint8_t proto = ct.l4proto();
   if (proto == kTcp) {
-    if (p.parsed.tcp_flags & 0x05) return std::nullopt;  // FIN or RST
+    if (p.parsed.tcp_flags & (net::tcp_flag::kFin | net::tcp_flag::kRst)) return std::nullopt;
     if (ct.tcp.state != conntrack::TcpState::kEstablished || !(ct.status & conntrack::kAssured)) return std::nullopt;
   } else if (proto != kUdp) {
     return std::nullopt;
@@ -600,23 +583,24 @@ Verdict Engine::refuse(SlowPacket& p, const nft::EvalResult& result) {
   const std::span<const std::uint8_t> d = datagram(p);
   if ((p.l4proto == kTcp || p.l4proto == kUdp) && p.l4_offset + 8 <= d.size()) {
     const std::span<const std::uint8_t> l4 = d.subspan(p.l4_offset);
-    const bool unchecked = p.l4proto == kUdp && v4 && net::load_be16(l4.data() + 6) == 0;
-    const std::uint16_t sum =
-        v4 ? net::l4_checksum(net::Ipv4Addr(net::load_be32(d.data() + 12)), net::Ipv4Addr(net::load_be32(d.data() + 16)),
-                              p.l4proto, l4)
-           : net::l4_checksum(net::Ipv6Addr::from_bytes(d.data() + 8), net::Ipv6Addr::from_bytes(d.data() + 24),
-                              p.l4proto, l4);
+    const bool unchecked = p.l4proto == kUdp && v4 && net::ConstUdpHeader::at(l4, 0)->checksum() == 0;
+    const std::uint16_t sum = std::visit(
+        [&](const auto& src) {
+          using Addr = std::decay_t<decltype(src)>;
+          return net::l4_checksum(src, std::get<Addr>(net::datagram_dst(d)), p.l4proto, l4);
+        },
+        net::datagram_src(d));
     if (!unchecked && sum != 0) return Verdict::drop(DropReason::kRulesetReject);
   }
   switch (r.kind) {
     case nft::RejectKind::kIcmp:
       if (!v4) break;
-      return answer_with_icmp(p, icmp::kIcmpDestUnreachable, r.code, 0, DropReason::kRulesetReject);
+      return answer_with_icmp(p, net::icmp_type::kDestUnreachable, r.code, 0, DropReason::kRulesetReject);
     case nft::RejectKind::kIcmpv6:
       if (v4) break;
-      return answer_with_icmp(p, icmp::kIcmpv6DestUnreachable, r.code, 0, DropReason::kRulesetReject);
+      return answer_with_icmp(p, net::icmpv6_type::kDestUnreachable, r.code, 0, DropReason::kRulesetReject);
     case nft::RejectKind::kIcmpx:
-      return answer_with_icmp(p, v4 ? icmp::kIcmpDestUnreachable : icmp::kIcmpv6DestUnreachable,
+      return answer_with_icmp(p, v4 ? net::icmp_type::kDestUnreachable : net::icmpv6_type::kDestUnreachable,
                               icmpx_code(r.code, v4), 0, DropReason::kRulesetReject);
     case nft::RejectKind::kTcpReset:
       break;
@@ -633,14 +617,14 @@ Verdict Engine::answer_with_icmp(SlowPacket& p, std::uint8_t type, std::uint8_t 
   const std::span<const std::uint8_t> offending = datagram(p);
   if (!(v4 ? icmp::may_answer_ipv4(offending) : icmp::may_answer_ipv6(offending))) return Verdict::drop(reason);
   if (v4) {
-    const net::Ipv4Addr to(net::load_be32(offending.data() + 12));
+    const net::Ipv4Addr to = std::get<net::Ipv4Addr>(net::datagram_src(offending));
     const Route* back = routes_.lookup(to);
     if (back == nullptr) return Verdict::drop(reason);
     const auto src = select_source(back->ifindex, back->gateway ? std::get<net::Ipv4Addr>(*back->gateway) : to);
     if (!src) return Verdict::drop(reason);
     icmp::build_icmpv4_error(scratch_, offending, *src, type, code, info);
   } else {
-    const net::Ipv6Addr to = net::Ipv6Addr::from_bytes(offending.data() + 8);
+    const net::Ipv6Addr to = std::get<net::Ipv6Addr>(net::datagram_src(offending));
     const Route* back = routes_.lookup(to);
     if (back == nullptr) return Verdict::drop(reason);
     const auto src = select_source(back->ifindex, to);
@@ -660,15 +644,11 @@ Verdict Engine::send_local(SlowPacket& p, DropReason reason, std::optional<connt
   p.frame.resize(kEth + scratch_.size());
   const std::span<std::uint8_t> bytes = p.frame.bytes();
   std::memcpy(bytes.data() + kEth, scratch_.data(), scratch_.size());
-  net::store_be16(bytes.data() + 12, v4 ? 0x0800 : 0x86dd);
+  net::EthernetHeader::at(bytes)->set_ether_type(v4 ? net::ether_type::kIpv4 : net::ether_type::kIpv6);
   SlowPacket out{p.frame, net::parse_frame(bytes), p.iif, p.now, {}, p.family, 0, 0, true};
-  out.l4proto = v4 ? out.parsed.l4_proto : scratch_[6];
-  out.l4_offset = v4 ? 20 : 40;
-  auto route_of = [&]() -> const Route* {
-    const std::span<const std::uint8_t> g = datagram(out);
-    return v4 ? routes_.lookup(net::Ipv4Addr(net::load_be32(g.data() + 16)))
-              : routes_.lookup(net::Ipv6Addr::from_bytes(g.data() + 24));
-  };
+  out.l4proto = out.parsed.l4_proto;  // the router's own packets carry no extension headers
+  out.l4_offset = out.parsed.l4_offset - out.parsed.l3_offset;
+  auto route_of = [&]() -> const Route* { return lookup_route(routes_, net::datagram_dst(datagram(out))); };
   const Route* route = route_of();
   if (route == nullptr) return Verdict::drop(reason);
   if (ruleset_) {
@@ -683,15 +663,8 @@ Verdict Engine::send_local(SlowPacket& p, DropReason reason, std::optional<connt
     if (!nat_hook(out, ManipType::kSrc)) return Verdict::drop(reason);
   }
   const unsigned egress = route->ifindex;
-  const std::span<const std::uint8_t> g = datagram(out);
-  std::optional<net::MacAddr> mac;
-  if (route->gateway) {
-    mac = neighbours_.lookup(egress, *route->gateway);
-  } else if (v4) {
-    mac = neighbours_.lookup(egress, net::Ipv4Addr(net::load_be32(g.data() + 16)));
-  } else {
-    mac = neighbours_.lookup(egress, net::Ipv6Addr::from_bytes(g.data() + 24));
-  }
+  const std::optional<net::MacAddr> mac =
+      neighbours_.lookup(egress, route->gateway ? *route->gateway : net::datagram_dst(datagram(out)));
   if (!mac) return Verdict::drop(reason);
   auto eth = net::EthernetHeader::at(p.frame.bytes());
   eth->set_dst(*mac);

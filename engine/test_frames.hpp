@@ -20,6 +20,7 @@
 #include "net/ipv4_addr.hpp"
 #include "net/ipv6_addr.hpp"
 #include "net/mac_addr.hpp"
+#include "net/tcp_header.hpp"
 
 namespace flowsim::engine::testing {
 
@@ -165,7 +166,11 @@ inline std::vector<std::uint8_t> ipv4_packet(const Ipv4L4Spec& s, std::uint8_t p
   return padded(ethernet(s.dst_mac, s.src_mac, 0x0800, ip));
 }
 
-inline constexpr std::uint8_t kFin = 0x01, kSyn = 0x02, kRst = 0x04, kPsh = 0x08, kAck = 0x10;
+using net::tcp_flag::kAck;
+using net::tcp_flag::kFin;
+using net::tcp_flag::kPsh;
+using net::tcp_flag::kRst;
+using net::tcp_flag::kSyn;
 
 struct TcpSpec {
   std::uint16_t sport = 40000;

@@ -7,6 +7,7 @@
 #include "model/csr_block.hpp"
 #include "model/rewrite_unit.hpp"
 #include "net/byte_order.hpp"
+#include "net/ip_proto.hpp"
 #include "net/tcp_header.hpp"
 
 namespace flowsim::model {
@@ -189,7 +190,7 @@ void IngressPipeline::punt(Frame* frame, hw::PuntReason reason, std::uint32_t fo
 FlowKey IngressPipeline::key_of(const net::ParsedFrame& p, unsigned port) const {
   FlowKey k;
   k.ipv6 = p.l3 == net::L3Kind::kIpv6;
-  k.udp = p.l4_proto == 17;
+  k.udp = p.l4_proto == net::ip_proto::kUdp;
   const std::uint32_t ports = (std::uint32_t{p.tuple.src_port} << 16) | p.tuple.dst_port;
   if (k.ipv6) {
     for (unsigned i = 0; i < 4; ++i) {

@@ -3,6 +3,8 @@
 
 #include "net/byte_order.hpp"
 #include "net/checksum.hpp"
+#include "net/ether_type.hpp"
+#include "net/ip_proto.hpp"
 
 namespace flowsim::model {
 namespace {
@@ -11,14 +13,7 @@ using hw::desc::FoeEntry;
 using hw::desc::FoeIpv4;
 using Ib1 = FoeEntry::Ib1;
 
-constexpr std::uint16_t kEthIpv4 = 0x0800;
-constexpr std::uint16_t kEthIpv6 = 0x86dd;
-constexpr std::uint16_t kEthVlan = 0x8100;
-constexpr std::uint16_t kEthPppoeSession = 0x8864;
-constexpr std::uint16_t kPppIpv4 = 0x0021;
-constexpr std::uint16_t kPppIpv6 = 0x0057;
 constexpr std::size_t kMacs = 12;  // destination + source MAC
-constexpr std::uint8_t kTcp = 6;
 
 // One NAT step on an IPv4 packet: a 16-bit port or a 32-bit address of the L4 header or the
 // IPv4 header changes, and the checksums follow as in nf_flow_table_ip.c
@@ -81,7 +76,7 @@ void RewriteUnit::rewrite(net::PacketBuffer& frame, const net::ParsedFrame& pars
   const std::size_t encap = parsed.l3_offset - (kMacs + 2);
   if (encap > 0) frame.erase(kMacs, encap);
   std::uint8_t* b = frame.bytes().data();
-  net::store_be16(b + kMacs, ipv6 ? kEthIpv6 : kEthIpv4);
+  net::store_be16(b + kMacs, ipv6 ? net::ether_type::kIpv6 : net::ether_type::kIpv4);
   std::uint8_t* ip = b + kMacs + 2;
   std::uint8_t* l4 = ip + (parsed.l4_offset - parsed.l3_offset);
 
@@ -90,7 +85,7 @@ void RewriteUnit::rewrite(net::PacketBuffer& frame, const net::ParsedFrame& pars
   //    when either of its fields changes, which is when Linux sets NF_FLOW_SNAT/DNAT.
   if (!ipv6 && Ib1::kType.get(ib1) == Ib1::kTypeIpv4Hnapt) {
     using Ports = FoeIpv4::OrigPorts;
-    Ipv4Nat nat(ip, l4, parsed.l4_proto == kTcp);
+    Ipv4Nat nat(ip, l4, parsed.l4_proto == net::ip_proto::kTcp);
     const std::uint32_t orig_ports = entry[FoeIpv4::OrigPorts::kWord];
     const std::uint32_t new_ports = entry[FoeIpv4::NewPorts::kWord];
     const std::uint32_t new_sip = entry[FoeIpv4::NewSip::kWord];
@@ -132,20 +127,20 @@ void RewriteUnit::rewrite(net::PacketBuffer& frame, const net::ParsedFrame& pars
   std::uint8_t* p = b + kMacs;
   const std::uint32_t vlan = entry[FoeEntry::Vlan::kWord];
   for (unsigned i = 0; i < vlans; ++i, p += 4) {
-    net::store_be16(p, kEthVlan);
+    net::store_be16(p, net::ether_type::kVlan);
     net::store_be16(p + 2, static_cast<std::uint16_t>(i == 0 ? FoeEntry::Vlan::kVlan1.get(vlan)
                                                               : FoeEntry::Vlan::kVlan2.get(vlan)));
   }
   if (!pppoe) {
-    net::store_be16(p, ipv6 ? kEthIpv6 : kEthIpv4);
+    net::store_be16(p, ipv6 ? net::ether_type::kIpv6 : net::ether_type::kIpv4);
     return;
   }
-  net::store_be16(p, kEthPppoeSession);
+  net::store_be16(p, net::ether_type::kPppoeSession);
   p[2] = 0x11;  // version 1, type 1
   p[3] = 0x00;  // code: session data
   net::store_be16(p + 4, static_cast<std::uint16_t>(FoeEntry::Pppoe::kPppoeSid.get(entry[FoeEntry::Pppoe::kWord])));
   net::store_be16(p + 6, static_cast<std::uint16_t>(parsed.l3_length + 2));
-  net::store_be16(p + 8, ipv6 ? kPppIpv6 : kPppIpv4);
+  net::store_be16(p + 8, ipv6 ? net::ppp_proto::kIpv6 : net::ppp_proto::kIpv4);
 }
 
 }  // namespace flowsim::model

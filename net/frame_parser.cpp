@@ -4,6 +4,7 @@
 #include "net/ether_type.hpp"
 #include "net/ethernet_header.hpp"
 #include "net/icmp_header.hpp"
+#include "net/ip_proto.hpp"
 #include "net/ipv4_header.hpp"
 #include "net/ipv6_header.hpp"
 #include "net/pppoe_header.hpp"
@@ -14,17 +15,16 @@
 namespace flowsim::net {
 namespace {
 
-constexpr std::uint16_t kEthIpv4 = static_cast<std::uint16_t>(EtherType::kIpv4);
-constexpr std::uint16_t kEthIpv6 = static_cast<std::uint16_t>(EtherType::kIpv6);
-
+// What the hardware parser treats as "an extension header follows" (and punts): every
+// IPv6 extension header of RFC 8200 §4 and the IANA registry, ESP included.
 bool is_ipv6_extension(std::uint8_t nh) {
-  switch (static_cast<IpProto>(nh)) {
-    case IpProto::kHopByHop:
-    case IpProto::kRouting:
-    case IpProto::kFragment:
-    case IpProto::kDestOpts:
-    case IpProto::kAuth:
-    case IpProto::kEsp:
+  switch (nh) {
+    case ip_proto::kHopByHop:
+    case ip_proto::kRouting:
+    case ip_proto::kFragment:
+    case ip_proto::kDestOpts:
+    case ip_proto::kAuth:
+    case ip_proto::kEsp:
       return true;
     default:
       return nh == 135 || nh == 139 || nh == 140;  // mobility, HIP, shim6
@@ -33,8 +33,8 @@ bool is_ipv6_extension(std::uint8_t nh) {
 
 void parse_l4(std::span<std::uint8_t> f, ParsedFrame& out) {
   const std::size_t off = out.l4_offset;
-  switch (static_cast<IpProto>(out.l4_proto)) {
-    case IpProto::kTcp:
+  switch (out.l4_proto) {
+    case ip_proto::kTcp:
       if (auto tcp = TcpHeader::at(f, off)) {
         out.l4_complete = true;
         out.tcp_flags = tcp->flags();
@@ -42,15 +42,15 @@ void parse_l4(std::span<std::uint8_t> f, ParsedFrame& out) {
         out.tuple.dst_port = tcp->dst_port();
       }
       break;
-    case IpProto::kUdp:
+    case ip_proto::kUdp:
       if (auto udp = UdpHeader::at(f, off)) {
         out.l4_complete = true;
         out.tuple.src_port = udp->src_port();
         out.tuple.dst_port = udp->dst_port();
       }
       break;
-    case IpProto::kIcmp:
-    case IpProto::kIcmpv6:
+    case ip_proto::kIcmp:
+    case ip_proto::kIcmpv6:
       out.l4_complete = IcmpHeader::at(f, off).has_value();
       break;
     default:
@@ -85,8 +85,7 @@ ParsedFrame parse_frame(std::span<const std::uint8_t> frame) {
   }
   std::size_t off = EthernetHeader::kSize;
   std::uint16_t type = eth->ether_type();
-  while (type == static_cast<std::uint16_t>(EtherType::kVlan) ||
-         type == static_cast<std::uint16_t>(EtherType::kQinQ)) {
+  while (type == ether_type::kVlan || type == ether_type::kQinQ) {
     auto tag = VlanTag::at(f, off);
     if (!tag) {
       out.error = ParseError::kTruncatedVlan;
@@ -100,7 +99,7 @@ ParsedFrame parse_frame(std::span<const std::uint8_t> frame) {
     type = tag->inner_type();
     off += VlanTag::kSize;
   }
-  if (type == static_cast<std::uint16_t>(EtherType::kPppoeSession)) {
+  if (type == ether_type::kPppoeSession) {
     auto pppoe = PppoeHeader::at(f, off);
     if (!pppoe) {
       out.error = ParseError::kTruncatedPppoe;
@@ -114,14 +113,12 @@ ParsedFrame parse_frame(std::span<const std::uint8_t> frame) {
     out.pppoe_session = pppoe->session_id();
     off += PppoeHeader::kSize;
     const std::uint16_t ppp = pppoe->ppp_protocol();
-    type = ppp == static_cast<std::uint16_t>(PppProto::kIpv4)   ? kEthIpv4
-           : ppp == static_cast<std::uint16_t>(PppProto::kIpv6) ? kEthIpv6
-                                                                 : 0;
+    type = ppp == ppp_proto::kIpv4 ? ether_type::kIpv4 : ppp == ppp_proto::kIpv6 ? ether_type::kIpv6 : 0;
   }
   out.ether_type = type;
   out.l3_offset = static_cast<std::uint16_t>(off);
 
-  if (type == kEthIpv4) {
+  if (type == ether_type::kIpv4) {
     auto ip = Ipv4Header::at(f, off);
     if (!ip || ip->total_length() < ip->header_length() || off + ip->total_length() > f.size()) {
       out.error = ParseError::kBadIpv4;
@@ -137,7 +134,7 @@ ParsedFrame parse_frame(std::span<const std::uint8_t> frame) {
     out.tuple = FiveTuple::ipv4(ip->src(), ip->dst(), ip->protocol(), 0, 0);
     // A non-first fragment has no L4 header, whatever its first bytes look like.
     if (ip->fragment_offset() == 0) parse_l4(f.first(off + ip->total_length()), out);
-  } else if (type == kEthIpv6) {
+  } else if (type == ether_type::kIpv6) {
     auto ip = Ipv6Header::at(f, off);
     if (!ip || off + Ipv6Header::kSize + ip->payload_length() > f.size()) {
       out.error = ParseError::kBadIpv6;
@@ -148,7 +145,7 @@ ParsedFrame parse_frame(std::span<const std::uint8_t> frame) {
     out.ttl = ip->hop_limit();
     out.l4_proto = ip->next_header();
     out.ipv6_ext_header = is_ipv6_extension(ip->next_header());
-    out.ip_fragment = ip->next_header() == static_cast<std::uint8_t>(IpProto::kFragment);
+    out.ip_fragment = ip->next_header() == ip_proto::kFragment;
     out.l4_offset = static_cast<std::uint16_t>(off + Ipv6Header::kSize);
     out.tuple = FiveTuple::ipv6(ip->src(), ip->dst(), ip->next_header(), 0, 0);
     if (!out.ipv6_ext_header) parse_l4(f.first(off + out.l3_length), out);

@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "net/five_tuple.hpp"
+#include "net/ip_proto.hpp"
 
 namespace flowsim::net {
 
@@ -49,7 +50,7 @@ struct ParsedFrame {
   std::uint8_t tcp_flags = 0;
   FiveTuple tuple;              // valid when l4_complete and l4_proto is TCP or UDP
 
-  bool is_tcp_or_udp() const { return l4_complete && (l4_proto == 6 || l4_proto == 17); }
+  bool is_tcp_or_udp() const { return l4_complete && (l4_proto == ip_proto::kTcp || l4_proto == ip_proto::kUdp); }
 };
 
 ParsedFrame parse_frame(std::span<const std::uint8_t> frame);

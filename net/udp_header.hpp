@@ -8,24 +8,51 @@
 
 namespace flowsim::net {
 
-class UdpHeader : public HeaderView {
+template <typename Byte>
+class BasicUdpHeader : public BasicHeaderView<Byte> {
+  using Base = BasicHeaderView<Byte>;
+  using Base::be16;
+  using Base::fits;
+  using Base::kWritable;
+  using Base::set_be16;
+
  public:
   static constexpr std::size_t kSize = 8;
-  static std::optional<UdpHeader> at(std::span<std::uint8_t> frame, std::size_t offset) {
+  static std::optional<BasicUdpHeader> at(std::span<Byte> frame, std::size_t offset) {
     if (!fits(frame, offset, kSize)) return std::nullopt;
-    return UdpHeader(frame.data() + offset);
+    return BasicUdpHeader(frame.data() + offset);
   }
   std::uint16_t src_port() const { return be16(0); }
   std::uint16_t dst_port() const { return be16(2); }
   std::uint16_t length() const { return be16(4); }
   std::uint16_t checksum() const { return be16(6); }
 
-  void set_src_port(std::uint16_t v) const { set_be16(0, v); }
-  void set_dst_port(std::uint16_t v) const { set_be16(2, v); }
-  void set_checksum(std::uint16_t v) const { set_be16(6, v); }
+  void set_src_port(std::uint16_t v) const
+    requires kWritable
+  {
+    set_be16(0, v);
+  }
+  void set_dst_port(std::uint16_t v) const
+    requires kWritable
+  {
+    set_be16(2, v);
+  }
+  void set_length(std::uint16_t v) const
+    requires kWritable
+  {
+    set_be16(4, v);
+  }
+  void set_checksum(std::uint16_t v) const
+    requires kWritable
+  {
+    set_be16(6, v);
+  }
 
  private:
-  using HeaderView::HeaderView;
+  using Base::Base;
 };
+
+using UdpHeader = BasicUdpHeader<std::uint8_t>;
+using ConstUdpHeader = BasicUdpHeader<const std::uint8_t>;
 
 }  // namespace flowsim::net

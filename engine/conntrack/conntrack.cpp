@@ -8,58 +8,35 @@
 #include "engine/conntrack/ct_tuple.hpp"
 #include "net/byte_order.hpp"
 #include "net/checksum.hpp"
+#include "net/icmp_header.hpp"
+#include "net/ip_proto.hpp"
+#include "net/ipv4_header.hpp"
+#include "net/ipv6_ext_headers.hpp"
+#include "net/ipv6_header.hpp"
 
 namespace flowsim::engine::conntrack {
 namespace {
 
 using std::chrono::nanoseconds;
 
-constexpr std::uint8_t kNoNextHeader = 59;
-constexpr std::uint8_t kMaxIcmpType = 18;  // NR_ICMP_TYPES
-
-// Where the transport header of a datagram is (ipv4_get_l4proto / ipv6_skip_exthdr).
+// Where the transport header of a datagram is (ipv4_get_l4proto / ipv6_get_l4proto):
+// nullopt when it cannot be found, which includes every non-first fragment — conntrack
+// expects defragmented packets (nf_defrag_ipv4/ipv6 run before it) and sees fragments only
+// quoted inside ICMP errors.
 struct L4Location {
   std::uint8_t proto = 0;
   std::size_t offset = 0;
-  bool fragment = false;
 };
 
 std::optional<L4Location> locate_l4(std::span<const std::uint8_t> d, std::uint8_t family) {
   if (family == 4) {
-    if (d.size() < 20) return std::nullopt;
-    const std::size_t ihl = std::size_t{d[0] & 0x0fu} * 4;
-    if (ihl < 20 || ihl > d.size()) return std::nullopt;
-    return L4Location{d[9], ihl, (net::load_be16(d.data() + 6) & 0x3fff) != 0};
+    const auto ip = net::ConstIpv4Header::at(d, 0);
+    if (!ip || ip->fragment_offset() != 0) return std::nullopt;
+    return L4Location{ip->protocol(), ip->header_length()};
   }
-  if (d.size() < 40) return std::nullopt;
-  std::uint8_t nh = d[6];
-  std::size_t off = 40;
-  for (;;) {
-    switch (nh) {
-      case 0:    // hop-by-hop options
-      case 43:   // routing
-      case 60: {  // destination options
-        if (off + 2 > d.size()) return std::nullopt;
-        const std::size_t len = (std::size_t{d[off + 1]} + 1) * 8;
-        nh = d[off];
-        off += len;
-        if (off > d.size()) return std::nullopt;
-        continue;
-      }
-      case 51: {  // authentication header
-        if (off + 2 > d.size()) return std::nullopt;
-        const std::size_t len = (std::size_t{d[off + 1]} + 2) * 4;
-        nh = d[off];
-        off += len;
-        if (off > d.size()) return std::nullopt;
-        continue;
-      }
-      case 44:  // fragment: defragmentation is not modelled
-        return L4Location{nh, off, true};
-      default:
-        return L4Location{nh, off, false};
-    }
-  }
+  const std::optional<net::Ipv6Transport> t = net::ipv6_skip_exthdr(d);
+  if (!t || t->later_fragment()) return std::nullopt;
+  return L4Location{t->next_header, t->offset};
 }
 
 net::FiveTuple addresses_of(std::span<const std::uint8_t> d, std::uint8_t family, std::uint8_t proto) {
@@ -67,24 +44,37 @@ net::FiveTuple addresses_of(std::span<const std::uint8_t> d, std::uint8_t family
   t.family = family;
   t.proto = proto;
   if (family == 4) {
-    std::copy_n(d.data() + 12, 4, t.src.begin());
-    std::copy_n(d.data() + 16, 4, t.dst.begin());
+    const auto ip = net::ConstIpv4Header::at(d, 0).value();
+    net::store_be32(t.src.data(), ip.src().value());
+    net::store_be32(t.dst.data(), ip.dst().value());
   } else {
-    std::copy_n(d.data() + 8, 16, t.src.begin());
-    std::copy_n(d.data() + 24, 16, t.dst.begin());
+    const auto ip = net::ConstIpv6Header::at(d, 0).value();
+    t.src = ip.src().bytes();
+    t.dst = ip.dst().bytes();
   }
   return t;
 }
 
+// The TCP/UDP/ICMPv6 checksum over `l4` with the datagram's pseudo-header; 0 when correct.
+std::uint16_t l4_checksum_of(std::span<const std::uint8_t> d, std::uint8_t family, std::uint8_t proto,
+                             std::span<const std::uint8_t> l4) {
+  if (family == 4) {
+    const auto ip = net::ConstIpv4Header::at(d, 0).value();
+    return net::l4_checksum(ip.src(), ip.dst(), proto, l4);
+  }
+  const auto ip = net::ConstIpv6Header::at(d, 0).value();
+  return net::l4_checksum(ip.src(), ip.dst(), proto, l4);
+}
+
 bool is_icmp(std::uint8_t proto, std::uint8_t family) {
-  return (family == 4 && proto == kProtoIcmp) || (family == 6 && proto == kProtoIcmpv6);
+  return (family == 4 && proto == net::ip_proto::kIcmp) || (family == 6 && proto == net::ip_proto::kIcmpv6);
 }
 
 // nf_ct_get_tuple: the tuple of the packet, or nullopt if its header is cut off.
 std::optional<net::FiveTuple> tuple_of(std::span<const std::uint8_t> d, std::uint8_t family, const L4Location& loc) {
   net::FiveTuple t = addresses_of(d, family, loc.proto);
   const std::span<const std::uint8_t> l4 = d.subspan(loc.offset);
-  if (loc.proto == kProtoTcp || loc.proto == kProtoUdp) {
+  if (loc.proto == net::ip_proto::kTcp || loc.proto == net::ip_proto::kUdp) {
     if (l4.size() < 4) return std::nullopt;
     t.src_port = net::load_be16(l4.data());
     t.dst_port = net::load_be16(l4.data() + 2);
@@ -95,8 +85,6 @@ std::optional<net::FiveTuple> tuple_of(std::span<const std::uint8_t> d, std::uin
   }
   return t;
 }
-
-bool icmp_is_error(std::uint8_t type) { return type == 3 || type == 4 || type == 5 || type == 11 || type == 12; }
 
 // ICMPv6 types conntrack leaves untracked (neighbour discovery and MLD: icmpv6_error's
 // noct_valid_new).
@@ -148,7 +136,6 @@ CtRef Conntrack::in(std::span<const std::uint8_t> datagram, std::uint8_t family,
 CtRef Conntrack::resolve(std::span<const std::uint8_t> d, std::uint8_t family, CtHook hook, nanoseconds now) {
   const std::optional<L4Location> loc = locate_l4(d, family);
   if (!loc) return CtRef{};
-  if (loc->fragment) return CtRef{nullptr, CtDir::kOriginal, CtInfo::kUntracked};
   const std::span<const std::uint8_t> l4 = d.subspan(loc->offset);
   const bool verify = config_.checksum && hook == CtHook::kPrerouting;
 
@@ -157,21 +144,18 @@ CtRef Conntrack::resolve(std::span<const std::uint8_t> d, std::uint8_t family, C
     const std::uint8_t type = l4[0];
     if (family == 4) {
       if (verify && net::internet_checksum(l4) != 0) return CtRef{};
-      if (type > kMaxIcmpType) return CtRef{};
+      if (type > net::icmp_type::kMax) return CtRef{};
     } else {
-      if (verify && net::l4_checksum(net::Ipv6Addr::from_bytes(d.data() + 8), net::Ipv6Addr::from_bytes(d.data() + 24),
-                                     kProtoIcmpv6, l4) != 0) {
-        return CtRef{};
-      }
+      if (verify && l4_checksum_of(d, family, net::ip_proto::kIcmpv6, l4) != 0) return CtRef{};
       if (icmpv6_untracked(type)) return CtRef{nullptr, CtDir::kOriginal, CtInfo::kUntracked};
     }
-    const bool error = family == 4 ? icmp_is_error(type) : (type & 0x80) == 0;
+    const bool error = family == 4 ? net::icmp_is_error(type) : net::icmpv6_is_error(type);
     if (error) {
       // nf_conntrack_inet_error: is the quoted packet one of our connections?
       const std::span<const std::uint8_t> inner = l4.subspan(8);
       if (inner.empty() || (inner[0] >> 4) != (family == 4 ? 4 : 6)) return CtRef{};
       const std::optional<L4Location> inner_loc = locate_l4(inner, family);
-      if (!inner_loc || (family == 4 && (net::load_be16(inner.data() + 6) & 0x1fff) != 0)) return CtRef{};
+      if (!inner_loc) return CtRef{};
       const std::optional<net::FiveTuple> orig = tuple_of(inner, family, *inner_loc);
       if (!orig) return CtRef{};
       const std::optional<net::FiveTuple> wanted = invert_tuple(*orig);
@@ -225,17 +209,12 @@ CtRef Conntrack::resolve(std::span<const std::uint8_t> d, std::uint8_t family, C
     };
 
     switch (loc->proto) {
-      case kProtoTcp: {
+      case net::ip_proto::kTcp: {
         // tcp_error: truncated, checksum, flag combination.
         if (l4.size() < 20) return invalid();
         const std::size_t doff = static_cast<std::size_t>(l4[12] >> 4) * 4;
         if (doff < 20 || l4.size() < doff) return invalid();
-        if (verify && (family == 4 ? net::l4_checksum(net::Ipv4Addr(net::load_be32(d.data() + 12)),
-                                                      net::Ipv4Addr(net::load_be32(d.data() + 16)), kProtoTcp, l4)
-                                   : net::l4_checksum(net::Ipv6Addr::from_bytes(d.data() + 8),
-                                                      net::Ipv6Addr::from_bytes(d.data() + 24), kProtoTcp, l4)) != 0) {
-          return invalid();
-        }
+        if (verify && l4_checksum_of(d, family, net::ip_proto::kTcp, l4) != 0) return invalid();
         TcpSegment seg;
         seg.flags = l4[13];
         seg.seq = net::load_be32(l4.data() + 4);
@@ -260,16 +239,13 @@ CtRef Conntrack::resolve(std::span<const std::uint8_t> d, std::uint8_t family, C
         }
         break;
       }
-      case kProtoUdp: {
+      case net::ip_proto::kUdp: {
         // udp_error: short, length field, checksum (0 = none).
         if (l4.size() < 8) return invalid();
         const std::uint16_t len = net::load_be16(l4.data() + 4);
         if (len > l4.size() || len < 8) return invalid();
         if (verify && net::load_be16(l4.data() + 6) != 0 &&
-            (family == 4 ? net::l4_checksum(net::Ipv4Addr(net::load_be32(d.data() + 12)),
-                                            net::Ipv4Addr(net::load_be32(d.data() + 16)), kProtoUdp, l4.first(len))
-                         : net::l4_checksum(net::Ipv6Addr::from_bytes(d.data() + 8),
-                                            net::Ipv6Addr::from_bytes(d.data() + 24), kProtoUdp, l4.first(len))) != 0) {
+            l4_checksum_of(d, family, net::ip_proto::kUdp, l4.first(len)) != 0) {
           return invalid();
         }
         if (!confirmed) c.udp_stream_ts = now + udp_stream_delay();
@@ -290,8 +266,8 @@ CtRef Conntrack::resolve(std::span<const std::uint8_t> d, std::uint8_t family, C
         }
         break;
       }
-      case kProtoIcmp:
-      case kProtoIcmpv6: {
+      case net::ip_proto::kIcmp:
+      case net::ip_proto::kIcmpv6: {
         if (!is_icmp(loc->proto, family)) {  // ICMP in IPv6 or ICMPv6 in IPv4
           return invalid();
         }
@@ -423,7 +399,7 @@ std::string Conntrack::dump_line(const Connection& ct, nanoseconds now) const {
   if (!offloaded) {
     const nanoseconds left = ct.timeout > now ? ct.timeout - now : nanoseconds(0);
     s += std::to_string(std::chrono::duration_cast<std::chrono::seconds>(left).count()) + ' ';
-    if (o.proto == kProtoTcp) s += std::string(to_string(ct.tcp.state)) + ' ';
+    if (o.proto == net::ip_proto::kTcp) s += std::string(to_string(ct.tcp.state)) + ' ';
   }
   auto acct = [&](CtDir d) {
     if (!config_.acct) return;

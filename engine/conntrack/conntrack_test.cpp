@@ -198,13 +198,26 @@ TEST_F(ConntrackTest, IcmpEchoIsTrackedByIdAndErrorsAreRelated) {
   EXPECT_EQ(ct_.in(datagram_, 4, CtHook::kPrerouting, 2s).info, CtInfo::kInvalid);
 }
 
-TEST_F(ConntrackTest, FragmentsAreUntracked) {
+// Conntrack runs behind defragmentation and expects whole datagrams; given fragments it does
+// what ipv4_get_l4proto allows: the first fragment (MF, offset 0) carries the ports and is
+// tracked, a later one has no transport header and gets no entry (nft: ct state invalid).
+TEST_F(ConntrackTest, FirstFragmentIsTrackedLaterOnesAreNot) {
   auto f = udp4_frame({.dst = v4("198.51.100.53")}, {});
-  f[14 + 6] = 0x20;  // MF
-  net::store_be16(f.data() + 14 + 10, 0);
-  net::store_be16(f.data() + 14 + 10, net::internet_checksum(std::span(f).subspan(14, 20)));
-  datagram_ = datagram_of(f);
-  EXPECT_EQ(ct_.in(datagram_, 4, CtHook::kPrerouting, 1s).info, CtInfo::kUntracked);
+  auto set_frag_off = [&](std::uint16_t v) {
+    net::store_be16(f.data() + 14 + 6, v);
+    net::store_be16(f.data() + 14 + 10, 0);
+    net::store_be16(f.data() + 14 + 10, net::internet_checksum(std::span(f).subspan(14, 20)));
+    datagram_ = datagram_of(f);
+  };
+  set_frag_off(0x2000);  // MF, offset 0
+  const CtRef first = ct_.in(datagram_, 4, CtHook::kPrerouting, 1s);
+  EXPECT_EQ(first.info, CtInfo::kNew);
+  ASSERT_NE(first.ct, nullptr);
+  EXPECT_EQ(first.ct->tuple[0].dst_port, 53);
+  set_frag_off(0x0001);  // offset 8, last fragment
+  const CtRef later = ct_.in(datagram_, 4, CtHook::kPrerouting, 1s);
+  EXPECT_EQ(later.info, CtInfo::kInvalid);
+  EXPECT_EQ(later.ct, nullptr);
 }
 
 TEST_F(ConntrackTest, Ipv6AddressesPrintInFullForm) {

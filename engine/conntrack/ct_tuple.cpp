@@ -49,9 +49,9 @@ std::optional<net::FiveTuple> invert_tuple(const net::FiveTuple& t) {
   net::FiveTuple r = t;
   r.src = t.dst;
   r.dst = t.src;
-  if (t.proto == kProtoIcmp || t.proto == kProtoIcmpv6) {
+  if (t.proto == net::ip_proto::kIcmp || t.proto == net::ip_proto::kIcmpv6) {
     const std::uint8_t inv =
-        t.proto == kProtoIcmp ? icmp_inverse_type(icmp_type_of(t)) : icmpv6_inverse_type(icmp_type_of(t));
+        t.proto == net::ip_proto::kIcmp ? icmp_inverse_type(icmp_type_of(t)) : icmpv6_inverse_type(icmp_type_of(t));
     if (inv == 0xff) return std::nullopt;
     r.src_port = t.src_port;  // the id is the same both ways
     r.dst_port = static_cast<std::uint16_t>(inv << 8 | icmp_code_of(t));
@@ -65,13 +65,13 @@ std::optional<net::FiveTuple> invert_tuple(const net::FiveTuple& t) {
 std::string tuple_text(const net::FiveTuple& t) {
   std::string s = "src=" + address_text(t.src, t.family) + " dst=" + address_text(t.dst, t.family) + ' ';
   switch (t.proto) {
-    case kProtoIcmp:
-    case kProtoIcmpv6:
+    case net::ip_proto::kIcmp:
+    case net::ip_proto::kIcmpv6:
       s += "type=" + std::to_string(icmp_type_of(t)) + " code=" + std::to_string(icmp_code_of(t)) +
            " id=" + std::to_string(t.src_port) + ' ';
       break;
-    case kProtoTcp:
-    case kProtoUdp:
+    case net::ip_proto::kTcp:
+    case net::ip_proto::kUdp:
       // DCCP, SCTP and UDP-Lite have ports too, but are tracked generically here (no ports).
       s += "sport=" + std::to_string(t.src_port) + " dport=" + std::to_string(t.dst_port) + ' ';
       break;
@@ -83,14 +83,14 @@ std::string tuple_text(const net::FiveTuple& t) {
 
 const char* l4proto_name(std::uint8_t proto) {
   switch (proto) {
-    case kProtoIcmp: return "icmp";
-    case kProtoTcp: return "tcp";
-    case kProtoUdp: return "udp";
+    case net::ip_proto::kIcmp: return "icmp";
+    case net::ip_proto::kTcp: return "tcp";
+    case net::ip_proto::kUdp: return "udp";
     case 33: return "dccp";
     case 47: return "gre";
     case 132: return "sctp";
     case 136: return "udplite";
-    case kProtoIcmpv6: return "icmpv6";
+    case net::ip_proto::kIcmpv6: return "icmpv6";
     default: return "unknown";
   }
 }

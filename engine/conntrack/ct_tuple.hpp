@@ -10,13 +10,9 @@
 #include <string>
 
 #include "net/five_tuple.hpp"
+#include "net/ip_proto.hpp"
 
 namespace flowsim::engine::conntrack {
-
-inline constexpr std::uint8_t kProtoIcmp = 1;
-inline constexpr std::uint8_t kProtoTcp = 6;
-inline constexpr std::uint8_t kProtoUdp = 17;
-inline constexpr std::uint8_t kProtoIcmpv6 = 58;
 
 constexpr std::uint8_t icmp_type_of(const net::FiveTuple& t) { return static_cast<std::uint8_t>(t.dst_port >> 8); }
 constexpr std::uint8_t icmp_code_of(const net::FiveTuple& t) { return static_cast<std::uint8_t>(t.dst_port); }

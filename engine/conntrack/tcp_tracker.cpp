@@ -4,12 +4,12 @@
 #include <array>
 
 #include "net/byte_order.hpp"
+#include "net/tcp_header.hpp"
 
 namespace flowsim::engine::conntrack {
 namespace {
 
-constexpr std::uint8_t kFin = 0x01, kSyn = 0x02, kRst = 0x04, kPsh = 0x08, kAck = 0x10, kUrg = 0x20, kEce = 0x40,
-                       kCwr = 0x80;
+using namespace net::tcp_flag;
 
 // enum tcp_bit_set: which row of the transition table a segment selects.
 enum TcpIndex : std::uint8_t { kSynSet, kSynAckSet, kFinSet, kAckSet, kRstSet, kNoneSet };

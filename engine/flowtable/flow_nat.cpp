@@ -5,12 +5,15 @@
 
 #include "net/byte_order.hpp"
 #include "net/checksum.hpp"
+#include "net/ip_proto.hpp"
+#include "net/ipv4_header.hpp"
+#include "net/ipv6_header.hpp"
 
 namespace flowsim::engine::flowtable {
 namespace {
 
-constexpr std::uint8_t kTcp = 6;
-constexpr std::uint8_t kUdp = 17;
+constexpr std::uint8_t kTcp = net::ip_proto::kTcp;
+constexpr std::uint8_t kUdp = net::ip_proto::kUdp;
 
 std::size_t check_offset(std::uint8_t proto) { return proto == kTcp ? 16 : 6; }
 
@@ -85,11 +88,15 @@ void nat_both(std::span<std::uint8_t> l3, std::size_t l4_offset, const Flow& flo
 void flow_nat_ipv4(std::span<std::uint8_t> l3, std::size_t l4_offset, const Flow& flow, unsigned dir) {
   nat_both(l3, l4_offset, flow, dir,
            [&](std::uint8_t* l4, std::uint8_t proto, bool source_field, const std::array<std::uint8_t, 16>& value) {
-             std::uint8_t* field = l3.data() + (source_field ? 12 : 16);
-             const std::uint32_t addr = net::load_be32(field);
+             const auto ip = net::Ipv4Header::at(l3, 0).value();
+             const std::uint32_t addr = (source_field ? ip.src() : ip.dst()).value();
              const std::uint32_t new_addr = net::load_be32(value.data());
-             net::store_be32(field, new_addr);
-             net::store_be16(l3.data() + 10, net::csum_replace4(net::load_be16(l3.data() + 10), addr, new_addr));
+             if (source_field) {
+               ip.set_src(net::Ipv4Addr(new_addr));
+             } else {
+               ip.set_dst(net::Ipv4Addr(new_addr));
+             }
+             ip.set_checksum(net::csum_replace4(ip.checksum(), addr, new_addr));
              nat_l4_addr4(l4, proto, addr, new_addr);
            });
 }
@@ -97,10 +104,14 @@ void flow_nat_ipv4(std::span<std::uint8_t> l3, std::size_t l4_offset, const Flow
 void flow_nat_ipv6(std::span<std::uint8_t> l3, std::size_t l4_offset, const Flow& flow, unsigned dir) {
   nat_both(l3, l4_offset, flow, dir,
            [&](std::uint8_t* l4, std::uint8_t proto, bool source_field, const std::array<std::uint8_t, 16>& value) {
-             std::uint8_t* field = l3.data() + (source_field ? 8 : 24);
-             const net::Ipv6Addr addr = net::Ipv6Addr::from_bytes(field);
+             const auto ip = net::Ipv6Header::at(l3, 0).value();
+             const net::Ipv6Addr addr = source_field ? ip.src() : ip.dst();
              const net::Ipv6Addr new_addr(value);
-             new_addr.write_to(field);
+             if (source_field) {
+               ip.set_src(new_addr);
+             } else {
+               ip.set_dst(new_addr);
+             }
              nat_l4_addr6(l4, proto, addr, new_addr);
            });
 }

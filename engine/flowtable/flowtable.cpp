@@ -7,7 +7,13 @@
 #include "engine/flowtable/flow_nat.hpp"
 #include "net/byte_order.hpp"
 #include "net/checksum.hpp"
+#include "net/ether_type.hpp"
 #include "net/ethernet_header.hpp"
+#include "net/ip_proto.hpp"
+#include "net/ipv4_header.hpp"
+#include "net/ipv6_header.hpp"
+#include "net/tcp_header.hpp"
+#include "net/udp_header.hpp"
 
 namespace flowsim::engine::flowtable {
 namespace {
@@ -19,10 +25,12 @@ using conntrack::TcpState;
 constexpr nanoseconds kDay = std::chrono::hours(24);
 constexpr nanoseconds kHz = std::chrono::seconds(1);
 constexpr nanoseconds kNfFlowTimeout = std::chrono::seconds(30);  // NF_FLOW_TIMEOUT
-constexpr std::size_t kEth = 14;
-constexpr std::uint8_t kTcp = 6;
-constexpr std::uint8_t kUdp = 17;
-constexpr std::uint8_t kTcpFin = 0x01, kTcpSyn = 0x02, kTcpRst = 0x04;
+constexpr std::size_t kEth = net::EthernetHeader::kSize;
+constexpr std::uint8_t kTcp = net::ip_proto::kTcp;
+constexpr std::uint8_t kUdp = net::ip_proto::kUdp;
+using net::tcp_flag::kFin;
+using net::tcp_flag::kRst;
+using net::tcp_flag::kSyn;
 
 Flowtable::Result pass(SlowPathReason r) { return Flowtable::Result{Flowtable::Result::Kind::kPass, r, 0}; }
 
@@ -292,38 +300,40 @@ const Flow* Flowtable::find(const net::FiveTuple& tuple, unsigned iif) const {
 Flowtable::Result Flowtable::process(net::PacketBuffer& frame, unsigned iif, nanoseconds now) {
   if (!hooks(iif)) return pass(SlowPathReason::kNoFlowtable);
   const std::span<std::uint8_t> bytes = frame.bytes();
-  if (bytes.size() < kEth) return pass(SlowPathReason::kNotOffloadable);
-  const std::uint16_t ether_type = net::load_be16(bytes.data() + 12);
-  std::uint8_t* ip = bytes.data() + kEth;
+  const auto eth = net::EthernetHeader::at(bytes);
+  if (!eth) return pass(SlowPathReason::kNotOffloadable);
+  const std::span<std::uint8_t> l3 = bytes.subspan(kEth);
   std::size_t l4_offset = 0;
   net::FiveTuple tuple;
   std::uint8_t proto = 0;
   bool v4 = false;
   // nf_flow_tuple_ip / nf_flow_tuple_ipv6: what may take the fast path at all.
-  if (ether_type == 0x0800) {
+  if (eth->ether_type() == net::ether_type::kIpv4) {
     v4 = true;
-    if (bytes.size() < kEth + 20) return pass(SlowPathReason::kNotOffloadable);
-    if ((ip[0] & 0x0f) != 5) return pass(SlowPathReason::kNotOffloadable);                 // options
-    if ((net::load_be16(ip + 6) & 0x3fff) != 0) return pass(SlowPathReason::kNotOffloadable);  // fragment
-    proto = ip[9];
+    // The header must be 20 bytes long and whole, so no options (ihl must be 5).
+    if (l3.size() < net::Ipv4Header::kMinSize || (l3[0] & 0x0f) != 5) return pass(SlowPathReason::kNotOffloadable);
+    const auto ip = net::Ipv4Header::at(l3, 0);
+    if (!ip || ip->is_fragment()) return pass(SlowPathReason::kNotOffloadable);
+    proto = ip->protocol();
     if (proto != kTcp && proto != kUdp) return pass(SlowPathReason::kNotOffloadable);
-    if (ip[8] <= 1) return pass(SlowPathReason::kTtl);
-    l4_offset = 20;
-    tuple = net::FiveTuple::ipv4(net::Ipv4Addr(net::load_be32(ip + 12)), net::Ipv4Addr(net::load_be32(ip + 16)),
-                                 proto, 0, 0);
-  } else if (ether_type == 0x86dd) {
-    if (bytes.size() < kEth + 40) return pass(SlowPathReason::kNotOffloadable);
-    proto = ip[6];  // any extension header takes the slow path
+    if (ip->ttl() <= 1) return pass(SlowPathReason::kTtl);
+    l4_offset = net::Ipv4Header::kMinSize;
+    tuple = net::FiveTuple::ipv4(ip->src(), ip->dst(), proto, 0, 0);
+  } else if (eth->ether_type() == net::ether_type::kIpv6) {
+    const auto ip = net::Ipv6Header::at(l3, 0);
+    if (!ip) return pass(SlowPathReason::kNotOffloadable);
+    proto = ip->next_header();  // any extension header takes the slow path
     if (proto != kTcp && proto != kUdp) return pass(SlowPathReason::kNotOffloadable);
-    if (ip[7] <= 1) return pass(SlowPathReason::kTtl);
-    l4_offset = 40;
-    tuple = net::FiveTuple::ipv6(net::Ipv6Addr::from_bytes(ip + 8), net::Ipv6Addr::from_bytes(ip + 24), proto, 0, 0);
+    if (ip->hop_limit() <= 1) return pass(SlowPathReason::kTtl);
+    l4_offset = net::Ipv6Header::kSize;
+    tuple = net::FiveTuple::ipv6(ip->src(), ip->dst(), proto, 0, 0);
   } else {
     return pass(SlowPathReason::kNotOffloadable);
   }
-  const std::size_t hdrsize = proto == kTcp ? 20 : 8;
-  if (bytes.size() < kEth + l4_offset + hdrsize) return pass(SlowPathReason::kNotOffloadable);
-  std::uint8_t* l4 = ip + l4_offset;
+  // The fixed transport header must be there (the TCP options need not be).
+  const std::size_t hdrsize = proto == kTcp ? net::TcpHeader::kMinSize : net::UdpHeader::kSize;
+  if (l3.size() < l4_offset + hdrsize) return pass(SlowPathReason::kNotOffloadable);
+  std::uint8_t* l4 = l3.data() + l4_offset;
   tuple = with_ports(l4, tuple);
 
   // flow_offload_lookup
@@ -341,16 +351,16 @@ Flowtable::Result Flowtable::process(net::PacketBuffer& frame, unsigned iif, nan
   if (proto == kTcp) {
     const std::uint8_t flags = l4[13];
     if (config_.semantics == FlowtableSemantics::kOld) {
-      if (flags & (kTcpFin | kTcpRst)) {
+      if (flags & (kFin | kRst)) {
         teardown(flow, now);
         return pass(SlowPathReason::kTcpFinRst);
       }
     } else {
-      if ((flags & kTcpSyn) && flow.has(kFlowClosing)) {
+      if ((flags & kSyn) && flow.has(kFlowClosing)) {
         teardown(flow, now);
         return pass(SlowPathReason::kSynOnClosing);
       }
-      if (flags & (kTcpFin | kTcpRst)) flow.flags |= kFlowClosing;
+      if (flags & (kFin | kRst)) flow.flags |= kFlowClosing;
     }
   }
 
@@ -374,16 +384,16 @@ Flowtable::Result Flowtable::process(net::PacketBuffer& frame, unsigned iif, nan
     return Result{Result::Kind::kDrop, SlowPathReason::kNoFlow, 0};
   }
 
-  const std::span<std::uint8_t> l3 = bytes.subspan(kEth);
   if (v4) {
     flow_nat_ipv4(l3, l4_offset, flow, dir);
-    ip[8] = static_cast<std::uint8_t>(ip[8] - 1);
-    net::store_be16(ip + 10, net::ipv4_ttl_decrement_checksum(net::load_be16(ip + 10)));
+    const auto ip = net::Ipv4Header::at(l3, 0).value();
+    ip.set_ttl(static_cast<std::uint8_t>(ip.ttl() - 1));
+    ip.set_checksum(net::ipv4_ttl_decrement_checksum(ip.checksum()));
   } else {
     flow_nat_ipv6(l3, l4_offset, flow, dir);
-    ip[7] = static_cast<std::uint8_t>(ip[7] - 1);
+    const auto ip = net::Ipv6Header::at(l3, 0).value();
+    ip.set_hop_limit(static_cast<std::uint8_t>(ip.hop_limit() - 1));
   }
-  auto eth = net::EthernetHeader::at(bytes);
   eth->set_dst(*next_hop);
   eth->set_src(route.src_mac);
   ++stats_.fast_path_packets;

@@ -2,9 +2,15 @@
 #include "engine/icmp/icmp_error.hpp"
 
 #include <algorithm>
+#include <optional>
 
 #include "net/byte_order.hpp"
 #include "net/checksum.hpp"
+#include "net/icmp_header.hpp"
+#include "net/ip_proto.hpp"
+#include "net/ipv4_header.hpp"
+#include "net/ipv6_ext_headers.hpp"
+#include "net/ipv6_header.hpp"
 
 namespace flowsim::engine::icmp {
 namespace {
@@ -12,52 +18,36 @@ namespace {
 constexpr std::size_t kIpv4ErrorMax = 576;   // icmp_send's `room` limit
 constexpr std::size_t kIpv6ErrorMax = 1280;  // IPV6_MIN_MTU
 constexpr std::uint8_t kDefaultTtl = 64;
-constexpr std::uint8_t kMaxIcmpType = 18;
-
-bool icmp_type_is_error(std::uint8_t type) {
-  return type == 3 || type == 4 || type == 5 || type == 11 || type == 12;
-}
 
 }  // namespace
 
 bool may_answer_ipv4(std::span<const std::uint8_t> d) {
-  if (d.size() < 20) return false;
-  if ((net::load_be16(d.data() + 6) & 0x1fff) != 0) return false;  // only fragment 0
-  const net::Ipv4Addr src(net::load_be32(d.data() + 12));
+  const auto ip = net::ConstIpv4Header::at(d, 0);
+  if (!ip || ip->fragment_offset() != 0) return false;  // only fragment 0
+  const net::Ipv4Addr src = ip->src();
   if (src.value() == 0 || (src.value() >> 28) == 0xe || src.value() == 0xffffffff) return false;
-  if (d[9] == 1) {
-    const std::size_t ihl = std::size_t{d[0] & 0x0fu} * 4;
-    if (d.size() < ihl + 1) return false;
-    const std::uint8_t type = d[ihl];
-    if (type > kMaxIcmpType || icmp_type_is_error(type)) return false;
+  if (ip->protocol() == net::ip_proto::kIcmp) {
+    if (d.size() < ip->header_length() + 1) return false;
+    const std::uint8_t type = d[ip->header_length()];
+    if (type > net::icmp_type::kMax || net::icmp_is_error(type)) return false;
   }
   return true;
 }
 
 bool may_answer_ipv6(std::span<const std::uint8_t> d) {
-  if (d.size() < 40) return false;
-  const std::uint8_t* src = d.data() + 8;
-  if (src[0] == 0xff || std::all_of(src, src + 16, [](std::uint8_t b) { return b == 0; })) return false;
-  // is_ineligible: an ICMPv6 error (or redirect) behind any extension headers.
-  std::uint8_t nh = d[6];
-  std::size_t off = 40;
-  while (nh == 0 || nh == 43 || nh == 60 || nh == 44) {
-    if (off + 8 > d.size()) return true;
-    if (nh == 44) {
-      if ((net::load_be16(d.data() + off + 2) & 0xfff8) != 0) return true;  // not the first fragment
-      nh = d[off];
-      off += 8;
-    } else {
-      nh = d[off];
-      off += (std::size_t{d[off + 1]} + 1) * 8;
-    }
-  }
-  if (nh == 58) {
-    if (off >= d.size()) return false;
-    const std::uint8_t type = d[off];
-    if ((type & 0x80) == 0 || type == 137) return false;
-  }
-  return true;
+  const auto ip = net::ConstIpv6Header::at(d, 0);
+  if (!ip) return false;
+  const net::Ipv6Addr src = ip->src();
+  const auto& s = src.bytes();
+  if (s[0] == 0xff || std::all_of(s.begin(), s.end(), [](std::uint8_t b) { return b == 0; })) return false;
+  // is_ineligible: an ICMPv6 error behind any extension headers. A chain that cannot be
+  // walked, or a non-first fragment, is answered.
+  const std::optional<net::Ipv6Transport> t = net::ipv6_skip_exthdr(d);
+  if (!t || t->next_header != net::ip_proto::kIcmpv6) return true;
+  // A fragment too short to hold the ICMPv6 type (RFC 8200 §4.5) is answered; anything else
+  // that short is not.
+  if (t->offset >= d.size()) return t->frag_off != 0;
+  return !net::icmpv6_is_error(d[t->offset]);
 }
 
 void build_icmpv4_error(std::vector<std::uint8_t>& out, std::span<const std::uint8_t> offending, net::Ipv4Addr src,

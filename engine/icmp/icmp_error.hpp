@@ -18,15 +18,9 @@
 
 namespace flowsim::engine::icmp {
 
-inline constexpr std::uint8_t kIcmpDestUnreachable = 3;
-inline constexpr std::uint8_t kIcmpTimeExceeded = 11;
-inline constexpr std::uint8_t kIcmpCodeFragNeeded = 4;
-inline constexpr std::uint8_t kIcmpv6DestUnreachable = 1;
-inline constexpr std::uint8_t kIcmpv6PacketTooBig = 2;
-inline constexpr std::uint8_t kIcmpv6TimeExceeded = 3;
-
 // What icmp_send / icmp6_send check before answering at all: never about a non-first
-// fragment, an ICMP error, or a packet whose source does not name one host.
+// fragment (IPv4), an ICMP error (behind any IPv6 extension headers: is_ineligible), or a
+// packet whose source does not name one host. Type and code numbers: net/icmp_header.hpp.
 bool may_answer_ipv4(std::span<const std::uint8_t> offending);
 bool may_answer_ipv6(std::span<const std::uint8_t> offending);
 

@@ -10,22 +10,21 @@
 #include "engine/conntrack/ct_tuple.hpp"
 #include "engine/nat/jhash.hpp"
 #include "net/byte_order.hpp"
+#include "net/ip_proto.hpp"
 
 namespace flowsim::engine::nat {
 namespace {
 
 using conntrack::Connection;
-using conntrack::kProtoIcmp;
-using conntrack::kProtoIcmpv6;
 
 constexpr unsigned kMaxAttempts = 128;                    // NF_NAT_MAX_ATTEMPTS
 constexpr unsigned kHarderThreshold = kMaxAttempts / 4;  // NF_NAT_HARDER_THRESH
 
 bool has_ports(std::uint8_t proto) {
-  return proto == conntrack::kProtoTcp || proto == conntrack::kProtoUdp || proto == 33 || proto == 132 ||
-         proto == 136;
+  return proto == net::ip_proto::kTcp || proto == net::ip_proto::kUdp || proto == net::ip_proto::kDccp ||
+         proto == net::ip_proto::kSctp || proto == net::ip_proto::kUdpLite;
 }
-bool is_icmp(std::uint8_t proto) { return proto == kProtoIcmp || proto == kProtoIcmpv6; }
+bool is_icmp(std::uint8_t proto) { return proto == net::ip_proto::kIcmp || proto == net::ip_proto::kIcmpv6; }
 
 // nf_nat_inet_in_range: the source address within [min, max] (byte order compares as ntohl
 // for IPv4 and ipv6_addr_cmp for IPv6).
@@ -105,7 +104,7 @@ bool NatCore::used_tuple(const net::FiveTuple& tuple, const Connection& ct) {
 // nf_nat_used_tuple_harder: in the last attempts for a TCP SYN, a colliding SNATed entry in
 // TIME_WAIT (or later) whose sequence numbers the new connection has passed is evicted.
 bool NatCore::used_tuple_harder(const net::FiveTuple& tuple, const Connection& ct, unsigned attempts_left) {
-  if (attempts_left > kHarderThreshold || tuple.proto != conntrack::kProtoTcp ||
+  if (attempts_left > kHarderThreshold || tuple.proto != net::ip_proto::kTcp ||
       ct.tcp.state != conntrack::TcpState::kSynSent) {
     return used_tuple(tuple, ct);
   }

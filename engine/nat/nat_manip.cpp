@@ -7,6 +7,9 @@
 #include "engine/conntrack/ct_tuple.hpp"
 #include "net/byte_order.hpp"
 #include "net/checksum.hpp"
+#include "net/icmp_header.hpp"
+#include "net/ip_proto.hpp"
+#include "net/ipv6_ext_headers.hpp"
 
 namespace flowsim::engine::nat {
 namespace {
@@ -46,7 +49,7 @@ bool manip_l4(std::span<std::uint8_t> p, std::size_t hdroff, const net::FiveTupl
               const AddrChange& addr) {
   const bool src = type == ManipType::kSrc;
   switch (target.proto) {
-    case conntrack::kProtoTcp: {
+    case net::ip_proto::kTcp: {
       // Conntrack guarantees 8 bytes; inside an ICMP error the checksum may be cut off.
       const std::size_t hdrsize = p.size() >= hdroff + kTcpHeader ? kTcpHeader : 8;
       if (p.size() < hdroff + hdrsize) return false;
@@ -62,7 +65,7 @@ bool manip_l4(std::span<std::uint8_t> p, std::size_t hdroff, const net::FiveTupl
       net::store_be16(h + 16, check);
       return true;
     }
-    case conntrack::kProtoUdp: {
+    case net::ip_proto::kUdp: {
       if (p.size() < hdroff + kUdpHeader) return false;
       std::uint8_t* h = p.data() + hdroff;
       std::uint8_t* portptr = h + (src ? 0 : 2);
@@ -77,7 +80,7 @@ bool manip_l4(std::span<std::uint8_t> p, std::size_t hdroff, const net::FiveTupl
       net::store_be16(portptr, newport);
       return true;
     }
-    case conntrack::kProtoIcmp: {
+    case net::ip_proto::kIcmp: {
       if (p.size() < hdroff + 8) return false;
       std::uint8_t* h = p.data() + hdroff;
       if (!is_icmp_query(h[0])) return true;
@@ -86,11 +89,11 @@ bool manip_l4(std::span<std::uint8_t> p, std::size_t hdroff, const net::FiveTupl
       net::store_be16(h + 4, target.src_port);
       return true;
     }
-    case conntrack::kProtoIcmpv6: {
+    case net::ip_proto::kIcmpv6: {
       if (p.size() < hdroff + 8) return false;
       std::uint8_t* h = p.data() + hdroff;
       std::uint16_t check = csum_address(net::load_be16(h + 2), addr);
-      if (h[0] == 128 || h[0] == 129) {
+      if (h[0] == net::icmpv6_type::kEchoRequest || h[0] == net::icmpv6_type::kEchoReply) {
         check = csum_port(check, net::load_be16(h + 4), target.src_port);
         net::store_be16(h + 4, target.src_port);
       }
@@ -99,41 +102,6 @@ bool manip_l4(std::span<std::uint8_t> p, std::size_t hdroff, const net::FiveTupl
     }
     default:
       return true;
-  }
-}
-
-// ipv6_skip_exthdr: offset of the transport header and whether this is a non-first fragment;
-// nullopt if the chain is cut off.
-struct V6L4 {
-  std::size_t offset = 0;
-  bool later_fragment = false;
-};
-std::optional<V6L4> skip_exthdr(std::span<const std::uint8_t> p, std::size_t off, std::uint8_t nh) {
-  for (;;) {
-    switch (nh) {
-      case 0:
-      case 43:
-      case 60:
-        if (off + 2 > p.size()) return std::nullopt;
-        nh = p[off];
-        off += (std::size_t{p[off + 1]} + 1) * 8;
-        break;
-      case 51:
-        if (off + 2 > p.size()) return std::nullopt;
-        nh = p[off];
-        off += (std::size_t{p[off + 1]} + 2) * 4;
-        break;
-      case 44: {
-        if (off + 8 > p.size()) return std::nullopt;
-        const bool later = (net::load_be16(p.data() + off + 2) & 0xfff8) != 0;
-        nh = p[off];
-        off += 8;
-        if (later) return V6L4{off, true};
-        break;
-      }
-      default:
-        return V6L4{off, false};
-    }
   }
 }
 
@@ -167,8 +135,10 @@ bool manip_packet(std::span<std::uint8_t> p, std::size_t ip_offset, std::uint8_t
   std::uint8_t* ip = p.data() + ip_offset;
   std::uint8_t* field = ip + (src ? 8 : 24);
   const std::uint8_t* value = src ? target.src.data() : target.dst.data();
-  const std::optional<V6L4> l4 = skip_exthdr(p, ip_offset + 40, ip[6]);
-  if (l4 && !l4->later_fragment && !manip_l4(p, l4->offset, target, type, AddrChange{6, field, value})) return false;
+  const std::optional<net::Ipv6Transport> l4 = net::ipv6_skip_exthdr(p.subspan(ip_offset));
+  if (l4 && !l4->later_fragment() && !manip_l4(p, ip_offset + l4->offset, target, type, AddrChange{6, field, value})) {
+    return false;
+  }
   std::copy_n(value, 16, field);
   return true;
 }
@@ -188,7 +158,7 @@ bool icmp_reply_translation(std::span<std::uint8_t> d, std::uint8_t family, cons
     hdrlen = std::size_t{d[0] & 0x0fu} * 4;
     if (d.size() < hdrlen + 8 + 20) return false;
     if (net::internet_checksum(d.subspan(hdrlen)) != 0) return false;
-    if (d[hdrlen] == 5) {  // redirect
+    if (d[hdrlen] == net::icmp_type::kRedirect) {
       if ((ct.status & (conntrack::kSrcNatDone | conntrack::kDstNatDone)) !=
           (conntrack::kSrcNatDone | conntrack::kDstNatDone)) {
         return false;
@@ -196,15 +166,15 @@ bool icmp_reply_translation(std::span<std::uint8_t> d, std::uint8_t family, cons
       if (ct.status & conntrack::kNatMask) return false;
     }
   } else {
-    const std::optional<V6L4> l4 = skip_exthdr(d, 40, d[6]);
+    const std::optional<net::Ipv6Transport> l4 = net::ipv6_skip_exthdr(d);
     if (!l4) return false;
     hdrlen = l4->offset;
     if (d.size() < hdrlen + 8 + 40) return false;
     if (net::l4_checksum(net::Ipv6Addr::from_bytes(d.data() + 8), net::Ipv6Addr::from_bytes(d.data() + 24),
-                         conntrack::kProtoIcmpv6, d.subspan(hdrlen)) != 0) {
+                         net::ip_proto::kIcmpv6, d.subspan(hdrlen)) != 0) {
       return false;
     }
-    if (d[hdrlen] == 137) {  // NDISC redirect
+    if (d[hdrlen] == net::icmpv6_type::kRedirect) {
       if ((ct.status & (conntrack::kSrcNatDone | conntrack::kDstNatDone)) !=
           (conntrack::kSrcNatDone | conntrack::kDstNatDone)) {
         return false;
@@ -223,7 +193,7 @@ bool icmp_reply_translation(std::span<std::uint8_t> d, std::uint8_t family, cons
     net::store_be16(icmp + 2, net::internet_checksum(d.subspan(hdrlen)));
   } else {
     net::store_be16(icmp + 2, net::l4_checksum(net::Ipv6Addr::from_bytes(d.data() + 8),
-                                               net::Ipv6Addr::from_bytes(d.data() + 24), conntrack::kProtoIcmpv6,
+                                               net::Ipv6Addr::from_bytes(d.data() + 24), net::ip_proto::kIcmpv6,
                                                d.subspan(hdrlen)));
   }
   std::optional<net::FiveTuple> target = conntrack::invert_tuple(other);
@@ -233,7 +203,7 @@ bool icmp_reply_translation(std::span<std::uint8_t> d, std::uint8_t family, cons
     target = other;
     std::swap(target->src, target->dst);
   }
-  target->proto = family == 4 ? conntrack::kProtoIcmp : conntrack::kProtoIcmpv6;
+  target->proto = family == 4 ? net::ip_proto::kIcmp : net::ip_proto::kIcmpv6;
   return manip_packet(d, 0, family, *target, type);
 }
 

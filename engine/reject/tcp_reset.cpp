@@ -5,12 +5,19 @@
 
 #include "net/byte_order.hpp"
 #include "net/checksum.hpp"
+#include "net/ip_proto.hpp"
+#include "net/ipv4_header.hpp"
+#include "net/ipv6_header.hpp"
+#include "net/tcp_header.hpp"
 
 namespace flowsim::engine::reject {
 namespace {
 
-constexpr std::uint8_t kTcp = 6;
-constexpr std::uint8_t kFin = 0x01, kSyn = 0x02, kRst = 0x04, kAck = 0x10;
+using net::tcp_flag::kAck;
+using net::tcp_flag::kFin;
+using net::tcp_flag::kRst;
+using net::tcp_flag::kSyn;
+constexpr std::uint8_t kTcp = net::ip_proto::kTcp;
 constexpr std::uint8_t kHopLimit = 64;
 
 }  // namespace
@@ -19,61 +26,68 @@ bool build_tcp_reset(std::vector<std::uint8_t>& out, std::span<const std::uint8_
                      std::size_t l4_offset) {
   const bool v4 = family == 4;
   if (v4) {
-    if (d.size() < 20 || d[9] != kTcp || (net::load_be16(d.data() + 6) & 0x1fff) != 0) return false;
-  } else if (d.size() < 40) {
+    const auto ip = net::ConstIpv4Header::at(d, 0);
+    if (!ip || ip->protocol() != kTcp || ip->fragment_offset() != 0) return false;
+  } else if (!net::ConstIpv6Header::at(d, 0)) {
     return false;
   }
-  if (l4_offset + 20 > d.size()) return false;
+  // Only the fixed 20 bytes must be there (nf_reject_ip_tcphdr_get), whatever the data offset says.
+  if (l4_offset > d.size() || d.size() - l4_offset < net::TcpHeader::kMinSize) return false;
   const std::span<const std::uint8_t> oth = d.subspan(l4_offset);
-  if (oth[13] & kRst) return false;  // no RST for an RST
-  const std::uint16_t check =
-      v4 ? net::l4_checksum(net::Ipv4Addr(net::load_be32(d.data() + 12)), net::Ipv4Addr(net::load_be32(d.data() + 16)),
-                            kTcp, oth)
-         : net::l4_checksum(net::Ipv6Addr::from_bytes(d.data() + 8), net::Ipv6Addr::from_bytes(d.data() + 24), kTcp,
-                            oth);
+  const std::uint8_t flags = oth[13];
+  if (flags & kRst) return false;  // no RST for an RST
+  const std::uint16_t check = v4 ? net::l4_checksum(net::ConstIpv4Header::at(d, 0)->src(),
+                                                    net::ConstIpv4Header::at(d, 0)->dst(), kTcp, oth)
+                                 : net::l4_checksum(net::ConstIpv6Header::at(d, 0)->src(),
+                                                    net::ConstIpv6Header::at(d, 0)->dst(), kTcp, oth);
   if (check != 0) return false;
 
-  const std::size_t iphdr = v4 ? 20 : 40;
-  out.assign(iphdr + 20, 0);
-  std::uint8_t* ip = out.data();
+  const std::size_t iphdr = v4 ? net::Ipv4Header::kMinSize : net::Ipv6Header::kSize;
+  out.assign(iphdr + net::TcpHeader::kMinSize, 0);
+  const std::span<std::uint8_t> o(out);
   if (v4) {
-    ip[0] = 0x45;
-    net::store_be16(ip + 2, static_cast<std::uint16_t>(out.size()));
-    net::store_be16(ip + 6, 0x4000);  // DF
-    ip[8] = kHopLimit;
-    ip[9] = kTcp;
-    std::copy_n(d.data() + 16, 4, ip + 12);  // from the address the sender wrote to
-    std::copy_n(d.data() + 12, 4, ip + 16);
-    net::store_be16(ip + 10, net::internet_checksum(std::span<const std::uint8_t>(ip, 20)));
+    // nf_reject_iphdr_put: ID 0, DF, from the address the sender wrote to.
+    const auto in = net::ConstIpv4Header::at(d, 0).value();
+    o[0] = 0x45;
+    const auto ip = net::Ipv4Header::at(o, 0).value();
+    ip.set_total_length(static_cast<std::uint16_t>(out.size()));
+    ip.set_frag_off(net::Ipv4Header::kDf);
+    ip.set_ttl(kHopLimit);
+    ip.set_protocol(kTcp);
+    ip.set_src(in.dst());
+    ip.set_dst(in.src());
+    ip.set_checksum(net::internet_checksum(ip.header()));
   } else {
-    ip[0] = 0x60;
-    net::store_be16(ip + 4, 20);
-    ip[6] = kTcp;
-    ip[7] = kHopLimit;
-    std::copy_n(d.data() + 24, 16, ip + 8);
-    std::copy_n(d.data() + 8, 16, ip + 24);
+    const auto in = net::ConstIpv6Header::at(d, 0).value();
+    o[0] = 0x60;
+    const auto ip = net::Ipv6Header::at(o, 0).value();
+    ip.set_payload_length(static_cast<std::uint16_t>(net::TcpHeader::kMinSize));
+    ip.set_next_header(kTcp);
+    ip.set_hop_limit(kHopLimit);
+    ip.set_src(in.dst());
+    ip.set_dst(in.src());
   }
-  std::uint8_t* tcp = ip + iphdr;
+  std::uint8_t* tcp = o.data() + iphdr;
   std::copy_n(oth.data() + 2, 2, tcp);      // source port := their destination port
   std::copy_n(oth.data(), 2, tcp + 2);      // destination port := their source port
   tcp[12] = 5 << 4;
-  if (oth[13] & kAck) {
+  if (flags & kAck) {
     std::copy_n(oth.data() + 8, 4, tcp + 4);  // seq := what they acknowledged
     tcp[13] = kRst;
   } else {
     const std::size_t doff = static_cast<std::size_t>(oth[12] >> 4) * 4;
     const std::uint32_t payload = static_cast<std::uint32_t>(oth.size() - std::min(doff, oth.size()));
-    const std::uint32_t ack = net::load_be32(oth.data() + 4) + ((oth[13] & kSyn) ? 1 : 0) +
-                              ((oth[13] & kFin) ? 1 : 0) + payload;
+    const std::uint32_t ack =
+        net::load_be32(oth.data() + 4) + ((flags & kSyn) ? 1 : 0) + ((flags & kFin) ? 1 : 0) + payload;
     net::store_be32(tcp + 8, ack);
     tcp[13] = kRst | kAck;
   }
-  const std::span<const std::uint8_t> seg(tcp, 20);
-  net::store_be16(tcp + 16,
-                  v4 ? net::l4_checksum(net::Ipv4Addr(net::load_be32(ip + 12)), net::Ipv4Addr(net::load_be32(ip + 16)),
-                                        kTcp, seg)
-                     : net::l4_checksum(net::Ipv6Addr::from_bytes(ip + 8), net::Ipv6Addr::from_bytes(ip + 24), kTcp,
-                                        seg));
+  const std::span<const std::uint8_t> seg(tcp, net::TcpHeader::kMinSize);
+  const auto rst = net::TcpHeader::at(o, iphdr).value();
+  rst.set_checksum(v4 ? net::l4_checksum(net::ConstIpv4Header::at(o, 0)->src(), net::ConstIpv4Header::at(o, 0)->dst(),
+                                         kTcp, seg)
+                      : net::l4_checksum(net::ConstIpv6Header::at(o, 0)->src(), net::ConstIpv6Header::at(o, 0)->dst(),
+                                         kTcp, seg));
   return true;
 }
 
