@@ -13,7 +13,9 @@ cd "$(dirname "$0")"
 PACKAGES=(cmake g++ make pkg-config ccache verilator libsystemc-dev libpcap-dev zlib1g-dev
           googletest libgtest-dev libbenchmark-dev libyaml-cpp-dev nlohmann-json3-dev libcli11-dev
           libfmt-dev python3 python3-yaml python3-scapy tshark
-          slurm-wlm munge gnuplot-nox)
+          slurm-wlm munge gnuplot-nox
+          # the kernel differential (testbench/kernel): namespaces, veths, nft, offloads, conntrack
+          iproute2 nftables ethtool conntrack)
 BUILD_DIR=${FLOWSIM_BUILD_DIR:-build}
 
 install_missing() {
