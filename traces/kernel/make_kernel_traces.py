@@ -489,6 +489,86 @@ def fragments(rng):
     return t
 
 
+def timeouts(rng):
+    """Conntrack timeouts of router_timeouts.yaml (udp, icmp and tcp_syn_sent 2 s), replayed
+    with their timing: answers within the timeout pass, answers after it find no connection
+    (dropped: UDP and ICMP by the forward policy, the SYN/ACK as invalid), and the same UDP
+    ports open a new connection. Only connections that never reach the flowtable."""
+    del rng
+    t = Trace()
+    t.add("lan", udp("lan", A_MAC, A_V4, WEB_V4, 47100, 7000, b"late answer", ipid=0x9101), "UDP A:47100 (answered late)")
+    t.add("lan", udp("lan", A_MAC, A_V4, WEB_V4, 47102, 7001, b"early answer", ipid=0x9102), "UDP A:47102 (answered in time)")
+    for ident, ipid in ((0x7777, 0x9103), (0x7778, 0x9104)):
+        t.add("lan", to_router("lan", A_MAC) / IP(src=A_V4, dst=WEB_V4, ttl=64, id=ipid) /
+              ICMP(type=8, id=ident, seq=1) / Raw(b"ping"), f"echo request id {ident:#x}")
+    for sport, ipid in ((47101, 0x9105), (47103, 0x9106)):
+        t.add("lan", to_router("lan", A_MAC) / IP(src=A_V4, dst=WEB_V4, ttl=64, id=ipid, flags="DF") /
+              TCP(sport=sport, dport=443, flags="S", seq=sport * 1000, window=64240), f"SYN A:{sport}")
+    t.pause(1_000_000)
+    t.add("wan", udp("wan", GW_MAC, WEB_V4, WAN_V4, 7001, 47102, b"in time", ttl=50, ipid=0x9201), "answer after 1 s: passes")
+    t.add("wan", to_router("wan", GW_MAC) / IP(src=WEB_V4, dst=WAN_V4, ttl=50, id=0x9202) /
+          ICMP(type=0, id=0x7778, seq=1) / Raw(b"ping"), "echo reply after 1 s: passes")
+    t.add("wan", to_router("wan", GW_MAC) / IP(src=WEB_V4, dst=WAN_V4, ttl=50, id=0x9203, flags="DF") /
+          TCP(sport=443, dport=47103, flags="SA", seq=1, ack=47103 * 1000 + 1, window=65160), "SYN/ACK after 1 s: passes")
+    t.pause(1_600_000)
+    t.add("wan", udp("wan", GW_MAC, WEB_V4, WAN_V4, 7000, 47100, b"too late", ttl=50, ipid=0x9204),
+          "answer after 2.6 s: the connection is gone")
+    t.add("wan", to_router("wan", GW_MAC) / IP(src=WEB_V4, dst=WAN_V4, ttl=50, id=0x9205) /
+          ICMP(type=0, id=0x7777, seq=1) / Raw(b"ping"), "echo reply after 2.6 s: gone")
+    t.add("wan", to_router("wan", GW_MAC) / IP(src=WEB_V4, dst=WAN_V4, ttl=50, id=0x9206, flags="DF") /
+          TCP(sport=443, dport=47101, flags="SA", seq=1, ack=47101 * 1000 + 1, window=65160),
+          "SYN/ACK after 2.6 s: gone, invalid")
+    t.add("lan", udp("lan", A_MAC, A_V4, WEB_V4, 47100, 7000, b"again", ipid=0x9107), "UDP A:47100 again: a new connection")
+    return t
+
+
+def bad_checksums(rng):
+    """New connections whose first packet has a bad L4 checksum: conntrack marks them
+    invalid (nf_conntrack_checksum), the ruleset drops invalid packets; a UDP checksum of 0
+    is no checksum and passes."""
+    del rng
+    t = Trace()
+
+    def broken(pkt, layer):
+        raw = bytearray(bytes(pkt))
+        off = len(raw) - len(bytes(pkt[layer]))
+        field = {TCP: 16, UDP: 6, ICMP: 2}[layer]
+        raw[off + field] ^= 0x5A
+        return bytes(raw)
+
+    syn = to_router("lan", A_MAC) / IP(src=A_V4, dst=WEB_V4, ttl=64, id=0x9301, flags="DF") / \
+        TCP(sport=48000, dport=443, flags="S", seq=1, window=64240)
+    t.frames.append((t.t + 200, "lan", pad(broken(syn, TCP)), "TCP SYN with a bad checksum"))
+    t.t += 200
+    u = udp("lan", A_MAC, A_V4, WEB_V4, 48001, 53, b"bad udp", ipid=0x9302)
+    t.frames.append((t.t + 200, "lan", pad(broken(u, UDP)), "UDP with a bad checksum"))
+    t.t += 200
+    e = to_router("lan", A_MAC) / IP(src=A_V4, dst=WEB_V4, ttl=64, id=0x9303) / ICMP(type=8, id=0x9999, seq=1) / Raw(b"x")
+    t.frames.append((t.t + 200, "lan", pad(broken(e, ICMP)), "echo request with a bad checksum"))
+    t.t += 200
+    u6 = udp("lan", A_MAC, A_V6, WEB_V6, 48002, 53, b"bad udp6", v6=True)
+    t.frames.append((t.t + 200, "lan", pad(broken(u6, UDP)), "IPv6 UDP with a bad checksum"))
+    t.t += 200
+    smtp = to_router("lan", A_MAC) / IP(src=A_V4, dst=WEB_V4, ttl=64, id=0x9304, flags="DF") / \
+        TCP(sport=48003, dport=25, flags="S", seq=1, window=64240)
+    t.frames.append((t.t + 200, "lan", pad(broken(smtp, TCP)), "SMTP SYN with a bad checksum: invalid before the reject"))
+    t.t += 200
+    t.add("lan", udp("lan", A_MAC, A_V4, WEB_V4, 48004, 53, b"none", ipid=0x9305, chksum=0), "UDP checksum 0: passes")
+    t.add("lan", syn, "the same SYN, checksum right: passes")
+    return t
+
+
+def redirect(rng):
+    """A LAN host sends to another LAN host through the router: forwarded back out of lan.
+    Linux sends no ICMP redirect for it: the source is on the link (fib_validate_source
+    finds no gateway between them)."""
+    del rng
+    t = Trace()
+    t.add("lan", udp("lan", A_MAC, A_V4, B_V4, 49000, 9, b"to B via the router", ipid=0x9401),
+          "A -> B through the router's MAC")
+    return t
+
+
 def local_answers(rng):
     """What the router answers itself: echo (IPv4, IPv6), port unreachable for a closed UDP
     port, RST for a closed TCP port, ARP and neighbour solicitation for its address."""
@@ -597,6 +677,9 @@ CASES = {
     "icmp_edge": icmp_edge,
     "fragments": fragments,
     "local_answers": local_answers,
+    "timeouts": timeouts,
+    "bad_checksums": bad_checksums,
+    "redirect": redirect,
     "bulk": bulk,
 }
 PORTS = ("lan", "wan", "dmz")
