@@ -23,6 +23,7 @@
 #include "net/ip_datagram.hpp"
 #include "net/ip_proto.hpp"
 #include "net/ipv4_header.hpp"
+#include "net/ipv4_options.hpp"
 #include "net/ipv6_ext_headers.hpp"
 #include "net/ipv6_header.hpp"
 #include "net/tcp_header.hpp"
@@ -490,8 +491,11 @@ Verdict Engine::forward(SlowPacket& p, const Route& route) {
       p.ct.ct->status |= conntrack::kOffload;
       if (flowtable_->add(*p.ct.ct, *routes, p.now) == nullptr) p.ct.ct->status &= ~conntrack::kOffload;
     }
+  }
+  if (v4 && p.parsed.ipv4_options) record_route(p, route);
+  if (ruleset_) {
     // POSTROUTING: the chains, SNAT/masquerade at 100, conntrack confirmation last.
-    res = ruleset_->evaluate(nft::Hook::kPostrouting, packet_info(p, egress));
+    nft::EvalResult res = ruleset_->evaluate(nft::Hook::kPostrouting, packet_info(p, egress));
     if (res.verdict != nft::Verdict::kAccept) return refuse(p, res);
     setup_nat(p, res, ManipType::kSrc, &route);
     if (p.ct.ct != nullptr && p.ct.is_new() && !nat::NatCore::initialized(*p.ct.ct, ManipType::kSrc)) {
@@ -509,6 +513,20 @@ Verdict Engine::forward(SlowPacket& p, const Route& route) {
   eth->set_dst(*next_hop_mac);
   eth->set_src(interfaces_[egress].mac);
   return Verdict::forward(egress);
+}
+
+// ip_forward_finish -> ip_forward_options: a Record Route option with room gets the address
+// the packet leaves from (ip_rt_get_source), before POSTROUTING's NAT; the header checksum is
+// computed again (ip_send_check). A malformed option, which Linux drops with a parameter
+// problem at input, is forwarded unchanged (not modelled); Timestamp options, whose value is
+// the wall clock, are left alone too.
+void Engine::record_route(SlowPacket& p, const Route& route) {
+  auto ip = net::Ipv4Header::at(p.frame.bytes(), p.parsed.l3_offset);
+  const net::Ipv4Addr next_hop = route.gateway ? std::get<net::Ipv4Addr>(*route.gateway) : ip->dst();
+  const std::optional<net::Ipv4Addr> outgoing = select_source(route.ifindex, next_hop);
+  if (!outgoing || net::record_route(ip->options(), *outgoing) != net::Ipv4OptionsEdit::kChanged) return;
+  ip->set_checksum(0);
+  ip->set_checksum(net::internet_checksum(ip->header()));
 }
 
 // nft_flow_offload_eval's checks and nft_flow_route: the routes of both directions if this

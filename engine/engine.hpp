@@ -119,6 +119,7 @@ class Engine {
   Verdict slow_path(SlowPacket& p);
   Verdict local_input(SlowPacket& p);
   Verdict forward(SlowPacket& p, const Route& route);
+  void record_route(SlowPacket& p, const Route& route);
   Verdict refuse(SlowPacket& p, const nft::EvalResult& result);
   Verdict answer_with_icmp(SlowPacket& p, std::uint8_t type, std::uint8_t code, std::uint32_t info,
                            DropReason reason);

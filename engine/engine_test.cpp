@@ -174,6 +174,23 @@ TEST_F(EngineTest, Ipv4OptionsAreForwardedWithTheChecksumUpdated) {
   EXPECT_EQ(frame_.bytes()[14 + 8], 63);
 }
 
+TEST_F(EngineTest, RecordRouteGetsTheOutgoingAddress) {
+  // IHL 9: Record Route with three free slots (pointer 4) and END; LAN to the Internet, so
+  // the router records its wan address (ip_forward_options), pointer 8, checksum recomputed.
+  std::vector<std::uint8_t> ip = {0x49, 0, 0, 44, 0x12, 0x35, 0, 0, 64, 17, 0, 0};
+  for (std::uint32_t a : {0xc0a80164u, 0xc633640au}) {
+    for (int shift = 24; shift >= 0; shift -= 8) ip.push_back(static_cast<std::uint8_t>(a >> shift));
+  }
+  ip.insert(ip.end(), {7, 15, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0});
+  ip.resize(44, 0);
+  net::store_be16(ip.data() + 10, net::internet_checksum(std::span(ip).first(36)));
+  ASSERT_TRUE(run(padded(ethernet(kRouterLanMac, kHostAMac, 0x0800, ip)), kLan).forwarded());
+  const std::span<const std::uint8_t> opt = frame_.bytes().subspan(14 + 20, 16);
+  EXPECT_EQ(std::vector<std::uint8_t>(opt.begin(), opt.end()),
+            (std::vector<std::uint8_t>{7, 15, 8, 203, 0, 113, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0}));
+  EXPECT_EQ(net::internet_checksum(frame_.bytes().subspan(14, 36)), 0);
+}
+
 // --- drops, one packet per reason ----------------------------------------------------------
 
 TEST_F(EngineTest, RuntFrameIsMalformed) {

@@ -210,13 +210,24 @@ def masquerade(rng):
 
 
 def record_route(rng):
-    """IPv4 Record Route: the kernel writes its outgoing address into the option."""
+    """IPv4 Record Route: the router writes the address it sends from into the first free
+    slot (ip_forward_options), before NAT; a full option stays as it is."""
     del rng
     t = Trace()
     rr = (to_router("lan", C_MAC) /
           IP(src=C_V4, dst=WEB_V4, ttl=64, id=0x6602, options=[IPOption_RR(pointer=4, routers=["0.0.0.0"] * 3)]) /
           UDP(sport=42002, dport=42003) / Raw(b"record route"))
     t.add("lan", rr, "IPv4 Record Route with three free slots")
+    full = (to_router("lan", C_MAC) /
+            IP(src=C_V4, dst=WEB_V4, ttl=64, id=0x6603,
+               options=[IPOption_RR(pointer=8, routers=["192.0.2.1"]), IPOption_NOP(), IPOption_NOP(), IPOption_NOP()]) /
+            UDP(sport=42004, dport=42005) / Raw(b"record route, full"))
+    t.add("lan", full, "IPv4 Record Route without room: unchanged")
+    inbound = (to_router("wan", GW_MAC) /
+               IP(src=CLIENT2_V4, dst=WAN_V4, ttl=50, id=0x6604,
+                  options=[IPOption_NOP(), IPOption_RR(pointer=4, routers=["0.0.0.0"] * 2)]) /
+               UDP(sport=42006, dport=5000) / Raw(b"record route, port forward"))
+    t.add("wan", inbound, "Record Route to wan:5000 (DNAT to B): the lan address is recorded")
     return t
 
 
