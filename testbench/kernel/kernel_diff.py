@@ -6,7 +6,7 @@ frame and byte for byte (README.md in this folder).
 
   kernel_diff.py list
   kernel_diff.py run CASE... | --default | --all | --scenario FILE [--mask l4.port] [--exclude PORT:N]
-                 [--flowsim build/tools/flowsim] [--work DIR] [-v]
+                 [--flowsim build/tools/flowsim] [--work DIR] [-v] [--kernel-only]
 
 Exit status: 0 identical, 1 different, 2 error (bad case, setup failed), 77 skipped (no
 network namespaces here: not root, or no CAP_SYS_ADMIN)."""
@@ -36,6 +36,8 @@ def main():
     r.add_argument("--flowsim", default=str(cases.REPO / "build" / "tools" / "flowsim"))
     r.add_argument("--work", default=None, help="output folder (default: build/kernel-diff/<case>)")
     r.add_argument("-v", "--verbose", action="store_true", help="show every port, also identical ones")
+    r.add_argument("--kernel-only", action="store_true",
+                   help="only the kernel's side: list what it sends (no flowsim, no comparison)")
     args = ap.parse_args()
 
     try:
@@ -79,7 +81,7 @@ def main():
         if c.pending:
             print(f"case {c.name} is pending: {c.pending}")
         try:
-            status = runner.Runner(c, args.flowsim, work, verbose=args.verbose).run()
+            status = runner.Runner(c, args.flowsim, work, verbose=args.verbose, kernel_only=args.kernel_only).run()
         except lab.Unavailable as e:
             print(f"SKIPPED: the kernel differential needs network namespaces: {e}")
             return runner.SKIP

@@ -23,7 +23,8 @@ from scapy.all import (ARP, DNS, DNSQR, DNSRR, ICMP, IP, TCP, UDP, Ether, ICMPv6
                        PadN, Raw, fragment, fragment6)
 
 # The router (router.yaml).
-ROUTER_MAC = {"lan": "02:00:00:00:01:01", "wan": "02:00:00:00:02:01", "dmz": "02:00:00:00:03:01"}
+ROUTER_MAC = {"lan": "02:00:00:00:01:01", "wan": "02:00:00:00:02:01", "dmz": "02:00:00:00:03:01",
+              "br-lan": "02:00:00:00:01:01"}   # router_fw4.yaml's LAN port
 LAN_V4, WAN_V4, DMZ_V4 = "192.168.1.1", "203.0.113.2", "10.0.3.1"
 LAN_V6, WAN_V6, DMZ_V6 = "2001:db8:1::1", "2001:db8:ffff::2", "2001:db8:3::1"
 # Hosts with static neighbour entries.
@@ -580,6 +581,70 @@ def redirect(rng):
     return t
 
 
+def fw4(rng):
+    """router_fw4.yaml: the ruleset OpenWrt's firewall4 writes for its default configuration
+    with a plain WAN. MSS clamped to the route MTU on SYNs both ways, masquerade with the
+    flowtable, FTP through the ftp helper (the PORT command rewritten to the public address,
+    sequence numbers shifted, the data connection from port 20 let in as related), fw4's
+    rejects (TCP reset, ICMP port unreachable) for the Internet's unsolicited packets,
+    ICMPv6 echo forwarded in by fw4's Allow-ICMPv6-Forward."""
+    t = Trace()
+    lan_ = "br-lan"
+    big_mss = [("MSS", 8960), ("SAckOK", b""), ("NOP", None), ("WScale", 7)]
+    web = Tcp(False, (lan_, A_MAC, A_V4, 40200, WEB_V4, 443), ("wan", GW_MAC, WEB_V4, 443, WAN_V4, 40200),
+              c_isn=0x0AAA0000, s_isn=0x0BBB0000)
+    t.add(lan_, web.seg(True, "S", window=64240, options=big_mss), "SYN with MSS 8960: clamped to 1460 (rt mtu)")
+    t.add("wan", web.seg(False, "SA", window=65160, options=[("MSS", 9000), ("SAckOK", b""), ("NOP", None),
+                                                           ("WScale", 7)]), "SYN/ACK with MSS 9000: clamped")
+    t.add(lan_, web.seg(True, "A"), "ACK")
+    t.add(lan_, web.seg(True, "PA", rng.randbytes(300)), "request")
+    t.add("wan", web.seg(False, "A", rng.randbytes(1460)), "1460 B answer")
+    t.add(lan_, web.seg(True, "A"), "ACK")
+    web.close(t, "A:40200 -> web:443")
+
+    t.add(lan_, udp(lan_, B_MAC, B_V4, DNS_V4, 53100, 53, b"query", ipid=0xA001), "DNS query")
+    t.add("wan", udp("wan", GW_MAC, DNS_V4, WAN_V4, 53, 53100, b"answer", ttl=57, ipid=0xA002), "DNS answer")
+
+    ftp_v4 = "198.51.100.21"
+    ftp = Tcp(False, (lan_, A_MAC, A_V4, 40300, ftp_v4, 21), ("wan", GW_MAC, ftp_v4, 21, WAN_V4, 40300),
+              c_isn=0x0CCC0000, s_isn=0x0DDD0000)
+    ftp.handshake(t, "FTP control A:40300 -> ftp:21 (ct helper ftp)")
+    t.add("wan", ftp.seg(False, "PA", b"220 flowsim FTP\r\n"), "220 banner")
+    # The helper reads a command only where a line starts, so it must have seen the one
+    # before (nf_conntrack_ftp's find_nl_seq).
+    t.add(lan_, ftp.seg(True, "PA", b"USER anonymous\r\n"), "USER")
+    t.add("wan", ftp.seg(False, "PA", b"230 Login successful\r\n"), "230")
+    t.add(lan_, ftp.seg(True, "PA", b"PORT 192,168,1,100,157,76\r\n"),
+          "PORT 192,168,1,100,157,76: rewritten to 203,0,113,2 (2 bytes shorter)")
+    # The server saw the rewritten command: its ACK numbers count the shorter text, and so
+    # must the trace (the kernel shifts them back for A).
+    ftp.nxt[True] = (ftp.nxt[True] - 2) & 0xFFFFFFFF
+    t.add("wan", ftp.seg(False, "PA", b"200 PORT command successful\r\n"), "200 (ack shifted back by the helper)")
+    data = Tcp(False, ("wan", GW_MAC, ftp_v4, 20, WAN_V4, 40268), (lan_, A_MAC, A_V4, 40268, ftp_v4, 20),
+               c_isn=0x0EEE0000, s_isn=0x0FFF0000, c_ttl=52, s_ttl=64)
+    data.handshake(t, "FTP data ftp:20 -> 203.0.113.2:40268 (expected, to A)")
+    t.add("wan", data.seg(True, "PA", rng.randbytes(200)), "file data")
+    data.close(t, "FTP data")
+
+    t.add("wan", to_router("wan", GW_MAC) / IP(src=CLIENT_V4, dst=A_V4, ttl=50, id=0xA101) /
+          TCP(sport=61100, dport=22, flags="S", seq=1, window=1024), "unsolicited SYN to A: fw4 resets it")
+    t.add("wan", udp("wan", GW_MAC, CLIENT_V4, A_V4, 61101, 9999, b"hi", ttl=50, ipid=0xA102),
+          "unsolicited UDP to A: port unreachable")
+    t.add("wan", to_router("wan", GW_MAC) / IP(src=CLIENT_V4, dst=WAN_V4, ttl=50, id=0xA103) /
+          TCP(sport=61102, dport=22, flags="S", seq=1, window=1024), "SYN to the router's port 22: reset (input)")
+
+    v6 = Tcp(True, (lan_, A_MAC, A_V6, 50200, WEB_V6, 443), ("wan", GW_MAC, WEB_V6, 443, A_V6, 50200),
+             c_isn=0x01010101, s_isn=0x02020202)
+    t.add(lan_, v6.seg(True, "S", window=64800, options=big_mss), "IPv6 SYN with MSS 8960: clamped to 1440")
+    t.add("wan", v6.seg(False, "SA", window=64800, options=SYN_V6), "IPv6 SYN/ACK")
+    t.add(lan_, v6.seg(True, "A"), "IPv6 ACK")
+    t.add("wan", to_router("wan", GW_MAC) / IPv6(src=CLIENT_V6, dst=A_V6, hlim=50) /
+          ICMPv6EchoRequest(id=0x4646, seq=1, data=b"ping A"), "ICMPv6 echo to A (Allow-ICMPv6-Forward)")
+    t.add(lan_, to_router(lan_, A_MAC) / IPv6(src=A_V6, dst=CLIENT_V6, hlim=64) /
+          ICMPv6EchoReply(id=0x4646, seq=1, data=b"ping A"), "A's echo reply")
+    return t
+
+
 def local_answers(rng):
     """What the router answers itself: echo (IPv4, IPv6), port unreachable for a closed UDP
     port, RST for a closed TCP port, ARP and neighbour solicitation for its address."""
@@ -691,9 +756,10 @@ CASES = {
     "timeouts": timeouts,
     "bad_checksums": bad_checksums,
     "redirect": redirect,
+    "fw4": fw4,
     "bulk": bulk,
 }
-PORTS = ("lan", "wan", "dmz")
+PORTS = ("lan", "wan", "dmz", "br-lan")
 
 
 def write_pcap(path, records):

@@ -25,7 +25,8 @@ class CaseFailure(Exception):
 
 
 class Runner:
-    def __init__(self, case, flowsim, work, log=print, verbose=False):
+    def __init__(self, case, flowsim, work, log=print, verbose=False, kernel_only=False):
+        self.kernel_only = kernel_only
         self.case = case
         self.flowsim = pathlib.Path(flowsim)
         self.work = pathlib.Path(work)
@@ -187,6 +188,14 @@ class Runner:
             if not sc.traffic:
                 raise CaseFailure(f"no file matches {self.case.traffic}")
         inputs = self._inputs(sc)
+        if self.kernel_only:
+            kernel_out = self._kernel(sc, inputs, {})
+            for p in sc.ports:
+                self.log(f"  {p.name}: the kernel sent {len(kernel_out[p.name])}")
+                for n, fr in enumerate(kernel_out[p.name], 1):
+                    self.log(f"    #{n} {frames.summary(fr)}")
+            self.log(f"  outputs in {self.work}")
+            return 0
         flowsim_out = self._flowsim(sc)
         kernel_out = self._kernel(sc, inputs, flowsim_out["hw"])
         status = 0
