@@ -15,8 +15,14 @@ using Ib1 = FoeEntry::Ib1;
 
 }  // namespace
 
-AgingEngine::AgingEngine(sc_core::sc_module_name name, FlowTable& table, CsrBlock& csr, InterruptSink& irq)
-    : sc_core::sc_module(name), table_(table), csr_(csr), irq_(irq), scan_event_("scan_event") {
+AgingEngine::AgingEngine(sc_core::sc_module_name name, Calendar& calendar, FlowTable& table, CsrBlock& csr,
+                         InterruptSink& irq)
+    : sc_core::sc_module(name),
+      calendar_(calendar),
+      table_(table),
+      csr_(csr),
+      irq_(irq),
+      scan_event_("scan_event") {
   SC_METHOD(scan);
   sensitive << scan_event_;
   dont_initialize();
@@ -65,22 +71,24 @@ std::optional<std::uint64_t> AgingEngine::expiry(unsigned index, std::uint64_t n
 void AgingEngine::schedule(std::uint64_t at_s) {
   if (scheduled_s_ && *scheduled_s_ <= at_s) return;
   scheduled_s_ = at_s;
-  const sc_core::sc_time at(static_cast<double>(at_s), sc_core::SC_SEC);
-  const sc_core::sc_time now = sc_core::sc_time_stamp();
+  // Never before the model's present (which may be ahead of the SystemC clock in a drain).
+  const std::uint64_t at = std::max(at_s * kPsPerSecond, calendar_.now_ps());
+  const std::uint64_t now = sc_core::sc_time_stamp().value();
   // An earlier notification replaces a later pending one (IEEE 1666 §5.10.8).
-  scan_event_.notify(at > now ? at - now : sc_core::SC_ZERO_TIME);
+  scan_event_.notify(sc_core::sc_time::from_value(at > now ? at - now : 0));
+  calendar_.sync_point(at);
 }
 
 void AgingEngine::on_entry_live(unsigned index) {
   if (!enabled()) return;
-  if (const auto at = expiry(index, timestamp_seconds())) schedule(*at);
+  if (const auto at = expiry(index, timestamp_seconds(calendar_.now_ps()))) schedule(*at);
 }
 
 void AgingEngine::on_config_written() {
   reset();
   if (!enabled() || table_.used() == 0) return;
   // Rare (a driver writes these at start-up): one pass over the table is cheap enough.
-  const std::uint64_t now_s = timestamp_seconds();
+  const std::uint64_t now_s = timestamp_seconds(calendar_.now_ps());
   std::optional<std::uint64_t> next;
   for (unsigned i = 0; i < table_.entries(); ++i) {
     if (const auto at = expiry(i, now_s)) next = next ? std::min(*next, *at) : *at;
@@ -91,7 +99,7 @@ void AgingEngine::on_config_written() {
 void AgingEngine::scan() {
   scheduled_s_.reset();
   if (!enabled()) return;
-  const std::uint64_t now_s = timestamp_seconds();
+  const std::uint64_t now_s = timestamp_seconds(calendar_.now_ps());
   std::uint32_t aged = 0;
   std::optional<std::uint64_t> next;
   for (unsigned i = 0; i < table_.entries() && table_.used() > 0; ++i) {

@@ -9,13 +9,16 @@
 // No per-cycle (or per-second) events: the scanner computes when the earliest entry can
 // expire and wakes up at that whole second only. It schedules nothing while no entry can
 // age (empty table, STATIC entries, deltas 0, AGE_EN off), so a simulation run "until no
-// events are pending" ends once the last agable entry has aged out.
+// events are pending" ends once the last agable entry has aged out. Entries go live from the
+// datapath too (learn, FIN), at the model's present (Calendar::now_ps()); a planned scan is a
+// sync point of the calendar, since it changes the table.
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <systemc>
 
+#include "model/calendar.hpp"
 #include "model/flow_table.hpp"
 #include "model/punt_sink.hpp"
 
@@ -26,7 +29,7 @@ class CsrBlock;
 class AgingEngine : public sc_core::sc_module, public EntryWatcher {
  public:
   SC_HAS_PROCESS(AgingEngine);
-  AgingEngine(sc_core::sc_module_name name, FlowTable& table, CsrBlock& csr, InterruptSink& irq);
+  AgingEngine(sc_core::sc_module_name name, Calendar& calendar, FlowTable& table, CsrBlock& csr, InterruptSink& irq);
 
   // An entry was written or learnt valid: scan no later than when it can expire.
   void on_entry_live(unsigned index) override;
@@ -42,6 +45,7 @@ class AgingEngine : public sc_core::sc_module, public EntryWatcher {
   void schedule(std::uint64_t at_s);
   bool enabled() const;
 
+  Calendar& calendar_;
   FlowTable& table_;
   CsrBlock& csr_;
   InterruptSink& irq_;

@@ -50,23 +50,23 @@ Asic::Asic(sc_core::sc_module_name name, AsicParams params, AsicObserver& observ
       irq_o("irq_o"),
       params_(validated(std::move(params))),
       clock_(params_.clock_mhz),
+      calendar_("calendar"),
       csr_("csr", *this, clock_.cycles(4)),
       mac_tx_([&] {
         std::vector<std::unique_ptr<MacTx>> macs;
         for (unsigned i = 0; i < params_.ports.size(); ++i) {
-          macs.push_back(std::make_unique<MacTx>(("mac_tx" + std::to_string(i)).c_str(), i,
-                                                 params_.ports[i].speed_bps, params_.egress_queue_bytes,
-                                                 clock_.cycles(params_.rewrite_cycles + params_.egress_cycles),
-                                                 pool_, csr_, observer));
+          macs.push_back(std::make_unique<MacTx>(i, params_.ports[i].speed_bps, params_.egress_queue_bytes,
+                                                 clock_.cycles_ps(params_.rewrite_cycles + params_.egress_cycles),
+                                                 calendar_, pool_, csr_, observer));
         }
         return macs;
       }()),
-      cpu_port_("cpu_port", csr_, pool_, sinks_of(mac_tx_), observer,
+      cpu_port_("cpu_port", calendar_, csr_, pool_, sinks_of(mac_tx_), observer,
                 sc_core::sc_time(static_cast<double>(params_.dma_latency_ns), sc_core::SC_NS), params_.dma_gbps,
                 params_.punt_meter_pps, params_.punt_meter_burst),
       flow_table_(csr_, params_.table_entries, params_.table_ways),
-      aging_("aging", flow_table_, csr_, cpu_port_),
-      pipeline_("pipeline", params_, csr_, pool_, flow_table_, cpu_port_, sinks_of(mac_tx_), observer) {
+      aging_("aging", calendar_, flow_table_, csr_, cpu_port_),
+      pipeline_(params_, calendar_, csr_, pool_, flow_table_, cpu_port_, sinks_of(mac_tx_), observer) {
   cpu_port_.irq_o(irq_o);
   flow_table_.set_watcher(&aging_);
   SC_METHOD(finish_reset);
@@ -114,7 +114,7 @@ void Asic::on_csr_write(std::uint32_t offset, std::uint32_t value) {
   } else if (offset == IrqStatus::offset() || offset == IrqMask::offset()) {
     cpu_port_.on_irq_registers_written();
   } else if (offset == EntryCtrl::offset()) {
-    flow_table_.on_entry_ctrl_written(static_cast<std::uint32_t>(timestamp_seconds()));
+    flow_table_.on_entry_ctrl_written(static_cast<std::uint32_t>(timestamp_seconds(calendar_.now_ps())));
   } else if (offset == MibSerCr::offset()) {
     flow_table_.on_mib_ser_written();
   } else if (offset == TbCfg::offset() || offset == UnbindAge::offset() || offset == BindAge0::offset() ||
@@ -125,17 +125,17 @@ void Asic::on_csr_write(std::uint32_t offset, std::uint32_t value) {
 
 void Asic::on_csr_read(std::uint32_t offset) {
   if (offset == hw::reg::Timestamp::offset()) {
-    csr_.hw_set(offset, static_cast<std::uint32_t>(timestamp_seconds()));
+    csr_.hw_set(offset, static_cast<std::uint32_t>(timestamp_seconds(calendar_.now_ps())));
   }
 }
 
-void Asic::receive(unsigned port, std::span<const std::uint8_t> frame) {
+void Asic::inject(unsigned port, std::span<const std::uint8_t> frame, std::uint64_t at_ps) {
   if (port >= params_.ports.size()) throw std::out_of_range("no port " + std::to_string(port));
   Frame* f = pool_.acquire();
   f->data.assign(frame);
   f->port = port;
   f->origin = FrameOrigin::kWire;
-  pipeline_.receive(f);
+  pipeline_.receive(f, at_ps);
 }
 
 }  // namespace flowsim::model

@@ -7,6 +7,7 @@
 // the register (the CSR block itself only stores values).
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -16,6 +17,7 @@
 #include "model/aging_engine.hpp"
 #include "model/asic_observer.hpp"
 #include "model/asic_params.hpp"
+#include "model/calendar.hpp"
 #include "model/cpu_port.hpp"
 #include "model/csr_block.hpp"
 #include "model/flow_table.hpp"
@@ -38,8 +40,28 @@ class Asic : public sc_core::sc_module, private CsrListener {
   tlm_utils::simple_target_socket<CsrBlock>& csr_socket() { return csr_.in; }
   tlm_utils::simple_initiator_socket<CpuPort>& dma_socket() { return cpu_port_.dma; }
 
+  // The first bit of `frame` arrives on `port` at absolute simulated time `at_ps`
+  // (picoseconds; a time before the model's present means now). The bytes are copied into a
+  // pooled frame, once. Callable ahead of time from any SystemC process (a replayer hands
+  // over a batch of frames with their due times, then waits) and during the run from an
+  // AsicObserver callback (a causal replay injects the answer to a frame that just left):
+  // every frame is handled at its own time, in time order, on the model's calendar.
+  // Throws std::out_of_range for a port the chip does not have.
+  void inject(unsigned port, std::span<const std::uint8_t> frame, std::uint64_t at_ps);
   // The first bit of `frame` arrives on `port` now.
-  void receive(unsigned port, std::span<const std::uint8_t> frame);
+  void receive(unsigned port, std::span<const std::uint8_t> frame) { inject(port, frame, calendar_.now_ps()); }
+
+  // The model's present in picoseconds (ahead of sc_time_stamp() inside the datapath).
+  std::uint64_t now_ps() const { return calendar_.now_ps(); }
+  // For a test bench that runs sc_start() in slices: the datapath handles nothing due after
+  // `until_ps` (the slice's end) before the next call (Calendar::set_run_limit).
+  void set_run_limit(std::uint64_t until_ps) { calendar_.set_run_limit(until_ps); }
+  // The time of the chip's last activity: the later of the SystemC clock and the last
+  // datapath item handled. It is where a run that stops when nothing is left to do ends.
+  std::uint64_t last_activity_ps() const {
+    return std::max<std::uint64_t>(sc_core::sc_time_stamp().value(), calendar_.last_due_ps());
+  }
+  const Calendar& calendar() const { return calendar_; }
 
   const AsicParams& params() const { return params_; }
   // Register values, for reports and tests that inspect the chip like a logic analyser.
@@ -58,6 +80,7 @@ class Asic : public sc_core::sc_module, private CsrListener {
   AsicParams params_;
   CoreClock clock_;
   FramePool pool_;
+  Calendar calendar_;
   CsrBlock csr_;
   std::vector<std::unique_ptr<MacTx>> mac_tx_;
   CpuPort cpu_port_;

@@ -37,12 +37,13 @@ struct DescImage {
 
 }  // namespace
 
-CpuPort::CpuPort(sc_core::sc_module_name name, CsrBlock& csr, FramePool& pool, std::vector<EgressSink*> egress,
-                 AsicObserver& observer, sc_core::sc_time dma_latency, double dma_gbps, double meter_pps,
-                 unsigned meter_burst)
+CpuPort::CpuPort(sc_core::sc_module_name name, Calendar& calendar, CsrBlock& csr, FramePool& pool,
+                 std::vector<EgressSink*> egress, AsicObserver& observer, sc_core::sc_time dma_latency,
+                 double dma_gbps, double meter_pps, unsigned meter_burst)
     : sc_core::sc_module(name),
       dma("dma"),
       irq_o("irq_o"),
+      calendar_(calendar),
       csr_(csr),
       pool_(pool),
       egress_(std::move(egress)),
@@ -79,20 +80,23 @@ std::uint64_t CpuPort::ring_base(unsigned ring) const {
 
 std::uint32_t CpuPort::ring_size(unsigned ring) const { return csr_.value(RingSize::offset(ring)); }
 
-void CpuPort::punt(Frame* frame, const PuntInfo& info, const sc_core::sc_time& delay) {
+void CpuPort::punt(Frame* frame, const PuntInfo& info, std::uint64_t at_ps) {
   if (meter_interval_ps_ != 0) {
     // GCRA (virtual scheduling): conforming while the arrival is no earlier than the
     // theoretical arrival time minus the burst tolerance. Integer picoseconds: deterministic.
-    const sc_core::sc_time at = sc_core::sc_time_stamp() + delay;
-    const std::uint64_t t = at.value();
-    if (t + meter_tolerance_ps_ < meter_tat_ps_) {
-      observer_.on_drop(frame->port, at, frame->data.bytes(), ModelDropReason::kPuntMeter);
+    if (at_ps + meter_tolerance_ps_ < meter_tat_ps_) {
+      observer_.on_drop(frame->port, sc_core::sc_time::from_value(at_ps), frame->data.bytes(),
+                        ModelDropReason::kPuntMeter);
       pool_.release(frame);
       return;
     }
-    meter_tat_ps_ = std::max(meter_tat_ps_, t) + meter_interval_ps_;
+    meter_tat_ps_ = std::max(meter_tat_ps_, at_ps) + meter_interval_ps_;
   }
-  punts_.push(Punted{frame, info}, delay);
+  // The datapath may run ahead of the SystemC clock (Calendar): the RX process takes the
+  // frame at its own time, and nothing after that is handled before it has.
+  const std::uint64_t now = sc_core::sc_time_stamp().value();
+  punts_.push(Punted{frame, info}, sc_core::sc_time::from_value(at_ps > now ? at_ps - now : 0));
+  calendar_.sync_point(at_ps);
 }
 
 void CpuPort::rx_thread() {
@@ -223,7 +227,7 @@ void CpuPort::transmit_one(unsigned index, sc_core::sc_time& delay) {
     f->data.assign({tx_buffer_.data(), len});
     f->port = port;
     f->origin = FrameOrigin::kCpu;
-    egress_[port]->enqueue(f, delay);
+    egress_[port]->enqueue(f, (sc_core::sc_time_stamp() + delay).value());
   }
   if (ok) {
     d.set_word(TxDesc::Status::kWord, TxDesc::Status::kDone.make(1));

@@ -12,6 +12,7 @@
 #include <tlm_utils/simple_initiator_socket.h>
 
 #include "model/asic_observer.hpp"
+#include "model/calendar.hpp"
 #include "model/core_clock.hpp"
 #include "model/frame.hpp"
 #include "model/punt_sink.hpp"
@@ -29,12 +30,14 @@ class CpuPort : public sc_core::sc_module, public PuntSink, public InterruptSink
   SC_HAS_PROCESS(CpuPort);
   // `dma_latency` is the cost of a non-posted DMA read; posted writes stream at `dma_gbps`.
   // Punts pass a GCRA meter of `meter_pps` (0 = none) with a burst of `meter_burst` frames.
-  CpuPort(sc_core::sc_module_name name, CsrBlock& csr, FramePool& pool, std::vector<EgressSink*> egress,
+  CpuPort(sc_core::sc_module_name name, Calendar& calendar, CsrBlock& csr, FramePool& pool,
+          std::vector<EgressSink*> egress,
           AsicObserver& observer, sc_core::sc_time dma_latency, double dma_gbps, double meter_pps,
           unsigned meter_burst);
 
-  // Meters the punt at its arrival (now + delay); a conforming one is queued for the RX ring.
-  void punt(Frame* frame, const PuntInfo& info, const sc_core::sc_time& delay) override;
+  // Meters the punt at its arrival (`at_ps`); a conforming one is queued for the RX ring,
+  // which a SystemC process serves at that time (a sync point of the calendar).
+  void punt(Frame* frame, const PuntInfo& info, std::uint64_t at_ps) override;
   void raise_irq(std::uint32_t status_bits) override { raise(status_bits); }
 
   // Called by the chip when the driver writes a register this block owns.
@@ -70,6 +73,7 @@ class CpuPort : public sc_core::sc_module, public PuntSink, public InterruptSink
   std::uint64_t ring_base(unsigned ring) const;
   std::uint32_t ring_size(unsigned ring) const;
 
+  Calendar& calendar_;
   CsrBlock& csr_;
   FramePool& pool_;
   std::vector<EgressSink*> egress_;

@@ -11,8 +11,9 @@
 //    time a frame is ready (its last bit received plus the MAC-to-parser latency);
 //  - the block latencies, as a delay annotated on the transaction to the egress queue or the
 //    CPU port.
-// One SystemC wake-up per received frame, none per cycle; no allocation once the frame pool
-// and the queues are warm.
+// No SystemC event per frame: a frame's arrival and its hand-off to the pipeline are items
+// on the model's calendar (Calendar), handled in time order with the rest of the datapath;
+// no allocation once the frame pool and the calendar are warm.
 //
 // What a frame becomes: a parser exception punts with its reason; otherwise the hash picks a
 // bucket and the lookup decides (TB_CFG.BIND_MODE): a miss punts no_flow (direct mode) or
@@ -29,38 +30,50 @@
 #include "model/asic_observer.hpp"
 #include "model/asic_params.hpp"
 #include "model/byte_fifo.hpp"
+#include "model/calendar.hpp"
 #include "model/core_clock.hpp"
 #include "model/flow_table.hpp"
 #include "model/frame.hpp"
 #include "model/hash_unit.hpp"
 #include "model/parser.hpp"
 #include "model/punt_sink.hpp"
-#include "model/timed_queue.hpp"
 
 namespace flowsim::model {
 
 class CsrBlock;
 
-class IngressPipeline : public sc_core::sc_module {
+class IngressPipeline {
  public:
-  SC_HAS_PROCESS(IngressPipeline);
-  IngressPipeline(sc_core::sc_module_name name, const AsicParams& params, CsrBlock& csr, FramePool& pool,
-                  FlowTable& table, PuntSink& punt, std::vector<EgressSink*> egress, AsicObserver& observer);
+  IngressPipeline(const AsicParams& params, Calendar& calendar, CsrBlock& csr, FramePool& pool, FlowTable& table,
+                  PuntSink& punt, std::vector<EgressSink*> egress, AsicObserver& observer);
 
-  // A frame whose first bit arrives on `frame->port` now. Takes ownership.
-  void receive(Frame* frame);
+  // A frame whose first bit arrives on `frame->port` at `at_ps` (absolute; not before the
+  // model's present). Takes ownership.
+  void receive(Frame* frame, std::uint64_t at_ps);
   void reset();
   std::string_view hash_impl() const { return hash_.impl_name(); }
 
  private:
-  void on_received();
-  void process(Frame* frame, const sc_core::sc_time& now);
-  void punt(Frame* frame, hw::PuntReason reason, std::uint32_t foe_index, std::uint32_t hash,
-            const sc_core::sc_time& delay);
+  // The two calendar stages of a frame: its first bit at the MAC, its last bit received.
+  struct Arrival final : CalendarClient {
+    explicit Arrival(IngressPipeline& p) : pipeline(p) {}
+    void on_due(Frame* frame, std::uint64_t now_ps) override { pipeline.arrive(frame, now_ps); }
+    IngressPipeline& pipeline;
+  };
+  struct Received final : CalendarClient {
+    explicit Received(IngressPipeline& p) : pipeline(p) {}
+    void on_due(Frame* frame, std::uint64_t now_ps) override { pipeline.process(frame, now_ps); }
+    IngressPipeline& pipeline;
+  };
+
+  void arrive(Frame* frame, std::uint64_t now);
+  void process(Frame* frame, std::uint64_t now);
+  void punt(Frame* frame, hw::PuntReason reason, std::uint32_t foe_index, std::uint32_t hash, std::uint64_t at_ps);
   FlowKey key_of(const net::ParsedFrame& p, unsigned port) const;
 
   const AsicParams& params_;
   CoreClock clock_;
+  Calendar& calendar_;
   CsrBlock& csr_;
   FramePool& pool_;
   FlowTable& table_;
@@ -69,14 +82,16 @@ class IngressPipeline : public sc_core::sc_module {
   AsicObserver& observer_;
   Parser parser_;
   HashUnit hash_;
-  TimedQueue<Frame*> received_;                  // frames by the time their last bit arrived
-  std::vector<sc_core::sc_time> rx_busy_until_;  // per port: the wire is a serial resource
+  Arrival arrival_{*this};
+  Received received_{*this};
+  std::vector<WireClock> wire_;                // per port
+  std::vector<std::uint64_t> rx_busy_until_;  // per port: the wire is a serial resource
   std::vector<ByteFifo> rx_fifo_;  // per port: frames received, not yet taken by the pipeline
-  sc_core::sc_time pipe_free_at_;
-  // Derived from the parameters once.
-  unsigned lookup_latency_cycles_ = 0;
+  std::uint64_t pipe_free_at_ = 0;
+  // Derived from the parameters once, in picoseconds.
+  std::uint64_t mac_to_parser_ps_ = 0;
+  std::uint64_t result_latency_ps_ = 0;  // parser + hash + lookup
   unsigned min_occupancy_cycles_ = 0;
-  unsigned result_latency_cycles_ = 0;  // parser + hash + lookup
 };
 
 }  // namespace flowsim::model

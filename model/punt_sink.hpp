@@ -5,7 +5,6 @@
 #pragma once
 
 #include <cstdint>
-#include <systemc>
 
 #include "hw/flowsim_hw.hpp"  // Generated.
 #include "model/frame.hpp"
@@ -21,8 +20,9 @@ struct PuntInfo {
 class PuntSink {
  public:
   virtual ~PuntSink() = default;
-  // Takes ownership of `frame`; it reaches the CPU port `delay` after now.
-  virtual void punt(Frame* frame, const PuntInfo& info, const sc_core::sc_time& delay) = 0;
+  // Takes ownership of `frame`; it reaches the CPU port at `at_ps` (absolute, picoseconds,
+  // not before the model's present).
+  virtual void punt(Frame* frame, const PuntInfo& info, std::uint64_t at_ps) = 0;
 };
 
 class InterruptSink {
@@ -36,8 +36,8 @@ class EgressSink {
  public:
   virtual ~EgressSink() = default;
   // Takes ownership of `frame` (frame->port is the egress port); it reaches the egress
-  // queue `delay` after now.
-  virtual void enqueue(Frame* frame, const sc_core::sc_time& delay) = 0;
+  // block at `at_ps` (absolute, picoseconds, not before the model's present).
+  virtual void enqueue(Frame* frame, std::uint64_t at_ps) = 0;
 };
 
 }  // namespace flowsim::model

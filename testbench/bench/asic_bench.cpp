@@ -35,6 +35,8 @@ void AsicBench::run(std::function<void()> body, sc_core::sc_time drain) {
       if (now + next > limit) break;
       step = std::min(step, limit - now);
     }
+    // The datapath runs ahead of the SystemC clock, but not past the slice (Calendar).
+    asic.set_run_limit((now + step).value());
     sc_core::sc_start(step, sc_core::SC_EXIT_ON_STARVATION);
   }
 }

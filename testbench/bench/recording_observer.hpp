@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "model/asic_observer.hpp"
@@ -25,8 +26,8 @@ class RecordingObserver : public model::AsicObserver {
   void on_transmit(unsigned port, const sc_core::sc_time& start, std::span<const std::uint8_t> frame,
                    model::FrameOrigin origin) override {
     ++transmit_count;
-    if (!keep_frames) return;
-    transmitted.push_back({port, start, {frame.begin(), frame.end()}, origin});
+    if (keep_frames) transmitted.push_back({port, start, {frame.begin(), frame.end()}, origin});
+    if (on_transmit_hook) on_transmit_hook(port, start, frame);
   }
   void on_punt(unsigned port, const sc_core::sc_time& at, std::span<const std::uint8_t> frame, hw::PuntReason reason,
                std::uint32_t foe_index) override {
@@ -47,6 +48,9 @@ class RecordingObserver : public model::AsicObserver {
   }
 
   bool keep_frames = true;
+  // Called after a transmit is recorded, from inside the model (a test's causal injection).
+  std::function<void(unsigned port, const sc_core::sc_time& start, std::span<const std::uint8_t> frame)>
+      on_transmit_hook;
   std::uint64_t transmit_count = 0, punt_count = 0, drop_count = 0;
   std::vector<ObservedFrame> transmitted;
   std::vector<ObservedFrame> punted;

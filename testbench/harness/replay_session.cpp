@@ -107,6 +107,9 @@ Report run_replay(const scenario::Scenario& scenario, const ReplayOptions& optio
     // ends before it would not advance time at all.
     sc_core::sc_time step = std::max(slice, to_next);
     if (stop_at) step = std::min(step, *stop_at - now);
+    // The datapath runs ahead of the SystemC clock; not past the slice, so that the ledger
+    // read below is what happened up to its end.
+    board.asic.set_run_limit((now + step).value());
     sc_core::sc_start(step, sc_core::SC_EXIT_ON_STARVATION);
     if (options.on_progress) {
       Report partial;
@@ -123,7 +126,7 @@ Report run_replay(const scenario::Scenario& scenario, const ReplayOptions& optio
   report.scenario = scenario.name;
   report.hash_impl = std::string(board.asic.hash_impl());
   board.ledger.fill(report);
-  report.simulated_ps = sc_core::sc_time_stamp().value();
+  report.simulated_ps = board.asic.last_activity_ps();
   // Frames the router generated left through the TX ring like forwarded ones.
   report.generated_sw = board.cpu.generated_sent();
   report.forwarded_sw -= std::min(report.forwarded_sw, report.generated_sw);
@@ -146,7 +149,7 @@ Report run_replay(const scenario::Scenario& scenario, const ReplayOptions& optio
                    {"learn_binds", ds.offload.learn_binds}, {"aged_irqs", ds.aged_irqs}};
   if (options.out_dir) {
     std::ofstream(*options.out_dir / "conntrack.txt") << board.engine.conntrack_dump(
-        std::chrono::nanoseconds(static_cast<std::int64_t>(sc_core::sc_time_stamp().value() / 1000)));
+        std::chrono::nanoseconds(static_cast<std::int64_t>(report.simulated_ps / 1000)));
     if (auto* rs = board.engine.ruleset()) std::ofstream(*options.out_dir / "ruleset.txt") << rs->list();
   }
   report.driver_irqs = board.cpu.driver_stats().irqs;

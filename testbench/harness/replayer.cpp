@@ -22,7 +22,10 @@ struct Stream {
   std::uint64_t last_ts_ns = 0;
 };
 
-sc_core::sc_time ps(std::uint64_t v) { return sc_core::sc_time(static_cast<double>(v), sc_core::SC_PS); }
+sc_core::sc_time ps(std::uint64_t v) { return sc_core::sc_time::from_value(v); }
+
+constexpr unsigned kBatchFrames = 4096;
+constexpr double kBatchSpanUs = 50;
 
 }  // namespace
 
@@ -79,26 +82,34 @@ void Replayer::replay() {
     if (s.live) schedule(s);
   }
 
+  // Frames go to the chip in batches, each with its due time, and the replayer sleeps until
+  // the first frame it has not handed over: one wake-up per batch, not per frame. A batch
+  // covers at most kBatchSpan of simulated time and kBatchFrames frames, which bounds the
+  // frames held in the chip's pool.
+  const std::uint64_t span_ps = sc_core::sc_time(kBatchSpanUs, sc_core::SC_US).value();
   for (;;) {
+    const std::uint64_t now_ps = sc_core::sc_time_stamp().value();
     Stream* next = nullptr;
-    for (auto& s : streams) {
-      if (s.live && (next == nullptr || s.due_ps < next->due_ps)) next = &s;
+    for (unsigned n = 0;; ++n) {
+      next = nullptr;
+      for (auto& s : streams) {
+        if (s.live && (next == nullptr || s.due_ps < next->due_ps)) next = &s;
+      }
+      if (next == nullptr || n == kBatchFrames || next->due_ps > now_ps + span_ps) break;
+      const pcap::PcapRecord& r = next->record;
+      ledger_.count_in(next->port, r.wire_length);
+      if (r.truncated()) {
+        ledger_.drop("truncated_capture");
+        ledger_.warn(fmt::format("{}: packet #{}: captured {} of {} bytes; not injected (truncated_capture)",
+                                 next->reader.path().string(), r.index, r.bytes.size(), r.wire_length));
+      } else {
+        asic_.inject(next->port, r.bytes, next->due_ps);
+      }
+      next->live = next->reader.next(next->record);
+      if (next->live) schedule(*next);
     }
     if (next == nullptr) break;
-    const std::uint64_t now_ps = sc_core::sc_time_stamp().value();
     if (next->due_ps > now_ps) wait(ps(next->due_ps - now_ps));
-
-    const pcap::PcapRecord& r = next->record;
-    ledger_.count_in(next->port, r.wire_length);
-    if (r.truncated()) {
-      ledger_.drop("truncated_capture");
-      ledger_.warn(fmt::format("{}: packet #{}: captured {} of {} bytes; not injected (truncated_capture)",
-                               next->reader.path().string(), r.index, r.bytes.size(), r.wire_length));
-    } else {
-      asic_.receive(next->port, r.bytes);
-    }
-    next->live = next->reader.next(next->record);
-    if (next->live) schedule(*next);
   }
 }
 
