@@ -177,7 +177,7 @@ Engine::Engine(EngineConfig config) {
   cc.checksum = config.conntrack_checksum;
   cc.acct = config.conntrack_acct;
   conntrack_ = std::make_unique<conntrack::Conntrack>(cc);
-  nat_ = std::make_unique<nat::NatCore>(*conntrack_, config.nat_seed);
+  nat_ = std::make_unique<nat::NatCore>(*conntrack_, config.nat_seed, config.nat_port_slice);
   const std::vector<nft::FlowtableSpec>& specs = ruleset_->flowtables();
   if (specs.empty()) return;
   // One software flowtable: the ruleset's first. Rules adding to another one are ignored.

@@ -15,6 +15,7 @@
 
 #include "engine/conntrack/conntrack_timeouts.hpp"
 #include "engine/flowtable/flowtable_config.hpp"
+#include "engine/nat/nat_range.hpp"
 #include "net/ipv4_addr.hpp"
 #include "net/ipv6_addr.hpp"
 #include "net/mac_addr.hpp"
@@ -68,6 +69,9 @@ struct EngineConfig {
   flowtable::FlowtableSemantics flowtable_semantics = flowtable::FlowtableSemantics::kOld;
   // Seed of NAT's "random" port offsets (get_random_u16 in the kernel): same seed, same ports.
   std::uint64_t nat_seed = 0x666c6f7773696dULL;
+  // The part of the source-port space this engine's NAT may choose from, when it replays
+  // one shard of a capture (nat/nat_range.hpp); the whole space by default.
+  nat::PortSlice nat_port_slice{};
 };
 
 }  // namespace flowsim::engine

@@ -5,6 +5,7 @@
 //   flowsim replay SCENARIO [--out DIR] [--register-trace FILE] [--quiet]
 //   flowsim sweep MATRIX [--out DIR] [--cell [N]] [--backend local|slurm|kubernetes]  (sweep_command.cpp)
 //   flowsim merge DIR                                                             (merge_command.cpp)
+//   flowsim compare A B                                                           (compare_command.cpp)
 //
 // Exit status: 0 success, 1 usage, 2 bad input (file and place named on stderr),
 // 3 device error, 4 packets unaccounted for, 6 a sweep's cells did not all pass.
@@ -21,16 +22,20 @@
 #include "net/input_error.hpp"
 #include "testbench/harness/replay_session.hpp"
 #include "testbench/scenario/scenario.hpp"
+#include "testbench/shard/shard_spec.hpp"
+#include "tools/compare_command.hpp"
 #include "tools/merge_command.hpp"
 #include "tools/sweep_command.hpp"
 
 namespace {
 
-int replay(const std::string& scenario_path, const std::string& out_dir, const std::string& trace_path, bool quiet) {
+int replay(const std::string& scenario_path, const std::string& out_dir, const std::string& trace_path, bool quiet,
+           const std::optional<flowsim::shard::ShardSpec>& shard) {
   using namespace flowsim;
   const scenario::Scenario scenario = scenario::load_scenario(scenario_path);
   testbench::ReplayOptions options;
   options.out_dir = std::filesystem::path(out_dir);
+  options.shard = shard;
   std::ofstream trace;
   if (!trace_path.empty()) {
     trace.open(trace_path);
@@ -93,14 +98,24 @@ int sc_main(int argc, char* argv[]) {
   rep->add_option("-o,--out", out_dir, "output directory for pcaps and the report")->capture_default_str();
   rep->add_option("--register-trace", trace_path, "write every driver register access to this file");
   rep->add_flag("-q,--quiet", quiet, "print nothing but errors");
+  std::string shard_text;
+  rep->add_option("--shard", shard_text,
+                  "replay shard K of N (0-based, e.g. 1/4) of the traffic's conversations; NAT keeps to the shard's "
+                  "part of the port space")
+      ->check([](const std::string& s) {
+        return flowsim::shard::ShardSpec::parse(s) ? std::string() : "expected K/N with 0 <= K < N, got '" + s + "'";
+      });
   const flowsim::tools::SweepCommand sweep(app, *rep);
+  const flowsim::tools::CompareCommand compare(app);
   const flowsim::tools::MergeCommand merge(app);
   CLI11_PARSE(app, argc, argv);
   if (sweep.selected()) return sweep.run();
   if (merge.selected()) return merge.run();
+  if (compare.selected()) return compare.run();
 
   try {
-    return replay(scenario_path, out_dir, trace_path, quiet);
+    return replay(scenario_path, out_dir, trace_path, quiet,
+                  shard_text.empty() ? std::nullopt : flowsim::shard::ShardSpec::parse(shard_text));
   } catch (const flowsim::net::InputError& e) {
     std::cerr << "flowsim: " << e.what() << "\n";
     return 2;

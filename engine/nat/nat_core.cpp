@@ -83,7 +83,37 @@ void find_best_ips(net::FiveTuple& tuple, const NatRange& range, ManipType type)
 
 }  // namespace
 
-NatCore::NatCore(conntrack::Conntrack& conntrack, std::uint64_t seed) : conntrack_(conntrack), rng_state_(seed) {}
+NatCore::NatCore(conntrack::Conntrack& conntrack, std::uint64_t seed, PortSlice slice)
+    : conntrack_(conntrack), rng_state_(seed), slice_(slice) {}
+
+void NatCore::narrow_to_slice(unsigned& min, unsigned& size) const {
+  // A range smaller than the number of slices cannot be split; it stays whole.
+  if (slice_.count <= 1 || size < slice_.count) return;
+  const unsigned lo = static_cast<unsigned>(std::uint64_t{size} * slice_.index / slice_.count);
+  const unsigned hi = static_cast<unsigned>(std::uint64_t{size} * (slice_.index + 1) / slice_.count);
+  min += lo;
+  size = hi - lo;
+}
+
+bool NatCore::port_in_slice(const net::FiveTuple& tuple, const NatRange& range) const {
+  if (slice_.count <= 1) return true;
+  unsigned min = 0;
+  unsigned size = 0;
+  const unsigned port = tuple.src_port;
+  if (range.flags & kProtoSpecified) {
+    min = std::min(range.min_port, range.max_port);
+    size = static_cast<unsigned>(std::max(range.min_port, range.max_port)) - min + 1;
+  } else if (is_icmp(tuple.proto)) {
+    size = 65536;
+  } else if (has_ports(tuple.proto)) {
+    min = port < 512 ? 1 : port < 1024 ? 600 : 1024;
+    size = port < 512 ? 511 : port < 1024 ? 424 : 64512;
+  } else {
+    return true;
+  }
+  narrow_to_slice(min, size);
+  return port >= min && port < min + size;
+}
 
 std::uint16_t NatCore::random_u16() {
   // splitmix64: tiny, and the same sequence on every platform and standard library.
@@ -184,6 +214,7 @@ void NatCore::l4proto_unique_tuple(net::FiveTuple& tuple, const NatRange& range,
   } else {
     return;
   }
+  if (type == ManipType::kSrc) narrow_to_slice(min, range_size);
 
   std::uint16_t off = 0;
   if (range.flags & kProtoOffset) {
@@ -208,7 +239,7 @@ net::FiveTuple NatCore::unique_tuple(const net::FiveTuple& orig, const NatRange&
                                      ManipType type) {
   // 1) Source mappings: keep the original tuple, or reuse this source's existing mapping.
   if (type == ManipType::kSrc && !(range.flags & kProtoRandomAll)) {
-    if (in_range(orig, range)) {
+    if (in_range(orig, range) && port_in_slice(orig, range)) {
       if (!used_tuple(orig, ct)) return orig;
     } else {
       net::FiveTuple mapped;
@@ -219,7 +250,8 @@ net::FiveTuple NatCore::unique_tuple(const net::FiveTuple& orig, const NatRange&
   net::FiveTuple tuple = orig;
   find_best_ips(tuple, range, type);
   // 3) The port, only if not already in range and unique.
-  if (!(range.flags & kProtoRandomAll)) {
+  const bool slice_allows = type != ManipType::kSrc || port_in_slice(tuple, range);
+  if (!(range.flags & kProtoRandomAll) && slice_allows) {
     if (range.flags & kProtoSpecified) {
       if (!(range.flags & kProtoOffset) && l4proto_in_range(tuple, type, range.min_port, range.max_port) &&
           (range.min_port == range.max_port || !used_tuple(tuple, ct))) {
@@ -251,7 +283,12 @@ void NatCore::setup_null_binding(Connection& ct, ManipType type, std::chrono::na
   NatRange range;
   range.flags = kMapIps;
   range.min_addr = range.max_addr = type == ManipType::kSrc ? ct.tuple[1].dst : ct.tuple[1].src;
+  // A null binding keeps the conversation's own tuple, which no other shard can hold: the
+  // port slice does not apply (it would move every routed connection's port).
+  const PortSlice slice = slice_;
+  slice_ = {};
   setup(ct, range, type, now);
+  slice_ = slice;
 }
 
 }  // namespace flowsim::engine::nat

@@ -21,7 +21,7 @@ namespace flowsim::engine::nat {
 
 class NatCore {
  public:
-  NatCore(conntrack::Conntrack& conntrack, std::uint64_t seed);
+  NatCore(conntrack::Conntrack& conntrack, std::uint64_t seed, PortSlice slice = {});
 
   // nf_nat_setup_info for the unconfirmed entry `ct`: picks the tuple, updates ct's reply
   // tuple and sets IPS_{SRC,DST}_NAT (if it changed) and IPS_{SRC,DST}_NAT_DONE. A no-op on
@@ -45,9 +45,14 @@ class NatCore {
   bool used_tuple(const net::FiveTuple& tuple, const conntrack::Connection& ct);
   bool used_tuple_harder(const net::FiveTuple& tuple, const conntrack::Connection& ct, unsigned attempts_left);
   std::uint16_t random_u16();
+  // The part of [min, min + size) this engine's port slice may use.
+  void narrow_to_slice(unsigned& min, unsigned& size) const;
+  // Whether a source mapping may keep `tuple`'s port (or ICMP id) under the port slice.
+  bool port_in_slice(const net::FiveTuple& tuple, const NatRange& range) const;
 
   conntrack::Conntrack& conntrack_;
   std::uint64_t rng_state_;
+  PortSlice slice_;
   std::chrono::nanoseconds now_{0};  // of the setup in progress (expired entries do not count)
   std::uint64_t draws_ = 0;
 };

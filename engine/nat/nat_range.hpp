@@ -32,4 +32,15 @@ struct NatRange {
 
 enum class ManipType : std::uint8_t { kSrc, kDst };
 
+// A flowsim knob, not a kernel one: when a capture is split into shards replayed by separate
+// engines, shard `index` of `count` may only choose source ports (and ICMP ids) in its own
+// part of each port class (or of the rule's range), so that no two shards map two
+// conversations onto one tuple. The kernel's rules are otherwise kept: the class follows
+// the original port (1..511, 600..1023, 1024..65535), the original is kept when it lies in
+// the shard's part and is free. {0, 1} is the kernel's behaviour.
+struct PortSlice {
+  unsigned index = 0;
+  unsigned count = 1;
+};
+
 }  // namespace flowsim::engine::nat

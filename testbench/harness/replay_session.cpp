@@ -36,6 +36,13 @@ model::AsicParams asic_params(const scenario::Scenario& s) {
   return p;
 }
 
+// The scenario's engine; a shard's NAT picks source ports in the shard's slice only.
+engine::EngineConfig engine_config(const scenario::Scenario& s, const ReplayOptions& o) {
+  engine::EngineConfig c = scenario::to_engine_config(s);
+  if (o.shard) c.nat_port_slice = {o.shard->index, o.shard->count};
+  return c;
+}
+
 driver::DriverConfig driver_config(const scenario::Scenario& s) {
   driver::DriverConfig c;
   c.rx_ring_size = s.asic.rx_ring_size;
@@ -51,14 +58,14 @@ driver::DriverConfig driver_config(const scenario::Scenario& s) {
 struct Board {
   Board(const scenario::Scenario& s, const ReplayOptions& o)
       : ledger(ledger_ports(s), o.out_dir),
-        engine(scenario::to_engine_config(s)),
+        engine(engine_config(s, o)),
         asic("asic", asic_params(s), ledger),
         memory("host_memory"),
         hal("hal", memory),
         trace(o.register_trace ? std::make_unique<driver::TraceHal>(hal, *o.register_trace) : nullptr),
         cpu("cpu", trace ? static_cast<driver::Hal&>(*trace) : hal, driver_config(s), engine, ledger,
             sc_core::sc_time(static_cast<double>(s.cpu.ns_per_packet), sc_core::SC_NS)),
-        replayer("replayer", sources(s), s.timing == scenario::TimingMode::kLineRate, asic, cpu, ledger),
+        replayer("replayer", sources(s), s.timing == scenario::TimingMode::kLineRate, asic, cpu, ledger, o.shard),
         irq("irq") {
     hal.csr.bind(asic.csr_socket());
     asic.dma_socket().bind(memory.in);
@@ -125,6 +132,7 @@ Report run_replay(const scenario::Scenario& scenario, const ReplayOptions& optio
   Report report;
   report.scenario = scenario.name;
   report.hash_impl = std::string(board.asic.hash_impl());
+  if (options.shard) report.shard = options.shard->to_string();
   board.ledger.fill(report);
   report.simulated_ps = board.asic.last_activity_ps();
   // Frames the router generated left through the TX ring like forwarded ones.

@@ -13,6 +13,7 @@
 
 #include "testbench/harness/report.hpp"
 #include "testbench/scenario/scenario.hpp"
+#include "testbench/shard/shard_spec.hpp"
 
 namespace flowsim::testbench {
 
@@ -28,6 +29,10 @@ struct ReplayOptions {
   // How long the simulation goes on after the last packet has settled, so that packets
   // the router generates late (and flows' hardware state) settle too.
   std::chrono::nanoseconds drain{std::chrono::milliseconds(10)};
+  // Replay only this shard of the traffic's conversations (testbench/shard: a conversation is
+  // never split), with NAT choosing source ports in the shard's part of the port space, so
+  // that the shards' outputs merge without clashes. None: all of the traffic.
+  std::optional<shard::ShardSpec> shard;
   // Called between simulation slices (about every simulated millisecond).
   std::function<void(const Progress&)> on_progress;
 };

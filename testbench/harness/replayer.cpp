@@ -9,6 +9,7 @@
 #include "model/core_clock.hpp"
 #include "net/input_error.hpp"
 #include "testbench/pcap/pcap_reader.hpp"
+#include "testbench/shard/shard_filter.hpp"
 
 namespace flowsim::testbench {
 namespace {
@@ -20,7 +21,13 @@ struct Stream {
   bool live = false;
   std::uint64_t due_ps = 0;  // simulated time at which the record's first bit arrives
   std::uint64_t last_ts_ns = 0;
+  std::optional<shard::ShardFilter> shard;  // with --shard: which records are this shard's
 };
+
+// Skips the records of other shards (with no shard, none).
+void skip_other_shards(Stream& s) {
+  while (s.live && s.shard && !s.shard->keep(s.record.bytes)) s.live = s.reader.next(s.record);
+}
 
 sc_core::sc_time ps(std::uint64_t v) { return sc_core::sc_time::from_value(v); }
 
@@ -30,13 +37,14 @@ constexpr double kBatchSpanUs = 50;
 }  // namespace
 
 Replayer::Replayer(sc_core::sc_module_name name, std::vector<ReplaySource> sources, bool line_rate, model::Asic& asic,
-                   const CpuHost& host, Ledger& ledger)
+                   const CpuHost& host, Ledger& ledger, std::optional<shard::ShardSpec> shard)
     : sc_core::sc_module(name),
       sources_(std::move(sources)),
       line_rate_(line_rate),
       asic_(asic),
       host_(host),
-      ledger_(ledger) {
+      ledger_(ledger),
+      shard_(shard) {
   SC_THREAD(run);
 }
 
@@ -53,14 +61,19 @@ void Replayer::run() {
 void Replayer::replay() {
   std::vector<Stream> streams;
   streams.reserve(sources_.size());
-  for (const auto& s : sources_) streams.push_back(Stream{pcap::PcapReader(s.pcap), s.port, {}, false, 0, 0});
+  for (const auto& s : sources_) {
+    streams.push_back(Stream{pcap::PcapReader(s.pcap), s.port, {}, false, 0, 0, std::nullopt});
+    if (shard_) streams.back().shard.emplace(*shard_);
+  }
 
   const std::uint64_t start_ps = sc_core::sc_time_stamp().value();
   std::vector<std::uint64_t> port_free_ps(asic_.params().ports.size(), start_ps);
   std::uint64_t base_ns = std::numeric_limits<std::uint64_t>::max();
   for (auto& s : streams) {
     s.live = s.reader.next(s.record);
+    // The time base is the whole capture's, so that every shard keeps the trace's times.
     if (s.live) base_ns = std::min(base_ns, s.record.timestamp_ns);
+    skip_other_shards(s);
   }
   if (base_ns == std::numeric_limits<std::uint64_t>::max()) base_ns = 0;
   ledger_.set_time_base(sc_core::sc_time_stamp(), base_ns);
@@ -106,6 +119,7 @@ void Replayer::replay() {
         asic_.inject(next->port, r.bytes, next->due_ps);
       }
       next->live = next->reader.next(next->record);
+      skip_other_shards(*next);
       if (next->live) schedule(*next);
     }
     if (next == nullptr) break;

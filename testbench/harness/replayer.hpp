@@ -15,6 +15,7 @@
 #include "model/asic.hpp"
 #include "testbench/harness/cpu_host.hpp"
 #include "testbench/harness/ledger.hpp"
+#include "testbench/shard/shard_spec.hpp"
 
 namespace flowsim::testbench {
 
@@ -27,7 +28,7 @@ class Replayer : public sc_core::sc_module {
  public:
   SC_HAS_PROCESS(Replayer);
   Replayer(sc_core::sc_module_name name, std::vector<ReplaySource> sources, bool line_rate, model::Asic& asic,
-           const CpuHost& host, Ledger& ledger);
+           const CpuHost& host, Ledger& ledger, std::optional<shard::ShardSpec> shard = std::nullopt);
 
   bool done() const { return done_; }
   // An input error (unreadable or truncated file) stops the replay; this says which.
@@ -42,6 +43,8 @@ class Replayer : public sc_core::sc_module {
   model::Asic& asic_;
   const CpuHost& host_;
   Ledger& ledger_;
+  // Only this shard's conversations are injected; the others' records are skipped unseen.
+  std::optional<shard::ShardSpec> shard_;
   bool done_ = false;
   std::string error_;
 };

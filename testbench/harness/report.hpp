@@ -30,6 +30,7 @@ struct PortReport {
 struct Report {
   std::string scenario;
   std::string hash_impl;
+  std::string shard;  // "K/N" when only shard K of N of the traffic's conversations was replayed
   std::uint64_t packets_in = 0;
   std::uint64_t forwarded_hw = 0;
   std::uint64_t forwarded_sw = 0;

@@ -78,7 +78,10 @@ class MatrixLoader {
       } else if (name == "scenarios") {
         yaml_.require(top, root, name);
       } else {
-        axis.values.push_back(AxisValue{"default", yaml_.where(root.value.Mark()), {}, {}, false, {}, {}});
+        AxisValue v;
+        v.label = v.group_label = "default";
+        v.where = yaml_.where(root.value.Mark());
+        axis.values.push_back(std::move(v));
       }
       m.axes.push_back(std::move(axis));
     }
@@ -104,14 +107,27 @@ class MatrixLoader {
 
   void read_axis(const YamlField& f, Axis& axis) {
     if (axis.name == "shards") {
-      const unsigned n = static_cast<unsigned>(yaml_.uint(f, 1, kMaxShards));
-      if (n > 1) require_option(f, "--shard");
-      for (unsigned k = 0; k < n; ++k) {
-        AxisValue v = value_at(f);
-        v.label = "shard=" + std::to_string(k) + "of" + std::to_string(n);
-        v.shard = ShardSpec{k, n};
-        if (n > 1) v.args = {"--shard", v.shard->to_string()};
-        axis.values.push_back(std::move(v));
+      // A count, or a list of counts (e.g. [1, 4]: whole, and as 4 shards merged).
+      const std::vector<YamlField> counts = yaml_.items(f, true);
+      std::vector<unsigned> seen;
+      for (const YamlField& item : counts) {
+        const unsigned n = static_cast<unsigned>(yaml_.uint(item, 1, kMaxShards));
+        if (std::find(seen.begin(), seen.end(), n) != seen.end()) yaml_.fail(item, std::to_string(n) + " twice");
+        seen.push_back(n);
+        if (n > 1) require_option(item, "--shard");
+        for (unsigned k = 0; k < n; ++k) {
+          AxisValue v = value_at(item);
+          if (n == 1) {
+            // Alone, one shard is no shard: it stays out of ids like an absent axis.
+            v.label = v.group_label = counts.size() == 1 ? "" : "whole";
+          } else {
+            v.label = "shard=" + std::to_string(k) + "of" + std::to_string(n);
+            v.group_label = "shards=" + std::to_string(n);
+            v.shard = ShardSpec{k, n};
+            v.args = {"--shard", v.shard->to_string()};
+          }
+          axis.values.push_back(std::move(v));
+        }
       }
       return;
     }
@@ -123,6 +139,7 @@ class MatrixLoader {
                     : axis.name == "seeds"   ? seed(item)
                                              : overrides(item, axis.name);
       v.label = sanitize(v.label);
+      v.group_label = v.label;
       if (const auto it = seen.find(v.label); it != seen.end()) {
         yaml_.fail(item, "two values of '" + axis.name + "' have the label '" + v.label + "' (the other at " +
                              it->second + "); give one of them a different name");
@@ -273,21 +290,18 @@ std::vector<Cell> expand(const Matrix& matrix) {
     for (std::size_t a = 0; a < matrix.axes.size(); ++a) {
       const Axis& axis = matrix.axes[a];
       const AxisValue& v = axis.values[pos[a]];
-      c.labels.emplace_back(axis.name, v.label);
+      c.labels.emplace_back(axis.name, v.label.empty() ? "whole" : v.label);
       c.wheres.push_back(v.where);
       if (!v.scenario.empty()) c.scenario = v.scenario;
       c.edits.insert(c.edits.end(), v.edits.begin(), v.edits.end());
       c.replaces_traffic = c.replaces_traffic || v.replaces_traffic;
       c.replay_args.insert(c.replay_args.end(), v.args.begin(), v.args.end());
       if (v.shard) c.shard = v.shard;
-      // A single shard is no shard: its label stays out of ids like an absent axis.
-      const bool in_id = axis.in_file && !(v.shard && v.shard->count == 1);
-      if (in_id) {
+      if (axis.in_file && !v.label.empty()) {
         c.id += (c.id.empty() ? "" : "_") + v.label;
-        if (!v.shard) c.group += (c.group.empty() ? "" : "_") + v.label;
+        c.group += (c.group.empty() ? "" : "_") + v.group_label;
       }
     }
-    if (c.shard && c.shard->count == 1) c.shard.reset();
     if (const auto [it, fresh] = ids.emplace(c.id, c.index); !fresh) {
       throw net::InputError(matrix.file.string() + ": cells " + std::to_string(it->second) + " and " +
                             std::to_string(c.index) + " both get the id '" + c.id +

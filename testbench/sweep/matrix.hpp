@@ -20,6 +20,8 @@
 #include <string>
 #include <vector>
 
+#include "testbench/shard/shard_spec.hpp"
+
 namespace flowsim::sweep {
 
 // One change to a cell's scenario: `path` (e.g. {"asic", "table_entries"}) set to `value`;
@@ -30,14 +32,11 @@ struct ScenarioEdit {
 };
 
 // Shard `index` of `count` (0-based) of each traffic's conversations.
-struct ShardSpec {
-  unsigned index = 0;
-  unsigned count = 1;
-  std::string to_string() const { return std::to_string(index) + "/" + std::to_string(count); }
-};
+using ShardSpec = shard::ShardSpec;
 
 struct AxisValue {
   std::string label;
+  std::string group_label;           // shards: "shards=N" (the cells merged together); else label
   std::string where;                 // FILE:LINE:COL of the value in the matrix
   std::filesystem::path scenario;    // scenarios axis: the base scenario file
   std::vector<ScenarioEdit> edits;   // what the value changes in the scenario
@@ -55,7 +54,7 @@ struct Axis {
 struct Cell {
   std::size_t index = 0;
   std::string id;                 // unique, stable, usable as a folder name
-  std::string group;              // the id without the shard label (cells merged together)
+  std::string group;              // shards of one traffic share it (their merged row's id)
   std::vector<std::pair<std::string, std::string>> labels;  // axis name -> value label
   std::filesystem::path scenario;                           // base scenario file
   std::vector<ScenarioEdit> edits;

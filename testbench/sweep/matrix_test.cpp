@@ -118,8 +118,8 @@ TEST_F(MatrixTest, ShardsMakeCellsOfOneGroupWithTheShardArgument) {
   ASSERT_EQ(cells.size(), 6u);
   EXPECT_EQ(cells[0].id, "home_router_seed=1_shard=0of3");
   EXPECT_EQ(cells[2].id, "home_router_seed=1_shard=2of3");
-  EXPECT_EQ(cells[2].group, "home_router_seed=1");
-  EXPECT_EQ(cells[3].group, "home_router_seed=2");
+  EXPECT_EQ(cells[2].group, "home_router_seed=1_shards=3");
+  EXPECT_EQ(cells[3].group, "home_router_seed=2_shards=3");
   ASSERT_TRUE(cells[2].shard);
   EXPECT_EQ(cells[2].shard->index, 2u);
   EXPECT_EQ(cells[2].shard->count, 3u);
@@ -130,6 +130,15 @@ TEST_F(MatrixTest, ShardsMakeCellsOfOneGroupWithTheShardArgument) {
   EXPECT_EQ(one[0].id, "home_router");
   EXPECT_FALSE(one[0].shard);
   EXPECT_TRUE(one[0].replay_args.empty());
+  // Whole and sharded side by side: a row each.
+  const std::vector<Cell> both =
+      expand(load_matrix(write("scenarios: [" + scenario() + "]\nshards: [1, 2]\n"), all_options));
+  ASSERT_EQ(both.size(), 3u);
+  EXPECT_EQ(both[0].id, "home_router_whole");
+  EXPECT_EQ(both[0].group, "home_router_whole");
+  EXPECT_FALSE(both[0].shard);
+  EXPECT_EQ(both[1].id, "home_router_shard=0of2");
+  EXPECT_EQ(both[2].group, "home_router_shards=2");
 }
 
 TEST_F(MatrixTest, TrafficAxisReplacesTheScenariosTraffic) {

@@ -97,7 +97,9 @@ Json merge_reports(const std::vector<Json>& shards) {
     for (auto it = r.begin(); it != r.end(); ++it) {
       const std::string& key = it.key();
       if (out.contains(key) || contains(not_merged, key)) continue;
-      if (key == "scenario" || key == "hash_impl") {
+      if (key == "shard") {
+        continue;  // each shard's "K/N"; the merged report says "shards": N
+      } else if (key == "scenario" || key == "hash_impl") {
         out[key] = it.value();
       } else if (contains(kSummed, key)) {
         std::uint64_t sum = 0;

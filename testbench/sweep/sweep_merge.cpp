@@ -212,19 +212,6 @@ MergeSummary merge_sweep(const std::filesystem::path& dir, const std::optional<s
     if (!groups.count(g)) order.push_back(g);
     groups[g].push_back(&c);
   }
-  // The axes that vary between rows, with their labels in plan order.
-  std::vector<std::pair<std::string, std::vector<std::string>>> axes;
-  for (const CellState& c : cells) {
-    for (auto it = c.plan["labels"].begin(); it != c.plan["labels"].end(); ++it) {
-      if (it.key() == "shards") continue;
-      auto a = std::find_if(axes.begin(), axes.end(), [&](const auto& x) { return x.first == it.key(); });
-      if (a == axes.end()) a = axes.insert(axes.end(), {it.key(), {}});
-      const std::string label = it.value().get<std::string>();
-      if (std::find(a->second.begin(), a->second.end(), label) == a->second.end()) a->second.push_back(label);
-    }
-  }
-  std::erase_if(axes, [](const auto& a) { return a.second.size() < 2; });
-
   Json rows = Json::array();
   for (const std::string& g : order) {
     const auto& members = groups[g];
@@ -232,8 +219,11 @@ MergeSummary merge_sweep(const std::filesystem::path& dir, const std::optional<s
     row["id"] = g;
     row["labels"] = Json::object();
     for (auto it = members.front()->plan["labels"].begin(); it != members.front()->plan["labels"].end(); ++it) {
-      if (it.key() != "shards") row["labels"][it.key()] = it.value();
+      row["labels"][it.key()] = it.value();
     }
+    // A group of shards is one row: "shards=N" rather than its first shard's label.
+    const int shards = members.front()->plan.value("shards", 0);
+    if (shards > 0) row["labels"]["shards"] = "shards=" + std::to_string(shards);
     std::string status = "passed";
     std::string message;
     Json cell_ids = Json::array();
@@ -260,6 +250,18 @@ MergeSummary merge_sweep(const std::filesystem::path& dir, const std::optional<s
     row["report"] = std::move(report);
     rows.push_back(std::move(row));
   }
+
+  // The axes that vary between rows, with their labels in row order.
+  std::vector<std::pair<std::string, std::vector<std::string>>> axes;
+  for (const Json& r : rows) {
+    for (auto it = r["labels"].begin(); it != r["labels"].end(); ++it) {
+      auto a = std::find_if(axes.begin(), axes.end(), [&](const auto& x) { return x.first == it.key(); });
+      if (a == axes.end()) a = axes.insert(axes.end(), {it.key(), {}});
+      const std::string label = it.value().get<std::string>();
+      if (std::find(a->second.begin(), a->second.end(), label) == a->second.end()) a->second.push_back(label);
+    }
+  }
+  std::erase_if(axes, [](const auto& a) { return a.second.size() < 2; });
 
   Json merged;
   merged["matrix"] = matrix;
