@@ -43,9 +43,6 @@ YAML::Node pod_spec(const JobSpec& job, const KubernetesOptions& o, const std::v
   c["image"] = o.image;
   for (const std::string& a : command) c["command"].push_back(a);
   c["workingDir"] = o.mount.string();
-  c["env"].push_back(YAML::Node());
-  c["env"][0]["name"] = "SYSTEMC_DISABLE_COPYRIGHT_MESSAGE";
-  c["env"][0]["value"] = "1";
   c["resources"]["requests"]["cpu"] = o.cpu;
   c["resources"]["requests"]["memory"] = o.memory;
   c["resources"]["limits"]["cpu"] = o.cpu;
