@@ -5,14 +5,18 @@
 #include <cstring>
 
 #include "net/frame_parser.hpp"
+#include "net/ip_proto.hpp"
 
 namespace flowsim::shard {
 namespace {
 
-constexpr std::uint8_t kIcmp = 1;
-constexpr std::uint8_t kTcp = 6;
-constexpr std::uint8_t kUdp = 17;
-constexpr std::uint8_t kIcmpv6 = 58;
+using net::ip_proto::kDccp;
+using net::ip_proto::kIcmp;
+using net::ip_proto::kIcmpv6;
+using net::ip_proto::kSctp;
+using net::ip_proto::kTcp;
+using net::ip_proto::kUdp;
+using net::ip_proto::kUdpLite;
 
 std::uint16_t be16(const std::uint8_t* p) { return static_cast<std::uint16_t>(p[0] << 8 | p[1]); }
 std::uint32_t be32(const std::uint8_t* p) {
@@ -55,7 +59,7 @@ std::optional<ConversationKey> ip_key(const std::uint8_t* ip, std::size_t len, b
 std::optional<ConversationKey> l4_key(std::uint8_t family, std::uint8_t proto, const std::uint8_t* src,
                                       const std::uint8_t* dst, const std::uint8_t* l4, std::size_t l4_len, bool quoted,
                                       std::optional<ConversationKey>* via_error) {
-  if ((proto == kTcp || proto == kUdp || proto == 132 || proto == 33 || proto == 136) && l4_len >= 4) {
+  if ((proto == kTcp || proto == kUdp || proto == kSctp || proto == kDccp || proto == kUdpLite) && l4_len >= 4) {
     return canonical(family, proto, src, dst, be16(l4), be16(l4 + 2));
   }
   if ((proto == kIcmp && family == 4) || (proto == kIcmpv6 && family == 6)) {
