@@ -21,7 +21,7 @@ enum class DropReason : std::uint8_t {
   kNoRoute,           // no route matches the destination
   kNoNeighbour,       // no MAC for the next hop on the egress interface
   kMtuExceeded,       // L3 length above the egress MTU: ICMP sent if DF/IPv6 (no fragmentation yet)
-  kLocalDelivery,     // addressed to the router itself; there is no local stack yet
+  kLocalDelivery,     // addressed to the router itself: taken by its own stack (which may answer)
   kEncapUnsupported,  // 802.1Q / QinQ / PPPoE session: not terminated yet
   kRulesetDrop,       // a `drop` verdict or chain policy of the nft ruleset
   kRulesetReject,     // a `reject` verdict of the nft ruleset (answered with ICMP)

@@ -12,6 +12,7 @@
 
 #include "engine/conntrack/ct_tuple.hpp"
 #include "engine/icmp/icmp_error.hpp"
+#include "engine/local/local_stack.hpp"
 #include "engine/nat/nat_manip.hpp"
 #include "engine/nft/ruleset.hpp"
 #include "engine/reject/tcp_reset.hpp"
@@ -113,7 +114,7 @@ std::uint8_t icmpx_code(std::uint8_t code, bool v4) {
 
 }  // namespace
 
-Engine::Engine(EngineConfig config) {
+Engine::Engine(EngineConfig config) : local_stack_(config.services) {
   const std::size_t n = config.interfaces.size();
   interfaces_.reserve(n);
   for (unsigned ifindex = 0; ifindex < n; ++ifindex) {
@@ -315,8 +316,9 @@ Verdict Engine::decide(net::PacketBuffer& frame, unsigned ingress_ifindex, nanos
 
 std::span<std::uint8_t> Engine::datagram(SlowPacket& p) const { return p.frame.bytes().subspan(p.parsed.l3_offset); }
 
-nft::PacketInfo Engine::packet_info(const SlowPacket& p, std::optional<unsigned> oif) const {
+nft::PacketInfo Engine::packet_info(const SlowPacket& p, std::optional<unsigned> oif, ManipType nat_manip) const {
   nft::PacketInfo info;
+  info.run_nat_chains = nat_pending(p, nat_manip);
   const std::span<const std::uint8_t> d = std::span<const std::uint8_t>(p.frame.bytes()).subspan(p.parsed.l3_offset);
   info.nfproto = p.family == 4 ? 2 : 10;
   if (p.local) {
@@ -361,10 +363,22 @@ bool Engine::nat_hook(SlowPacket& p, ManipType type) {
   return nat::nat_packet(d, p.family, *p.ct.ct, p.ct.dir, type);
 }
 
+// nf_nat_inet_fn's test: a NEW or RELATED packet whose connection has no binding for this
+// manip type yet runs the nat chains. An ICMP error RELATED to a connection is translated
+// instead (nf_nat_ipv4_fn handles it before).
+bool Engine::nat_pending(const SlowPacket& p, ManipType type) const {
+  if (p.ct.ct == nullptr || nat::NatCore::initialized(*p.ct.ct, type)) return false;
+  if (p.ct.is_related()) {
+    return !((p.family == 4 && p.l4proto == conntrack::kProtoIcmp) ||
+             (p.family == 6 && p.l4proto == conntrack::kProtoIcmpv6));
+  }
+  return p.ct.is_new();
+}
+
 // The NAT binding of a connection's first packet at this hook (nf_nat_inet_fn): the
 // ruleset's NAT statement, or a null binding.
 void Engine::setup_nat(SlowPacket& p, const nft::EvalResult& result, ManipType type, const Route* route) {
-  if (p.ct.ct == nullptr || !p.ct.is_new() || nat::NatCore::initialized(*p.ct.ct, type)) return;
+  if (!nat_pending(p, type)) return;
   conntrack::Connection& ct = *p.ct.ct;
   const nft::NatAction& a = result.nat;
   const bool family_ok = a.family == p.family;
@@ -405,7 +419,7 @@ Verdict Engine::slow_path(SlowPacket& p) {
   if (ruleset_) {
     // PREROUTING: conntrack (-200), then the chains, with DNAT at -100.
     p.ct = conntrack_->in(datagram(p), p.family, conntrack::CtHook::kPrerouting, p.now);
-    const nft::EvalResult res = ruleset_->evaluate(nft::Hook::kPrerouting, packet_info(p, std::nullopt));
+    const nft::EvalResult res = ruleset_->evaluate(nft::Hook::kPrerouting, packet_info(p, std::nullopt, ManipType::kDst));
     if (res.verdict != nft::Verdict::kAccept) return refuse(p, res);
     setup_nat(p, res, ManipType::kDst, nullptr);
     if (!nat_hook(p, ManipType::kDst)) return Verdict::drop(DropReason::kNatFailed);
@@ -423,10 +437,11 @@ Verdict Engine::slow_path(SlowPacket& p) {
 
 Verdict Engine::local_input(SlowPacket& p) {
   if (ruleset_) {
-    // INPUT: the chains, the source NAT hook (null binding), conntrack confirmation.
-    const nft::EvalResult res = ruleset_->evaluate(nft::Hook::kInput, packet_info(p, std::nullopt));
+    // INPUT: the chains, the source NAT hook (a null binding unless `snat` in an input nat
+    // chain), conntrack confirmation.
+    const nft::EvalResult res = ruleset_->evaluate(nft::Hook::kInput, packet_info(p, std::nullopt, ManipType::kSrc));
     if (res.verdict != nft::Verdict::kAccept) return refuse(p, res);
-    if (p.ct.ct != nullptr && p.ct.is_new() && !nat::NatCore::initialized(*p.ct.ct, ManipType::kSrc)) {
+    if (nat_pending(p, ManipType::kSrc)) {
       if (res.nat.kind == nft::NatKind::kSnat && res.nat.family == p.family) {
         nat_->setup(*p.ct.ct, range_of(res.nat), ManipType::kSrc, p.now);
       } else {
@@ -436,7 +451,62 @@ Verdict Engine::local_input(SlowPacket& p) {
     if (!nat_hook(p, ManipType::kSrc)) return Verdict::drop(DropReason::kNatFailed);
     if (!conntrack_->confirm(p.ct)) return Verdict::drop(DropReason::kConntrackDrop);
   }
-  // There is no local stack to hand it to.
+  return deliver_local(p);
+}
+
+// Whether the packet's destination is one of the router's own unicast addresses (not a
+// broadcast or anycast address it also accepts): icmp_send's RTCF_LOCAL and icmp6_send's
+// ipv6_chk_addr, which make an error about it come from that address.
+bool Engine::is_own_unicast(const SlowPacket& p) const {
+  const net::IpAddr dst = net::datagram_dst(std::span<const std::uint8_t>(p.frame.bytes()).subspan(p.parsed.l3_offset));
+  for (const Interface& itf : interfaces_) {
+    if (const auto* v4 = std::get_if<net::Ipv4Addr>(&dst)) {
+      for (const net::Ipv4Prefix& a : itf.ipv4) {
+        if (a.addr() == *v4) return true;
+      }
+    } else {
+      for (const net::Ipv6Prefix& a : itf.ipv6) {
+        if (a.addr() == std::get<net::Ipv6Addr>(dst)) return true;
+      }
+    }
+  }
+  return false;
+}
+
+local::LocalDest Engine::local_dest(const SlowPacket& p) const {
+  if (is_own_unicast(p)) return local::LocalDest::kUnicast;
+  return p.family == 4 ? local::LocalDest::kBroadcast : local::LocalDest::kAnycast;
+}
+
+// ip_local_deliver_finish: the router's own stack takes the packet (see LocalStack); its
+// answer, if any, leaves through the output path. The delivered packet itself counts as
+// local_delivery.
+Verdict Engine::deliver_local(SlowPacket& p) {
+  const std::span<const std::uint8_t> d = datagram(p);
+  const local::LocalDest dest = local_dest(p);
+  std::array<std::uint8_t, 16> anycast_src{};
+  if (dest == local::LocalDest::kAnycast) {
+    // The echo reply to an anycast address comes from the address routing picks toward the
+    // sender (anycast_src_echo_reply = 0).
+    const net::Ipv6Addr to = std::get<net::Ipv6Addr>(net::datagram_src(d));
+    const Route* back = routes_.lookup(to);
+    const std::optional<net::Ipv6Addr> src = back != nullptr ? select_source(back->ifindex, to) : std::nullopt;
+    if (!src) return Verdict::drop(DropReason::kLocalDelivery);
+    anycast_src = src->bytes();
+  }
+  const local::LocalAnswer answer =
+      local_stack_.receive(d, p.family, p.l4proto, p.l4_offset, dest, anycast_src, scratch_);
+  switch (answer.action) {
+    case local::LocalAction::kConsumed:
+      break;
+    case local::LocalAction::kEchoReply:
+    case local::LocalAction::kReset:
+      // Sent from a control socket without the request's conntrack entry: conntrack finds
+      // the connection at LOCAL_OUT (the reply direction of the one the request created).
+      return send_local(p, DropReason::kLocalDelivery, std::nullopt);
+    case local::LocalAction::kIcmpError:
+      return answer_with_icmp(p, answer.icmp_type, answer.icmp_code, answer.icmp_info, DropReason::kLocalDelivery);
+  }
   return Verdict::drop(DropReason::kLocalDelivery);
 }
 
@@ -482,7 +552,7 @@ Verdict Engine::forward(SlowPacket& p, const Route& route) {
 
   if (ruleset_) {
     // FORWARD: the chains; `flow add` offloads an eligible connection.
-    nft::PacketInfo info = packet_info(p, egress);
+    nft::PacketInfo info = packet_info(p, egress, ManipType::kSrc);
     const std::optional<std::array<flowtable::FlowRoute, 2>> routes = flow_routes(p, route);
     info.flow_add_eligible = routes.has_value();
     nft::EvalResult res = ruleset_->evaluate(nft::Hook::kForward, info);
@@ -495,10 +565,11 @@ Verdict Engine::forward(SlowPacket& p, const Route& route) {
   if (v4 && p.parsed.ipv4_options) record_route(p, route);
   if (ruleset_) {
     // POSTROUTING: the chains, SNAT/masquerade at 100, conntrack confirmation last.
-    nft::EvalResult res = ruleset_->evaluate(nft::Hook::kPostrouting, packet_info(p, egress));
+    const bool binding_due = nat_pending(p, ManipType::kSrc);
+    nft::EvalResult res = ruleset_->evaluate(nft::Hook::kPostrouting, packet_info(p, egress, ManipType::kSrc));
     if (res.verdict != nft::Verdict::kAccept) return refuse(p, res);
     setup_nat(p, res, ManipType::kSrc, &route);
-    if (p.ct.ct != nullptr && p.ct.is_new() && !nat::NatCore::initialized(*p.ct.ct, ManipType::kSrc)) {
+    if (binding_due && !nat::NatCore::initialized(*p.ct.ct, ManipType::kSrc)) {
       return Verdict::drop(DropReason::kNatFailed);  // masquerade found no address
     }
     if (!nat_hook(p, ManipType::kSrc)) return Verdict::drop(DropReason::kNatFailed);
@@ -589,12 +660,7 @@ Verdict Engine::refuse(SlowPacket& p, const nft::EvalResult& result) {
     if (p.l4proto != kTcp || !reject::build_tcp_reset(scratch_, datagram(p), p.family, p.l4_offset)) {
       return Verdict::drop(DropReason::kRulesetReject);
     }
-    std::optional<conntrack::CtRef> attached;
-    if (p.ct.ct != nullptr) {
-      attached = conntrack::CtRef{p.ct.ct, conntrack::opposite(p.ct.dir),
-                                  p.ct.dir == conntrack::CtDir::kOriginal ? CtInfo::kRelatedReply : CtInfo::kRelated};
-    }
-    return send_local(p, DropReason::kRulesetReject, attached);
+    return send_local(p, DropReason::kRulesetReject, related_to(p));
   }
   // nf_send_unreach: no answer to a TCP or UDP packet with a bad checksum (UDP over IPv4 with
   // none is fine).
@@ -627,29 +693,49 @@ Verdict Engine::refuse(SlowPacket& p, const nft::EvalResult& result) {
 }
 
 // icmp_send / icmp6_send about the packet as it is now (after DNAT, before the TTL decrement
-// when called from ip_forward). The error goes back to the offending packet's source, from the
-// address of the interface the route to it leaves by (icmp_errors_use_inbound_ifaddr = 0).
+// when called from ip_forward). The error goes back to the offending packet's source, from
+// the address it was sent to if that is one of the router's own (RTCF_LOCAL /
+// ipv6_chk_addr), else from the address of the interface the route back leaves by
+// (icmp_errors_use_inbound_ifaddr = 0); never about an IPv4 broadcast. It carries the
+// offending packet's conntrack entry as RELATED (icmp_glue_bits' nf_ct_attach), so even the
+// answer to a connection's first, unconfirmed packet is `ct state related` at OUTPUT.
 Verdict Engine::answer_with_icmp(SlowPacket& p, std::uint8_t type, std::uint8_t code, std::uint32_t info,
                                  DropReason reason) {
   const bool v4 = p.family == 4;
   const std::span<const std::uint8_t> offending = datagram(p);
   if (!(v4 ? icmp::may_answer_ipv4(offending) : icmp::may_answer_ipv6(offending))) return Verdict::drop(reason);
+  const bool from_destination = is_own_unicast(p);
   if (v4) {
     const net::Ipv4Addr to = std::get<net::Ipv4Addr>(net::datagram_src(offending));
+    const net::Ipv4Addr dst = std::get<net::Ipv4Addr>(net::datagram_dst(offending));
+    if (!from_destination && local_.lookup(dst) != nullptr && !is_multicast(dst)) {
+      return Verdict::drop(reason);  // a broadcast destination (RTCF_BROADCAST): no answer
+    }
     const Route* back = routes_.lookup(to);
     if (back == nullptr) return Verdict::drop(reason);
-    const auto src = select_source(back->ifindex, back->gateway ? std::get<net::Ipv4Addr>(*back->gateway) : to);
+    const auto src = from_destination
+                         ? std::optional<net::Ipv4Addr>(dst)
+                         : select_source(back->ifindex, back->gateway ? std::get<net::Ipv4Addr>(*back->gateway) : to);
     if (!src) return Verdict::drop(reason);
     icmp::build_icmpv4_error(scratch_, offending, *src, type, code, info);
   } else {
     const net::Ipv6Addr to = std::get<net::Ipv6Addr>(net::datagram_src(offending));
     const Route* back = routes_.lookup(to);
     if (back == nullptr) return Verdict::drop(reason);
-    const auto src = select_source(back->ifindex, to);
+    const auto src = from_destination ? std::optional<net::Ipv6Addr>(std::get<net::Ipv6Addr>(net::datagram_dst(offending)))
+                                      : select_source(back->ifindex, to);
     if (!src) return Verdict::drop(reason);
     icmp::build_icmpv6_error(scratch_, offending, *src, type, code, info);
   }
-  return send_local(p, reason, std::nullopt);
+  return send_local(p, reason, related_to(p));
+}
+
+// nf_conntrack_attach: the entry of `p` as seen by a packet the router sends about it
+// (an ICMP error, a reject's RST): RELATED_REPLY if `p` went the original way, else RELATED.
+std::optional<conntrack::CtRef> Engine::related_to(const SlowPacket& p) const {
+  if (p.ct.ct == nullptr) return std::nullopt;
+  return conntrack::CtRef{p.ct.ct, conntrack::opposite(p.ct.dir),
+                          p.ct.dir == conntrack::CtDir::kOriginal ? CtInfo::kRelatedReply : CtInfo::kRelated};
 }
 
 // The router's own packet in scratch_ (an ICMP error or a TCP RST) takes the local output
@@ -671,14 +757,19 @@ Verdict Engine::send_local(SlowPacket& p, DropReason reason, std::optional<connt
   if (route == nullptr) return Verdict::drop(reason);
   if (ruleset_) {
     out.ct = attached ? *attached : conntrack_->in(datagram(out), p.family, conntrack::CtHook::kLocalOut, p.now);
-    nft::EvalResult res = ruleset_->evaluate(nft::Hook::kOutput, packet_info(out, route->ifindex));
+    nft::EvalResult res = ruleset_->evaluate(nft::Hook::kOutput, packet_info(out, route->ifindex, ManipType::kDst));
     if (res.verdict != nft::Verdict::kAccept) return Verdict::drop(reason);
+    setup_nat(out, res, ManipType::kDst, route);
     if (!nat_hook(out, ManipType::kDst)) return Verdict::drop(reason);
     route = route_of();  // a translated destination is routed again (ip_route_me_harder)
     if (route == nullptr) return Verdict::drop(reason);
-    res = ruleset_->evaluate(nft::Hook::kPostrouting, packet_info(out, route->ifindex));
+    res = ruleset_->evaluate(nft::Hook::kPostrouting, packet_info(out, route->ifindex, ManipType::kSrc));
     if (res.verdict != nft::Verdict::kAccept) return Verdict::drop(reason);
+    setup_nat(out, res, ManipType::kSrc, route);
     if (!nat_hook(out, ManipType::kSrc)) return Verdict::drop(reason);
+    // No confirmation: what the router answers with never starts a connection (a reply of
+    // the request's, or RELATED to the offending packet's, which conntrack does not confirm
+    // from the reply direction).
   }
   const unsigned egress = route->ifindex;
   const std::optional<net::MacAddr> mac =

@@ -2,9 +2,12 @@
 // The software engine: what the Linux kernel does with a packet that reaches the CPU. The
 // path follows the kernel's hooks: the flowtable's netdev ingress hook (fast path), then
 // ip_rcv's checks, PREROUTING (conntrack, nft chains, DNAT), the route lookup, local delivery
-// (INPUT) or ip_forward (TTL, MTU, ICMP errors), FORWARD (nft chains, `flow add`),
-// POSTROUTING (nft chains, SNAT/masquerade, conntrack confirmation), the neighbour and the
-// MAC rewrite. Without a ruleset it is a plain router (no conntrack, NAT or flowtable).
+// (INPUT, then the router's own stack: echo replies, RST and port unreachable for closed
+// ports, declared services) or ip_forward (TTL, MTU, ICMP errors), FORWARD (nft chains,
+// `flow add`), POSTROUTING (nft chains, SNAT/masquerade, conntrack confirmation), the
+// neighbour and the MAC rewrite. Every packet the router makes itself takes the local output
+// path: conntrack at LOCAL_OUT, OUTPUT, NAT, the route, POSTROUTING, NAT. Without a ruleset
+// it is a plain router (no conntrack, NAT or flowtable).
 #pragma once
 
 #include <array>
@@ -20,6 +23,7 @@
 #include "engine/engine_stats.hpp"
 #include "engine/flow_offload.hpp"
 #include "engine/flowtable/flowtable.hpp"
+#include "engine/local/local_stack.hpp"
 #include "engine/nat/nat_core.hpp"
 #include "engine/neighbour_table.hpp"
 #include "engine/route_table.hpp"
@@ -118,6 +122,7 @@ class Engine {
   Verdict decide(net::PacketBuffer& frame, unsigned ingress_ifindex, std::chrono::nanoseconds now);
   Verdict slow_path(SlowPacket& p);
   Verdict local_input(SlowPacket& p);
+  Verdict deliver_local(SlowPacket& p);
   Verdict forward(SlowPacket& p, const Route& route);
   void record_route(SlowPacket& p, const Route& route);
   Verdict refuse(SlowPacket& p, const nft::EvalResult& result);
@@ -125,8 +130,12 @@ class Engine {
                            DropReason reason);
   Verdict send_local(SlowPacket& p, DropReason reason, std::optional<conntrack::CtRef> attached);
   bool nat_hook(SlowPacket& p, nat::ManipType type);
+  bool nat_pending(const SlowPacket& p, nat::ManipType type) const;
   void setup_nat(SlowPacket& p, const nft::EvalResult& result, nat::ManipType type, const Route* route);
-  nft::PacketInfo packet_info(const SlowPacket& p, std::optional<unsigned> oif) const;
+  nft::PacketInfo packet_info(const SlowPacket& p, std::optional<unsigned> oif, nat::ManipType nat_manip) const;
+  std::optional<conntrack::CtRef> related_to(const SlowPacket& p) const;
+  local::LocalDest local_dest(const SlowPacket& p) const;
+  bool is_own_unicast(const SlowPacket& p) const;
   std::optional<std::array<flowtable::FlowRoute, 2>> flow_routes(const SlowPacket& p, const Route& route) const;
   std::span<std::uint8_t> datagram(SlowPacket& p) const;
   std::optional<net::Ipv4Addr> select_source(unsigned ifindex, net::Ipv4Addr next_hop) const;
@@ -140,6 +149,7 @@ class Engine {
   RouteTable local_;
   RouteTable routes_;
   NeighbourTable neighbours_;
+  local::LocalStack local_stack_;
   EngineStats stats_;
 
   std::shared_ptr<nft::Ruleset> ruleset_;

@@ -49,10 +49,20 @@ struct NeighbourConfig {
   unsigned ifindex = 0;
 };
 
+// A service of the router itself (sshd on TCP 22, dnsmasq on UDP 53, ...), listening on all
+// of its addresses. A packet to it is delivered; one to a port nothing listens on is answered
+// as Linux answers it (a TCP RST, an ICMP port unreachable). The service is not played: it
+// sends nothing back.
+struct ServiceConfig {
+  std::uint8_t proto = 6;  // IPPROTO_TCP or IPPROTO_UDP
+  std::uint16_t port = 0;
+};
+
 struct EngineConfig {
   std::vector<InterfaceConfig> interfaces;
   std::vector<RouteConfig> routes;
   std::vector<NeighbourConfig> neighbours;
+  std::vector<ServiceConfig> services;
 
   // The nft ruleset (evaluated, with its counters, by this engine). nullptr: no netfilter at
   // all, as on a box without nftables rules: no conntrack, no NAT, no flowtable, everything

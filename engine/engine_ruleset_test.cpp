@@ -96,7 +96,7 @@ TEST_F(RulesetEngineTest, PolicyDropsUnsolicitedTrafficFromTheWan) {
                                   .dst = v4("203.0.113.2")},
                                  8, 1, 1),
                 kWan),
-            Verdict::drop(DropReason::kLocalDelivery));
+            Verdict::drop_and_reply(DropReason::kLocalDelivery, kWan));  // answered: echo reply
   // Through the router: forward policy drop.
   EXPECT_EQ(run(udp4_frame({.dst_mac = kRouterWanMac, .src_mac = kGatewayMac, .src = v4("198.51.100.77"),
                             .dst = v4("192.168.1.101")},

@@ -22,7 +22,7 @@ struct EngineStats {
   std::array<std::uint64_t, kDropReasonCount> drops{};
   // Packets that reached the flowtable hook (IP, for us) and continued on the slow path.
   std::array<std::uint64_t, kSlowPathReasonCount> slow_path{};
-  std::uint64_t generated = 0;                      // ICMP errors the router sent
+  std::uint64_t generated = 0;                      // packets the router sent itself (ICMP, RST)
   std::vector<std::uint64_t> received_by_ifindex;   // sized to the interface count
   std::vector<std::uint64_t> forwarded_by_ifindex;  // indexed by egress ifindex
   std::vector<std::uint64_t> generated_by_ifindex;  // indexed by egress ifindex

@@ -2,7 +2,8 @@
 // The engine's decision for one packet: forward it out of an interface (the frame has been
 // rewritten in place) or drop it with a named reason. A dropped packet may be answered by
 // the router with a packet of its own (an ICMP error: time exceeded, fragmentation needed /
-// packet too big, destination unreachable for `reject`); then `generated` is set, the frame
+// packet too big, destination unreachable for `reject` or a closed port; a TCP RST; an echo
+// reply to a packet delivered to the router itself); then `generated` is set, the frame
 // buffer holds that packet, complete with Ethernet header, and `egress_ifindex` says where it
 // leaves. The dropped packet still counts as dropped with `reason`; the generated one is an
 // extra packet that the caller transmits and counts on the side (EngineStats::generated), so

@@ -185,8 +185,8 @@ EvalResult evaluate_hook(Model& model, Hook hook, const PacketInfo& packet) {
   EvalResult result;
   const std::size_t fam = packet.nfproto == kNfprotoIpv6 ? 1 : 0;
   for (HookEntry& entry : model.hooks[static_cast<std::size_t>(hook)][fam]) {
-    if (entry.nat && packet.ct_state != kCtNew) {
-      continue;  // bindings are made on a connection's first packet only
+    if (entry.nat && !packet.run_nat_chains.value_or(packet.ct_state == kCtNew)) {
+      continue;  // bindings are made once, on a connection's first packet
     }
     for (Chain* chain : entry.chains) {
       const Outcome outcome = run_base_chain(*chain, packet, result);

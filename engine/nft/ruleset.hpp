@@ -50,6 +50,10 @@ struct PacketInfo {
   // skipped) and flow_add stays null. Left true, every executed `flow add` is reported and
   // the caller applies the checks itself.
   bool flow_add_eligible = true;
+  // Whether the nat chains of the hook run: the caller knows if the connection still needs
+  // a binding for this hook's manip type (nf_nat_inet_fn: NEW or RELATED, not yet
+  // initialized). Unset: when ct_state is new.
+  std::optional<bool> run_nat_chains;
 };
 
 enum class NatKind : std::uint8_t { kNone, kSnat, kDnat, kMasquerade };
@@ -118,9 +122,9 @@ class Ruleset {
   // chain. `flow add` is only honoured on the forward hook (the kernel refuses it
   // elsewhere at load time, and so do we).
   //
-  // Chains of type nat run only when packet.ct_state == kCtNew: NAT bindings are made once,
-  // on a connection's first packet, and the caller (conntrack) passes NEW only for a
-  // connection that has no binding yet. As in nf_nat_core, all nat chains of a hook run
+  // Chains of type nat run only when packet.run_nat_chains says so (by default when
+  // ct_state is new): NAT bindings are made once, on a connection's first packet (or that of
+  // a RELATED one, such as a RST the router sends back for a rejected packet). As in nf_nat_core, all nat chains of a hook run
   // as one group at the hook's NAT priority (dstnat -100 on prerouting/output, srcnat 100
   // on postrouting/input), among themselves by their own priority, and the group stops at
   // the first NAT statement that runs: that one is `nat`. A NAT statement ends its chain

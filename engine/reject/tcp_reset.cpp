@@ -23,7 +23,7 @@ constexpr std::uint8_t kHopLimit = 64;
 }  // namespace
 
 bool build_tcp_reset(std::vector<std::uint8_t>& out, std::span<const std::uint8_t> d, std::uint8_t family,
-                     std::size_t l4_offset) {
+                     std::size_t l4_offset, std::uint8_t tos) {
   const bool v4 = family == 4;
   if (v4) {
     const auto ip = net::ConstIpv4Header::at(d, 0);
@@ -50,6 +50,7 @@ bool build_tcp_reset(std::vector<std::uint8_t>& out, std::span<const std::uint8_
     const auto in = net::ConstIpv4Header::at(d, 0).value();
     o[0] = 0x45;
     const auto ip = net::Ipv4Header::at(o, 0).value();
+    ip.set_tos(tos);
     ip.set_total_length(static_cast<std::uint16_t>(out.size()));
     ip.set_frag_off(net::Ipv4Header::kDf);
     ip.set_ttl(kHopLimit);
@@ -59,7 +60,8 @@ bool build_tcp_reset(std::vector<std::uint8_t>& out, std::span<const std::uint8_
     ip.set_checksum(net::internet_checksum(ip.header()));
   } else {
     const auto in = net::ConstIpv6Header::at(d, 0).value();
-    o[0] = 0x60;
+    o[0] = static_cast<std::uint8_t>(0x60 | (tos >> 4));  // version, traffic class, flow label 0
+    o[1] = static_cast<std::uint8_t>(tos << 4);
     const auto ip = net::Ipv6Header::at(o, 0).value();
     ip.set_payload_length(static_cast<std::uint16_t>(net::TcpHeader::kMinSize));
     ip.set_next_header(kTcp);

@@ -48,6 +48,13 @@ struct NeighbourSpec {
   int line = 0;
 };
 
+// A service of the router itself (`services:`): a TCP or UDP port it listens on.
+struct ServiceSpec {
+  std::uint8_t proto = 6;
+  std::uint16_t port = 0;
+  int line = 0;
+};
+
 struct AsicSpec {
   double clock_mhz = 500;
   unsigned datapath_bytes = 32;
@@ -96,6 +103,7 @@ struct Scenario {
   std::vector<PortSpec> ports;
   std::vector<RouteSpec> routes;
   std::vector<NeighbourSpec> neighbours;
+  std::vector<ServiceSpec> services;
   AsicSpec asic;
   CpuSpec cpu;
   TimingMode timing = TimingMode::kRecorded;

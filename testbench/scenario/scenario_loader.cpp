@@ -24,9 +24,9 @@
 namespace flowsim::scenario {
 namespace {
 
-constexpr std::array<std::string_view, 11> kTopKeys = {"name", "description", "ports",   "routes",
+constexpr std::array<std::string_view, 12> kTopKeys = {"name", "description", "ports",   "routes",
                                                        "neighbours", "asic", "cpu",   "timing",
-                                                       "traffic",    "ruleset", "engine"};
+                                                       "traffic",    "ruleset", "engine", "services"};
 constexpr std::array<std::string_view, 7> kEngineKeys = {"flowtable",          "nat_seed",  "conntrack_acct",
                                                          "conntrack_checksum", "tcp_loose", "tcp_be_liberal",
                                                          "timeouts"};
@@ -58,6 +58,7 @@ constexpr std::array<TimeoutKey, 17> kTimeoutKeys = {{
 constexpr std::array<std::string_view, 6> kPortKeys = {"name", "mac", "ipv4", "ipv6", "speed", "mtu"};
 constexpr std::array<std::string_view, 3> kRouteKeys = {"prefix", "via", "dev"};
 constexpr std::array<std::string_view, 3> kNeighbourKeys = {"ip", "mac", "dev"};
+constexpr std::array<std::string_view, 2> kServiceKeys = {"proto", "port"};
 constexpr std::array<std::string_view, 10> kAsicKeys = {
     "clock_mhz", "datapath_bytes", "rx_ring_size", "tx_ring_size", "egress_queue_bytes",
     "hash",      "table_entries",  "table_ways",   "bind_mode",    "punt_meter_pps"};
@@ -157,6 +158,7 @@ class Loader {
     read_ports(ports, s);
     if (const Field* f = find(top, "routes")) read_routes(*f, s);
     if (const Field* f = find(top, "neighbours")) read_neighbours(*f, s);
+    if (const Field* f = find(top, "services")) read_services(*f, s);
     if (const Field* f = find(top, "asic")) read_asic(*f, s.asic);
     if (const Field* f = find(top, "cpu")) read_cpu(*f, s.cpu);
     if (const Field* f = find(top, "timing")) {
@@ -484,6 +486,33 @@ class Loader {
         }
       }
       s.neighbours.push_back(std::move(n));
+    }
+  }
+
+  // The router's own listening services: `- {proto: tcp, port: 22}`.
+  void read_services(const Field& field, Scenario& s) const {
+    for (const Field& item : items_of(field)) {
+      const std::vector<Field> fs = item_fields(item, kServiceKeys);
+      ServiceSpec svc;
+      svc.line = line_of(item.value);
+      const Field& proto = require(fs, item.value, "proto", "in " + item.path);
+      const std::string name = string_of(proto);
+      if (name == "tcp") {
+        svc.proto = 6;
+      } else if (name == "udp") {
+        svc.proto = 17;
+      } else {
+        fail(proto, "unknown protocol '" + name + "'; allowed: tcp, udp");
+      }
+      const Field& port = require(fs, item.value, "port", "in " + item.path);
+      svc.port = static_cast<std::uint16_t>(uint_of(port, 1, 65535));
+      for (const ServiceSpec& other : s.services) {
+        if (other.proto == svc.proto && other.port == svc.port) {
+          fail(port, "duplicate service " + name + " " + std::to_string(svc.port) + " (first at line " +
+                         std::to_string(other.line) + ")");
+        }
+      }
+      s.services.push_back(svc);
     }
   }
 

@@ -250,10 +250,10 @@ TEST_F(ScenarioErrorTest, YamlSyntaxError) {
 TEST_F(ScenarioErrorTest, NotAMap) {
   EXPECT_EQ(error_of(""),
             "F:1:1: a scenario must be a YAML map with the keys name, description, ports, routes, neighbours, asic, "
-            "cpu, timing, traffic, ruleset, engine, got nothing");
+            "cpu, timing, traffic, ruleset, engine, services, got nothing");
   EXPECT_EQ(error_of("- a\n- b\n"),
             "F:1:1: a scenario must be a YAML map with the keys name, description, ports, routes, neighbours, asic, "
-            "cpu, timing, traffic, ruleset, engine, got a list");
+            "cpu, timing, traffic, ruleset, engine, services, got a list");
 }
 
 TEST_F(ScenarioErrorTest, SecondDocument) {
@@ -264,7 +264,7 @@ TEST_F(ScenarioErrorTest, SecondDocument) {
 TEST_F(ScenarioErrorTest, UnknownTopLevelKey) {
   EXPECT_EQ(error_of(kPorts + "trafic: []\n"),
             "F:9:1: unknown key 'trafic' at top level; allowed keys: name, description, ports, routes, neighbours, "
-            "asic, cpu, timing, traffic, ruleset, engine");
+            "asic, cpu, timing, traffic, ruleset, engine, services");
 }
 
 TEST_F(ScenarioErrorTest, UnknownPortKey) {
@@ -454,6 +454,26 @@ TEST_F(ScenarioErrorTest, DuplicateNeighbour) {
                                    "  - {ip: 192.168.1.7, mac: \"02:00:00:00:00:08\", dev: wan}\n")));
 }
 
+
+TEST_F(ScenarioErrorTest, Services) {
+  const Scenario s = load_scenario(write(kPorts + "services:\n  - {proto: tcp, port: 22}\n  - proto: udp\n    port: 53\n"));
+  ASSERT_EQ(s.services.size(), 2u);
+  EXPECT_EQ(s.services[0].proto, 6);
+  EXPECT_EQ(s.services[0].port, 22);
+  EXPECT_EQ(s.services[1].proto, 17);
+  EXPECT_EQ(s.services[1].port, 53);
+  const engine::EngineConfig c = to_engine_config(s);
+  ASSERT_EQ(c.services.size(), 2u);
+  EXPECT_EQ(c.services[1].proto, 17);
+  EXPECT_EQ(c.services[1].port, 53);
+  EXPECT_EQ(error_of(kPorts + "services:\n  - {proto: sctp, port: 22}\n"),
+            "F:10:13: services[0].proto: unknown protocol 'sctp'; allowed: tcp, udp");
+  EXPECT_EQ(error_of(kPorts + "services:\n  - {proto: tcp, port: 0}\n"),
+            "F:10:24: services[0].port: 0 is out of range 1..65535");
+  EXPECT_EQ(error_of(kPorts + "services:\n  - {proto: tcp, port: 22}\n  - {proto: tcp, port: 22}\n"),
+            "F:11:24: services[1].port: duplicate service tcp 22 (first at line 10)");
+  EXPECT_EQ(error_of(kPorts + "services:\n  - {proto: tcp}\n"), "F:10:5: missing required key 'port' in services[0]");
+}
 
 TEST_F(ScenarioErrorTest, RulesetAndEngineSettings) {
   write("table ip nat {\n\tchain post {\n\t\ttype nat hook postrouting priority srcnat; policy accept;\n"

@@ -19,6 +19,9 @@ engine::EngineConfig to_engine_config(const Scenario& scenario) {
   for (const NeighbourSpec& n : scenario.neighbours) {
     config.neighbours.push_back(engine::NeighbourConfig{n.ip, n.mac, n.port});
   }
+  for (const ServiceSpec& svc : scenario.services) {
+    config.services.push_back(engine::ServiceConfig{svc.proto, svc.port});
+  }
   if (!scenario.ruleset.empty()) {
     config.ruleset = std::make_shared<engine::nft::Ruleset>(engine::nft::Ruleset::load(scenario.ruleset));
   }

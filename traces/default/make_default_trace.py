@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: Apache-2.0
 # Writes the bundled default trace of scenarios/home_router.yaml: what arrives on each router
 # port (lan.pcap, wan.pcap), everything the router must send out of each port, forwarded
-# packets and its own ICMP errors in wire order (expected_lan.pcap, expected_wan.pcap), the
-# ICMP errors alone (expected_generated_lan.pcap, expected_generated_wan.pcap) and the
+# packets and its own packets (ICMP errors, echo replies) in wire order (expected_lan.pcap,
+# expected_wan.pcap), its own packets alone (expected_generated_lan.pcap, expected_generated_wan.pcap) and the
 # accounting it must report (expected.json). The expected frames are built by Scapy from scratch (MACs rewritten, NAT
 # applied, TTL/hop limit - 1, every checksum recomputed), so they are an oracle independent
 # of the C++ engine.
@@ -363,7 +363,11 @@ def exceptions(trace):
 
     to_router = (Ether(dst=LAN_MAC, src=A_MAC) / IP(src=A_V4, dst=LAN_V4, ttl=64, id=0x6101, flags="DF") /
                  ICMP(type=8, id=0x0c0c, seq=1) / Raw(bytes(range(48))))
-    trace.add(210_000, "lan", to_router, "ICMP echo to the router's own 192.168.1.1", reason="local_delivery")
+    # icmp_echo answers from the address pinged, with the request's TOS, TTL 64, ID 0, no DF.
+    echo_reply = (Ether(dst=A_MAC, src=LAN_MAC) / IP(src=LAN_V4, dst=A_V4, ttl=64, id=0, flags=0) /
+                  ICMP(type=0, id=0x0c0c, seq=1) / Raw(bytes(range(48))))
+    trace.add(210_000, "lan", to_router, "ICMP echo to the router's own 192.168.1.1: echo reply",
+              reason="local_delivery", generated=("lan", bytes(echo_reply)))
 
     telnet = (Ether(dst=WAN_MAC, src=GW_MAC) / IP(src=SCANNER_V4, dst=WAN_V4, ttl=50, id=0x3201) /
               TCP(sport=51514, dport=23, flags="S", seq=555, window=1024))
@@ -406,7 +410,7 @@ def exceptions(trace):
             UDP(sport=68, dport=67) /
             BOOTP(op=1, xid=0x5eed1234, chaddr=bytes.fromhex(C_MAC.replace(":", "")) + bytes(10)) /
             DHCP(options=[("message-type", "discover"), "end"]))
-    trace.add(260_000, "lan", dhcp, "DHCP discover, broadcast MAC (no local stack yet)", reason="not_for_us")
+    trace.add(260_000, "lan", dhcp, "DHCP discover, broadcast MAC (never forwarded)", reason="not_for_us")
 
     ns = (Ether(dst="33:33:ff:00:00:01", src=A_MAC) / IPv6(src=A_V6, dst="ff02::1:ff00:1", hlim=255) /
           ICMPv6ND_NS(tgt="2001:db8:1::1") / ICMPv6NDOptSrcLLAddr(lladdr=A_MAC))
@@ -480,7 +484,7 @@ def expectations(packets):
     return {
         "scenario": "scenarios/home_router.yaml",
         "comment": "Written by make_default_trace.py; do not edit. index is 1-based within the port's pcap. "
-                   "generated: ICMP errors the router sends itself, counted apart from packets in. "
+                   "generated: packets the router sends itself (ICMP errors, echo replies), counted apart from packets in. "
                    "path: forwarded by the software flowtable (fast) or the slow path.",
         "packets_in": packets_in,
         "forwarded": forwarded,
@@ -498,7 +502,7 @@ def markdown_table(packets):
         if "egress" in p:
             outcome = f"forward → {p['egress']}" + (" (fast path)" if p["fast"] else "")
         else:
-            outcome = f"drop: `{p['reason']}`" + (f", ICMP → {p['generated'][0]}" if "generated" in p else "")
+            outcome = f"drop: `{p['reason']}`" + (f", answer → {p['generated'][0]}" if "generated" in p else "")
         rows.append(f"| {n} | {p['t_us'] / 1e6:.6f} | {p['port']} | {p['what']} | {outcome} |")
     return "\n".join(rows)
 
