@@ -369,8 +369,8 @@ bool Engine::nat_hook(SlowPacket& p, ManipType type) {
 bool Engine::nat_pending(const SlowPacket& p, ManipType type) const {
   if (p.ct.ct == nullptr || nat::NatCore::initialized(*p.ct.ct, type)) return false;
   if (p.ct.is_related()) {
-    return !((p.family == 4 && p.l4proto == conntrack::kProtoIcmp) ||
-             (p.family == 6 && p.l4proto == conntrack::kProtoIcmpv6));
+    return !((p.family == 4 && p.l4proto == net::ip_proto::kIcmp) ||
+             (p.family == 6 && p.l4proto == net::ip_proto::kIcmpv6));
   }
   return p.ct.is_new();
 }

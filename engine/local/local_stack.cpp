@@ -78,7 +78,7 @@ LocalAnswer LocalStack::receive(std::span<const std::uint8_t> d, std::uint8_t fa
     // tcp_v4_rcv / tcp_v6_rcv: header and checksum first; no socket -> RST, but only for a
     // destination that is one of ours (never a broadcast, never an anycast address).
     if (l4.size() < 20) return {};
-    const std::size_t doff = std::size_t{l4[12] >> 4} * 4;
+    const std::size_t doff = static_cast<std::size_t>(l4[12] >> 4) * 4;
     if (doff < 20 || doff > l4.size()) return {};
     if (transport_checksum(d, kTcp, l4) != 0) return {};
     if (listening(kTcp, net::load_be16(l4.data() + 2))) return {};
