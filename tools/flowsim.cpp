@@ -6,9 +6,11 @@
 //   flowsim sweep MATRIX [--out DIR] [--cell [N]] [--backend local|slurm|kubernetes]  (sweep_command.cpp)
 //   flowsim merge DIR                                                             (merge_command.cpp)
 //   flowsim compare A B                                                           (compare_command.cpp)
+//   flowsim conformance FILE [--junit FILE] [--json FILE]                         (conformance_command.cpp)
 //
 // Exit status: 0 success, 1 usage, 2 bad input (file and place named on stderr),
-// 3 device error, 4 packets unaccounted for, 6 a sweep's cells did not all pass.
+// 3 device error, 4 packets unaccounted for, 5 a conformance file's expectations not met,
+// 6 a sweep's cells did not all pass, 7 compared outputs differ.
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>
@@ -24,6 +26,7 @@
 #include "testbench/scenario/scenario.hpp"
 #include "testbench/shard/shard_spec.hpp"
 #include "tools/compare_command.hpp"
+#include "tools/conformance_command.hpp"
 #include "tools/merge_command.hpp"
 #include "tools/sweep_command.hpp"
 
@@ -108,7 +111,9 @@ int sc_main(int argc, char* argv[]) {
   const flowsim::tools::SweepCommand sweep(app, *rep);
   const flowsim::tools::CompareCommand compare(app);
   const flowsim::tools::MergeCommand merge(app);
+  const flowsim::tools::ConformanceCommand conformance(app);
   CLI11_PARSE(app, argc, argv);
+  if (conformance.selected()) return conformance.run();
   if (sweep.selected()) return sweep.run();
   if (merge.selected()) return merge.run();
   if (compare.selected()) return compare.run();

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "testbench/harness/cpu_host.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <iterator>
 
 #include "driver/device_error.hpp"
 
@@ -28,18 +30,39 @@ void CpuHost::run() {
   engine_.set_offload(&offloader_);
   ready_flag_ = true;
   ready_.notify(sc_core::SC_ZERO_TIME);
+  if (pause_when_ready_) sc_core::sc_pause();
   for (;;) {
-    const std::chrono::nanoseconds due = engine_.next_timer();
+    const std::chrono::nanoseconds control_due = control_.empty() ? std::chrono::nanoseconds::max() : control_.front().at;
+    const std::chrono::nanoseconds due = std::min(engine_.next_timer(), control_due);
     if (!irq_i.read()) {
       if (due == std::chrono::nanoseconds::max()) {
-        wait(irq_i.posedge_event());
+        wait(irq_i.posedge_event() | control_posted_);
       } else if (due > now()) {
-        wait(sc_core::sc_time(static_cast<double>((due - now()).count()), sc_core::SC_NS), irq_i.posedge_event());
+        wait(sc_core::sc_time(static_cast<double>((due - now()).count()), sc_core::SC_NS),
+             irq_i.posedge_event() | control_posted_);
       }
     }
-    if (due <= now()) engine_.run_timers(now());
+    run_control_work();
+    if (engine_.next_timer() <= now()) engine_.run_timers(now());
     // Level-triggered: the handler runs again while the line stays high.
     if (irq_i.read()) driver_.handle_irq();
+  }
+}
+
+void CpuHost::post(std::chrono::nanoseconds at, std::function<void()> work) {
+  auto it = control_.end();
+  while (it != control_.begin() && std::prev(it)->at > at) --it;
+  control_.insert(it, ControlWork{at, std::move(work)});
+  control_posted_.notify(sc_core::SC_ZERO_TIME);
+}
+
+void CpuHost::run_control_work() {
+  while (!control_.empty() && control_.front().at <= now()) {
+    ControlWork w = std::move(control_.front());
+    control_.pop_front();
+    control_running_ = true;
+    w.work();
+    control_running_ = false;
   }
 }
 

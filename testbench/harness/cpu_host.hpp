@@ -7,6 +7,9 @@
 // modelled as a fixed cost per packet, so a punt storm overloads the CPU as on a router.
 #pragma once
 
+#include <chrono>
+#include <deque>
+#include <functional>
 #include <string>
 #include <systemc>
 
@@ -31,9 +34,21 @@ class CpuHost : public sc_core::sc_module {
   // Notified once the driver has brought the device up.
   const sc_core::sc_event& ready_event() const { return ready_; }
   bool ready() const { return ready_flag_; }
+  // With true, the simulation pauses (sc_pause) the moment the device is up, so that a test
+  // bench running in steps can act at exactly that time.
+  void set_pause_when_ready(bool pause) { pause_when_ready_ = pause; }
   // Non-empty when bring-up failed; the simulation then has nothing more to do.
   const std::string& error() const { return error_; }
   const driver::DriverStats& driver_stats() const { return driver_.stats(); }
+  driver::OffloadDriver& driver() { return driver_; }
+
+  // Control-plane work (a configuration change and the kernel's reaction to it: flows torn
+  // down, entries deleted) runs on this CPU like everything else, at simulated time `at` or
+  // as soon as the CPU is free after it, in the order posted. Callable between simulation
+  // steps or from a SystemC process.
+  void post(std::chrono::nanoseconds at, std::function<void()> work);
+  // No control-plane work waiting.
+  bool control_idle() const { return control_.empty() && !control_running_; }
   // Router-generated packets (ICMP errors) handed to the driver for transmission.
   std::uint64_t generated_sent() const { return generated_sent_; }
 
@@ -42,6 +57,12 @@ class CpuHost : public sc_core::sc_module {
   void on_rx(const driver::RxPacket& pkt);
 
   std::chrono::nanoseconds now() const;
+  void run_control_work();
+
+  struct ControlWork {
+    std::chrono::nanoseconds at;
+    std::function<void()> work;
+  };
 
   driver::OffloadDriver driver_;
   driver::FlowOffloader offloader_{driver_};  // after driver_: it hooks into its RX path
@@ -51,6 +72,10 @@ class CpuHost : public sc_core::sc_module {
   net::PacketBuffer scratch_;
   sc_core::sc_event ready_;
   bool ready_flag_ = false;
+  bool pause_when_ready_ = false;
+  std::deque<ControlWork> control_;  // by time, then posting order
+  bool control_running_ = false;
+  sc_core::sc_event control_posted_;
   std::string error_;
   std::uint64_t generated_sent_ = 0;
 };

@@ -54,8 +54,10 @@ driver::DriverConfig driver_config(const scenario::Scenario& s) {
   return c;
 }
 
+}  // namespace
+
 // Everything on the simulated board, in construction order.
-struct Board {
+struct ReplaySession::Board {
   Board(const scenario::Scenario& s, const ReplayOptions& o)
       : ledger(ledger_ports(s), o.out_dir),
         engine(engine_config(s, o)),
@@ -95,44 +97,87 @@ struct Board {
   sc_core::sc_signal<bool> irq;
 };
 
+
+namespace {
+
+constexpr std::uint64_t kSlicePs = 1'000'000'000;  // 1 ms: how often progress is reported
+
+std::uint64_t sc_now_ps() { return sc_core::sc_time_stamp().value(); }
+
 }  // namespace
 
-Report run_replay(const scenario::Scenario& scenario, const ReplayOptions& options) {
-  Board board(scenario, options);
-  const sc_core::sc_time slice(1, sc_core::SC_MS);
-  sc_core::sc_start(sc_core::SC_ZERO_TIME);
-  // Engine and aging timers tick forever; the run ends once the traffic is over, every
-  // packet has settled, and a drain period has let generated packets leave.
-  const sc_core::sc_time drain(static_cast<double>(options.drain.count()), sc_core::SC_NS);
-  std::optional<sc_core::sc_time> stop_at;
-  while (sc_core::sc_pending_activity()) {
-    const sc_core::sc_time now = sc_core::sc_time_stamp();
-    if (!stop_at && board.replayer.done() && board.ledger.settled()) stop_at = now + drain;
-    const sc_core::sc_time to_next = sc_core::sc_time_to_pending_activity();
-    if (stop_at && now + to_next > *stop_at) break;  // nothing left before the stop
-    // Run at least to the next event: with starvation as the exit policy, a slice that
-    // ends before it would not advance time at all.
-    sc_core::sc_time step = std::max(slice, to_next);
-    if (stop_at) step = std::min(step, *stop_at - now);
-    // The datapath runs ahead of the SystemC clock; not past the slice, so that the ledger
-    // read below is what happened up to its end.
-    board.asic.set_run_limit((now + step).value());
-    sc_core::sc_start(step, sc_core::SC_EXIT_ON_STARVATION);
-    if (options.on_progress) {
-      Report partial;
-      board.ledger.fill(partial);
-      options.on_progress(Progress{sc_core::sc_time_stamp().to_seconds() * 1e3, partial.packets_in,
-                                   partial.forwarded_hw});
-    }
-  }
-  board.ledger.close();
-  if (!board.cpu.error().empty()) throw driver::DeviceError(board.cpu.error());
-  if (!board.replayer.error().empty()) throw net::InputError(board.replayer.error());
+ReplaySession::ReplaySession(const scenario::Scenario& scenario, const ReplayOptions& options)
+    : scenario_(scenario), options_(options), board_(std::make_unique<Board>(scenario, options)) {}
 
+ReplaySession::~ReplaySession() = default;
+
+// One slice of simulation, at most to `until_abs_ps`: the datapath runs ahead of the SystemC
+// clock, but not past the slice, so that what the ledger says afterwards is what happened up
+// to its end. With `run_to_time` the clock stops exactly there even if nothing happens;
+// otherwise it stops at the first moment nothing is pending (run at least to the next event:
+// with starvation as the exit policy, a slice that ends before it would not advance time).
+void ReplaySession::step(std::uint64_t until_abs_ps, bool run_to_time) {
+  const std::uint64_t now = sc_now_ps();
+  if (until_abs_ps <= now) return;
+  board_->asic.set_run_limit(until_abs_ps);
+  sc_core::sc_start(sc_core::sc_time::from_value(until_abs_ps - now),
+                    run_to_time ? sc_core::SC_RUN_TO_TIME : sc_core::SC_EXIT_ON_STARVATION);
+  if (options_.on_progress) {
+    Report partial;
+    board_->ledger.fill(partial);
+    options_.on_progress(
+        Progress{sc_core::sc_time_stamp().to_seconds() * 1e3, partial.packets_in, partial.forwarded_hw});
+  }
+}
+
+void ReplaySession::start() {
+  if (started_) return;
+  // Stop exactly when the device is up, so that traffic time 0 is a moment the caller can
+  // still act at.
+  board_->cpu.set_pause_when_ready(true);
+  sc_core::sc_start(sc_core::SC_ZERO_TIME);
+  while (!board_->cpu.ready() && board_->cpu.error().empty() && sc_core::sc_pending_activity()) {
+    const std::uint64_t to_next = sc_core::sc_time_to_pending_activity().value();
+    step(sc_now_ps() + std::max(kSlicePs, to_next), false);
+  }
+  if (!board_->cpu.error().empty()) throw driver::DeviceError(board_->cpu.error());
+  started_ = true;
+  start_ps_ = sc_now_ps();
+}
+
+std::uint64_t ReplaySession::now_ps() const { return sc_now_ps() - start_ps_; }
+
+void ReplaySession::run_until(std::uint64_t at_ps) {
+  start();
+  const std::uint64_t target = start_ps_ + at_ps;
+  while (sc_now_ps() < target) step(std::min(target, sc_now_ps() + kSlicePs), true);
+}
+
+bool ReplaySession::run_until_idle(std::uint64_t limit_ps) {
+  start();
+  const std::uint64_t limit = sc_now_ps() + limit_ps;
+  for (;;) {
+    if (board_->replayer.done() && board_->ledger.settled()) return true;
+    if (!board_->cpu.error().empty() || !board_->replayer.error().empty()) return false;
+    if (sc_now_ps() >= limit || !sc_core::sc_pending_activity()) return false;
+    const std::uint64_t to_next = sc_core::sc_time_to_pending_activity().value();
+    step(std::min(limit, sc_now_ps() + std::max(kSlicePs, to_next)), false);
+  }
+}
+
+void ReplaySession::inject(unsigned port, std::span<const std::uint8_t> frame, std::uint64_t at_ps) {
+  start();
+  if (port >= board_->asic.params().ports.size()) throw std::out_of_range("no port " + std::to_string(port));
+  board_->ledger.count_in(port, frame.size());
+  board_->asic.inject(port, frame, std::max(start_ps_ + at_ps, sc_now_ps()));
+}
+
+Report ReplaySession::snapshot() const {
+  const Board& board = *board_;
   Report report;
-  report.scenario = scenario.name;
+  report.scenario = scenario_.name;
   report.hash_impl = std::string(board.asic.hash_impl());
-  if (options.shard) report.shard = options.shard->to_string();
+  if (options_.shard) report.shard = options_.shard->to_string();
   board.ledger.fill(report);
   report.simulated_ps = board.asic.last_activity_ps();
   // Frames the router generated left through the TX ring like forwarded ones.
@@ -155,15 +200,57 @@ Report run_replay(const scenario::Scenario& scenario, const ReplayOptions& optio
   report.driver = {{"entries_written", ds.offload.entries_written}, {"entries_deleted", ds.offload.entries_deleted},
                    {"entries_reclaimed", ds.offload.entries_reclaimed}, {"device_errors", ds.offload.device_errors},
                    {"learn_binds", ds.offload.learn_binds}, {"aged_irqs", ds.aged_irqs}};
-  if (options.out_dir) {
-    std::ofstream(*options.out_dir / "conntrack.txt") << board.engine.conntrack_dump(
-        std::chrono::nanoseconds(static_cast<std::int64_t>(report.simulated_ps / 1000)));
-    if (auto* rs = board.engine.ruleset()) std::ofstream(*options.out_dir / "ruleset.txt") << rs->list();
-  }
   report.driver_irqs = board.cpu.driver_stats().irqs;
   report.register_bus_errors = board.asic.bus_errors() + board.hal.bus_errors();
   report.dma_errors = board.asic.dma_errors() + board.memory.bad_accesses();
   return report;
+}
+
+std::string ReplaySession::conntrack_dump() const {
+  return board_->engine.conntrack_dump(
+      std::chrono::nanoseconds(static_cast<std::int64_t>(board_->asic.last_activity_ps() / 1000)));
+}
+
+std::string ReplaySession::ruleset_listing() const {
+  auto* rs = board_->engine.ruleset();
+  return rs ? rs->list() : std::string();
+}
+
+Report ReplaySession::finish() {
+  // A replay that was not run in steps goes from power-on to the end in the same slices as
+  // always (its outputs are compared with golden files).
+  if (!started_) sc_core::sc_start(sc_core::SC_ZERO_TIME);
+  started_ = true;
+  Board& board = *board_;
+  // Engine and aging timers tick forever; the run ends once the traffic is over, every
+  // packet has settled, and a drain period has let generated packets leave.
+  const std::uint64_t drain = static_cast<std::uint64_t>(options_.drain.count()) * 1000;
+  std::optional<std::uint64_t> stop_at;
+  while (sc_core::sc_pending_activity()) {
+    const std::uint64_t now = sc_now_ps();
+    if (!stop_at && board.replayer.done() && board.ledger.settled()) stop_at = now + drain;
+    const std::uint64_t to_next = sc_core::sc_time_to_pending_activity().value();
+    if (stop_at && now + to_next > *stop_at) break;  // nothing left before the stop
+    std::uint64_t until = now + std::max(kSlicePs, to_next);
+    if (stop_at) until = std::min(until, *stop_at);
+    step(until, false);
+  }
+  board.ledger.close();
+  if (!board.cpu.error().empty()) throw driver::DeviceError(board.cpu.error());
+  if (!board.replayer.error().empty()) throw net::InputError(board.replayer.error());
+
+  Report report = snapshot();
+  if (options_.out_dir) {
+    std::ofstream(*options_.out_dir / "conntrack.txt") << board.engine.conntrack_dump(
+        std::chrono::nanoseconds(static_cast<std::int64_t>(report.simulated_ps / 1000)));
+    if (auto* rs = board.engine.ruleset()) std::ofstream(*options_.out_dir / "ruleset.txt") << rs->list();
+  }
+  return report;
+}
+
+Report run_replay(const scenario::Scenario& scenario, const ReplayOptions& options) {
+  ReplaySession session(scenario, options);
+  return session.finish();
 }
 
 }  // namespace flowsim::testbench

@@ -1,15 +1,20 @@
 // SPDX-License-Identifier: Apache-2.0
 // One replay, end to end: builds the board for a scenario — the ASIC model, host memory,
 // the model-backed HAL, the CPU running the real driver and the engine, the replayer —
-// runs the simulation until every packet has settled, and returns the report. SystemC
-// elaborates once per process, so this runs at most once per process.
+// runs the simulation until every packet has settled, and returns the report. A
+// ReplaySession does the same step by step, so that a conformance run can inject frames,
+// check counters and apply events at chosen simulated times in between. SystemC
+// elaborates once per process, so there is at most one replay per process.
 #pragma once
 
 #include <chrono>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <ostream>
+#include <span>
+#include <string>
 
 #include "testbench/harness/report.hpp"
 #include "testbench/scenario/scenario.hpp"
@@ -40,5 +45,53 @@ struct ReplayOptions {
 // Throws net::InputError for bad input (unreadable or truncated capture) and
 // driver::DeviceError when the driver cannot bring the device up.
 Report run_replay(const scenario::Scenario& scenario, const ReplayOptions& options);
+
+// A replay run in steps. Times are "traffic time": picoseconds of simulated time since the
+// traffic started, the instant the driver had brought the device up (time 0 of the
+// scenario's captures). Every step only moves simulated time forward; none waits on wall
+// time. Errors as run_replay: the device not coming up (driver::DeviceError) is thrown by
+// start(), a bad capture (net::InputError) by finish().
+class ReplaySession {
+ public:
+  ReplaySession(const scenario::Scenario& scenario, const ReplayOptions& options);
+  ~ReplaySession();
+  ReplaySession(const ReplaySession&) = delete;
+  ReplaySession& operator=(const ReplaySession&) = delete;
+
+  // Runs until the driver has brought the device up; traffic time 0 is then.
+  void start();
+  // The present in traffic time.
+  std::uint64_t now_ps() const;
+  // Runs the simulation until traffic time `at_ps` (nothing if that is not in the future).
+  void run_until(std::uint64_t at_ps);
+  // Runs until the model is idle: the scenario's traffic has all been injected and every
+  // packet that came in (from it or from inject()) has left a port or been dropped.
+  // Returns false if that did not happen within `limit_ps` of traffic time from now.
+  bool run_until_idle(std::uint64_t limit_ps);
+  // A frame whose first bit arrives on `port` at traffic time `at_ps` (not before now),
+  // counted as an input packet like the captures' frames. Throws std::out_of_range for a
+  // port the chip does not have.
+  void inject(unsigned port, std::span<const std::uint8_t> frame, std::uint64_t at_ps);
+
+  // The report as it stands now (what finish() returns at the end).
+  Report snapshot() const;
+  // /proc/net/nf_conntrack and `nft list ruleset` (with counters) as they stand now.
+  std::string conntrack_dump() const;
+  std::string ruleset_listing() const;
+
+  // Runs on until the traffic is over, every packet has settled and the drain has passed;
+  // closes the pcaps, writes conntrack.txt and ruleset.txt, returns the report.
+  Report finish();
+
+ private:
+  struct Board;
+  void step(std::uint64_t until_abs_ps, bool run_to_time);
+
+  const scenario::Scenario& scenario_;
+  const ReplayOptions& options_;
+  std::unique_ptr<Board> board_;
+  std::uint64_t start_ps_ = 0;  // absolute simulated time of traffic time 0
+  bool started_ = false;
+};
 
 }  // namespace flowsim::testbench

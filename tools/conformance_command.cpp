@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "tools/conformance_command.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "net/input_error.hpp"
+#include "testbench/conformance/conformance_run.hpp"
+#include "testbench/expect/expectation_script.hpp"
+
+namespace flowsim::tools {
+namespace {
+
+constexpr int kExitExpectationsNotMet = 5;
+
+void write_file(const std::filesystem::path& path, const std::string& text) {
+  if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path());
+  std::ofstream out(path);
+  if (!out) throw net::InputError(path.string() + ": cannot open for writing");
+  out << text;
+}
+
+}  // namespace
+
+ConformanceCommand::ConformanceCommand(CLI::App& app) {
+  sub_ = app.add_subcommand("conformance", "run a conformance file: traffic, events and the outputs it expects");
+  sub_->add_option("file", file_, "conformance file (see README, \"Writing a conformance test\")")->required();
+  sub_->add_option("-o,--out", out_dir_, "output directory (default flowsim-out/<test name>)");
+  sub_->add_option("--junit", junit_, "write JUnit XML, one test case per expectation, to this file");
+  sub_->add_option("--json", json_, "write the result as JSON to this file (also written to the output directory)");
+  sub_->add_option("--register-trace", register_trace_, "write every driver register access to this file");
+  sub_->add_flag("-q,--quiet", quiet_, "print the summary only when something failed");
+}
+
+int ConformanceCommand::run() const {
+  try {
+    const expect::Script script = expect::load_script(file_);
+    conformance::ConformanceOptions options;
+    options.out_dir = out_dir_.empty() ? std::filesystem::path("flowsim-out") / script.name : std::filesystem::path(out_dir_);
+    std::ofstream trace;
+    if (!register_trace_.empty()) {
+      trace.open(register_trace_);
+      if (!trace) throw net::InputError(register_trace_ + ": cannot open for writing");
+      options.register_trace = &trace;
+    }
+    std::filesystem::create_directories(options.out_dir);
+    const conformance::ConformanceResult result = conformance::run_conformance(script, options);
+    const std::string json = result.to_json();
+    write_file(options.out_dir / "result.json", json);
+    if (result.error.empty()) {
+      write_file(options.out_dir / "report.json", result.report.to_json());
+      write_file(options.out_dir / "summary.txt", result.report.to_text());
+    }
+    if (!json_.empty()) write_file(json_, json);
+    if (!junit_.empty()) write_file(junit_, result.to_junit());
+    if (!quiet_ || !result.passed()) std::cout << result.summary();
+    if (!result.error.empty()) {
+      std::cerr << "flowsim: " << result.error << "\n";
+      return result.error.rfind("device error", 0) == 0 ? 3 : 2;
+    }
+    return result.passed() ? 0 : kExitExpectationsNotMet;
+  } catch (const net::InputError& e) {
+    std::cerr << "flowsim: " << e.what() << "\n";
+    return 2;
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "flowsim: " << file_ << ": " << e.what() << "\n";
+    return 2;
+  }
+}
+
+}  // namespace flowsim::tools
