@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <set>
+#include <sstream>
 
 #include "engine/engine.hpp"
 #include "engine/test_frames.hpp"
@@ -293,20 +294,71 @@ TEST_F(RulesetEngineTest, UdpChecksumZeroStaysZeroThroughNat) {
   EXPECT_EQ(net::load_be32(frame_.bytes().data() + 14 + 12), v4("203.0.113.2").value());
 }
 
-TEST_F(RulesetEngineTest, RulesetCountersAndTheDumpFollowTheTraffic) {
+// The home router's ruleset with counters on the rules a connection passes.
+std::string counted_rules() {
+  std::string r = kHomeRouterRules;
+  const auto replace = [&](std::string_view from, std::string_view to) {
+    const auto at = r.find(from);
+    ASSERT_NE(at, std::string::npos) << from;
+    r.replace(at, from.size(), to);
+  };
+  replace("ct state established flow add @ft", "ct state established flow add @ft counter");
+  replace("\t\tct state established,related accept\n\t\tiifname \"lan\" oifname",
+          "\t\tct state established,related counter accept\n\t\tiifname \"lan\" oifname");
+  replace("iifname \"lan\" oifname \"wan\" accept", "iifname \"lan\" oifname \"wan\" counter accept");
+  replace("oifname \"wan\" masquerade", "oifname \"wan\" counter masquerade");
+  return r;
+}
+
+class CountedRulesetTest : public RulesetEngineTest {
+ protected:
+  CountedRulesetTest() : RulesetEngineTest(home_router_config(counted_rules())) {}
+  // The counter of the first listed rule that contains `rule` and a counter, as
+  // "packets N bytes M".
+  std::string counter_of(std::string_view rule) const {
+    std::istringstream list(engine_.ruleset()->list());
+    for (std::string line; std::getline(list, line);) {
+      const auto c = line.find("counter packets ");
+      if (line.find(rule) == std::string::npos || c == std::string::npos) continue;
+      std::istringstream words(line.substr(c + 8));
+      std::string packets, n, bytes, m;
+      words >> packets >> n >> bytes >> m;
+      return packets + " " + n + " " + bytes + " " + m;
+    }
+    return "(no counted rule " + std::string(rule) + ")";
+  }
+};
+
+TEST_F(CountedRulesetTest, RulesetCountersAndTheDumpFollowTheTraffic) {
   TcpConversation tcp({}, kWebServer, 40000, 443);
   ASSERT_TRUE(run(tcp.from_client(kSyn), kLan, 1s).forwarded());
+  // The SYN is NEW: forwarded by the lan->wan rule, masqueraded by the nat chain (52 bytes of
+  // IP: 20 + 20 + 12 of options).
+  EXPECT_EQ(counter_of("iifname \"lan\" oifname \"wan\""), "packets 1 bytes 52");
+  EXPECT_EQ(counter_of("masquerade"), "packets 1 bytes 52");
   ASSERT_TRUE(run(tcp.from_server(kSyn | kAck), kWan, 1s).forwarded());
+  // Established but not assured: `flow add` breaks its rule (not counted), the next rule accepts.
+  EXPECT_EQ(counter_of("flow add @ft"), "packets 0 bytes 0");
+  EXPECT_EQ(counter_of("ct state established,related"), "packets 1 bytes 52");
   ASSERT_TRUE(run(tcp.from_client(kAck), kLan, 1s).forwarded());  // flow add
+  // The ACK offloads the connection; its rule goes on to `counter`, then the accept rule.
+  EXPECT_EQ(counter_of("flow add @ft"), "packets 1 bytes 40");
+  EXPECT_EQ(counter_of("ct state established,related"), "packets 2 bytes 92");
   // Offloaded: no timeout, no state, [OFFLOAD], the flowtable's reference in use=.
   EXPECT_EQ(engine_.conntrack_dump(2s),
             "ipv4     2 tcp      6 src=192.168.1.100 dst=198.51.100.10 sport=40000 dport=443 "
             "src=198.51.100.10 dst=203.0.113.2 sport=443 dport=40000 [OFFLOAD] mark=0 use=3\n");
-  const Verdict v = run(tcp.from_client(kPsh | kAck, 100), kLan, 2s);
-  EXPECT_TRUE(v.fast_path);
-  EXPECT_EQ(engine_.stats().fast_path, 1u);
+  // Fast-path packets pass no hook: every counter stays where it was, NAT ran once.
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_TRUE(run(tcp.from_client(kPsh | kAck, 100), kLan, 2s).fast_path);
+    EXPECT_TRUE(run(tcp.from_server(kAck), kWan, 2s).fast_path);
+  }
+  EXPECT_EQ(engine_.stats().fast_path, 6u);
+  EXPECT_EQ(counter_of("iifname \"lan\" oifname \"wan\""), "packets 1 bytes 52");
+  EXPECT_EQ(counter_of("flow add @ft"), "packets 1 bytes 40");
+  EXPECT_EQ(counter_of("ct state established,related"), "packets 2 bytes 92");
+  EXPECT_EQ(counter_of("masquerade"), "packets 1 bytes 52");
 }
-
 
 // Scapy: A's UDP probe leaves masqueraded (203.0.113.2, TTL 63); the ISP gateway answers
 // with ICMP time exceeded quoting it (IP header + 8 bytes). The error is RELATED to A's

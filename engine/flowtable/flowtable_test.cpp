@@ -195,18 +195,77 @@ TEST_F(FlowtableTest, TrafficKeepsTheFlowAlive) {
   EXPECT_NE(dump(200s).find("[OFFLOAD]"), std::string::npos);
 }
 
+// The IPv4 frame `ip` carrying ICMP `type`/`code` with the 4-byte `rest` and `quote`, every
+// checksum computed from scratch (an oracle independent of the engine's incremental updates).
+std::vector<std::uint8_t> icmp4_error_frame(const Ipv4L4Spec& ip, std::uint8_t type, std::uint8_t code,
+                                            std::uint32_t rest, std::vector<std::uint8_t> quote) {
+  std::vector<std::uint8_t> l4(8, 0);
+  l4[0] = type;
+  l4[1] = code;
+  net::store_be32(l4.data() + 4, rest);
+  l4.insert(l4.end(), quote.begin(), quote.end());
+  net::store_be16(l4.data() + 2, net::internet_checksum(l4));
+  return ipv4_packet(ip, 1, l4);
+}
+
+// `datagram` with its IPv4 source replaced and the header checksum recomputed.
+std::vector<std::uint8_t> with_source(std::vector<std::uint8_t> datagram, net::Ipv4Addr src) {
+  net::store_be32(datagram.data() + 12, src.value());
+  net::store_be16(datagram.data() + 10, 0);
+  net::store_be16(datagram.data() + 10, net::internet_checksum(std::span(datagram).first(20)));
+  return datagram;
+}
+
 TEST_F(FlowtableTest, MtuTtlAndIcmpTakeTheSlowPathWithoutTearingDown) {
   TcpConversation tcp(kClient, kWebServer, 40000, 443);
   handshake(tcp, 1s);
+  const Ipv4L4Spec router_to_a{.dst_mac = kHostAMac, .src_mac = kRouterLanMac, .src = v4("192.168.1.1"),
+                               .dst = v4("192.168.1.100"), .ttl = 64, .id = 0, .df = false, .tos = 0xc0};
+
+  // TTL 1 on an offloaded flow: the slow path answers time exceeded, quoting the packet whole.
   auto low = tcp.from_client(kPsh | kAck, 10);
-  low[14 + 8] = 1;  // TTL 1
+  low[14 + 8] = 1;
   net::store_be16(low.data() + 24, 0);
   net::store_be16(low.data() + 24, net::internet_checksum(std::span(low).subspan(14, 20)));
   EXPECT_EQ(run(low, kLan, 2s), Verdict::drop_and_reply(DropReason::kTtlExceeded, kLan));
+  EXPECT_EQ(to_hex(frame_.bytes()), to_hex(icmp4_error_frame(router_to_a, 11, 0, 0, datagram_of(low))));
   EXPECT_EQ(engine_.stats().slow(SlowPathReason::kTtl), 1u);
-  EXPECT_TRUE(run(tcp.from_client(kPsh | kAck, 1460), kLan, 3s).fast_path);  // exactly the MTU
+
+  // One byte over the 1500-byte MTU with DF: the slow path sends fragmentation needed with the
+  // MTU, quoting the first 548 bytes (576 in all); the flow is kept (nf_flow_exceeds_mtu).
+  const auto big = tcp.from_client(kPsh | kAck, 1461);
+  ASSERT_EQ(datagram_of(big).size(), 1501u);
+  EXPECT_EQ(run(big, kLan, 3s), Verdict::drop_and_reply(DropReason::kMtuExceeded, kLan));
+  const auto big_quote = datagram_of(big);
+  EXPECT_EQ(to_hex(frame_.bytes()),
+            to_hex(icmp4_error_frame(router_to_a, 3, 4, 1500, {big_quote.begin(), big_quote.begin() + 548})));
+  EXPECT_EQ(engine_.stats().slow(SlowPathReason::kMtu), 1u);
+
+  // Exactly the MTU: fast path.
+  const Verdict at_mtu = run(tcp.from_client(kPsh | kAck, 1460), kLan, 4s);
+  EXPECT_TRUE(at_mtu.fast_path);
+  const auto sent = datagram_of(std::vector<std::uint8_t>(frame_.bytes().begin(), frame_.bytes().end()));
+
+  // An ICMP error from the Internet about the flow (RELATED) is not TCP/UDP: slow path, the
+  // destination and the quoted source translated back to host A, the flow untouched.
+  const Ipv4L4Spec from_server{.dst_mac = kRouterWanMac, .src_mac = kGatewayMac, .src = v4("198.51.100.10"),
+                               .dst = v4("203.0.113.2"), .ttl = 52, .id = 0x7777, .df = false};
+  const std::vector<std::uint8_t> quote(sent.begin(), sent.begin() + 28);
+  const Verdict related = run(icmp4_error_frame(from_server, 3, 4, 1400, quote), kWan, 5s);
+  EXPECT_EQ(related, Verdict::forward(kLan));
+  Ipv4L4Spec to_a = from_server;
+  to_a.dst_mac = kHostAMac;
+  to_a.src_mac = kRouterLanMac;
+  to_a.dst = v4("192.168.1.100");
+  to_a.ttl = 51;
+  EXPECT_EQ(to_hex(frame_.bytes()), to_hex(icmp4_error_frame(to_a, 3, 4, 1400, with_source(quote, v4("192.168.1.100")))));
+  EXPECT_EQ(engine_.stats().slow(SlowPathReason::kNotOffloadable), 1u);
+
+  // None of it tore the flow down.
+  EXPECT_TRUE(run(tcp.from_client(kPsh | kAck, 100), kLan, 6s).fast_path);
   EXPECT_EQ(engine_.flowtable()->size(), 1u);
-  EXPECT_NE(dump(3s).find("[OFFLOAD]"), std::string::npos);
+  EXPECT_EQ(engine_.flowtable()->stats().flows_torn_down, 0u);
+  EXPECT_NE(dump(6s).find("[OFFLOAD]"), std::string::npos);
 }
 
 class NewSemanticsTest : public FlowtableTest {
