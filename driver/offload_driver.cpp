@@ -167,6 +167,11 @@ TxResult OffloadDriver::transmit(std::span<const std::uint8_t> frame, unsigned p
   return r;
 }
 
+void OffloadDriver::set_port_enabled(unsigned port, bool enabled) {
+  if (port >= num_ports_) return;
+  hal_.write32(hw::reg::PortCfg::offset(port), hw::reg::PortCfg::kEn.make(enabled));
+}
+
 void OffloadDriver::flush_tx() {
   if (tx_) tx_->publish();
 }

@@ -43,6 +43,10 @@ class OffloadDriver {
   // One hook: setting another replaces it, an empty function removes it.
   void set_rx_hook(RxHandler hook) { rx_hook_ = std::move(hook); }
 
+  // Enables or disables one Ethernet port (ndo_open / ndo_stop: `ip link set DEV up|down`):
+  // a disabled port neither receives nor sends.
+  void set_port_enabled(unsigned port, bool enabled);
+
   // Queues a frame for `port`. kRingFull and kTooLong mean it was not sent.
   TxResult transmit(std::span<const std::uint8_t> frame, unsigned port);
   void flush_tx();

@@ -128,7 +128,6 @@ Engine::Engine(EngineConfig config) : local_stack_(config.services) {
       if (a.length() < 31) {
         local_.add(net::Ipv4Prefix(net::Ipv4Addr(a.addr().value() | ~a.mask()), 32), Route{std::nullopt, ifindex});
       }
-      if (a.length() < 32) routes_.add(a, Route{std::nullopt, ifindex});
     }
     // addrconf: the address itself, the subnet-router anycast address (RFC 4291 §2.6.1,
     // joined by a forwarding router for prefixes shorter than /127) and the prefix route.
@@ -141,9 +140,10 @@ Engine::Engine(EngineConfig config) : local_stack_(config.services) {
         }
         local_.add(net::Ipv6Prefix(net::Ipv6Addr(anycast), 128), Route{std::nullopt, ifindex});
       }
-      if (a.length() < 128) routes_.add(a, Route{std::nullopt, ifindex});
     }
+    add_connected_routes(ifindex);
   }
+  link_up_.assign(n, true);
   // The limited broadcast address is always local (ip_route_input_slow's brd_input).
   local_.add(net::Ipv4Prefix(net::Ipv4Addr(0xffffffff), 32), Route{std::nullopt, 0});
 
@@ -154,6 +154,7 @@ Engine::Engine(EngineConfig config) : local_stack_(config.services) {
     }
     std::visit([&](const auto& p) { routes_.add(p, Route{r.gateway, r.ifindex}); }, r.prefix);
   }
+  configured_routes_ = config.routes;
   for (const NeighbourConfig& nb : config.neighbours) {
     if (nb.ifindex >= n) {
       throw std::invalid_argument("neighbour " + address_text(nb.ip) + ": interface index " +
@@ -179,6 +180,12 @@ Engine::Engine(EngineConfig config) : local_stack_(config.services) {
   cc.acct = config.conntrack_acct;
   conntrack_ = std::make_unique<conntrack::Conntrack>(cc);
   nat_ = std::make_unique<nat::NatCore>(*conntrack_, config.nat_seed, config.nat_port_slice);
+  build_flowtable();
+}
+
+// The software flowtable of the ruleset's first flowtable (if any), hooked on its devices.
+void Engine::build_flowtable() {
+  const std::size_t n = interfaces_.size();
   const std::vector<nft::FlowtableSpec>& specs = ruleset_->flowtables();
   if (specs.empty()) return;
   // One software flowtable: the ruleset's first. Rules adding to another one are ignored.
@@ -205,6 +212,7 @@ Engine::Engine(EngineConfig config) : local_stack_(config.services) {
 Engine::~Engine() = default;
 
 void Engine::set_offload(FlowOffload* offload) {
+  offload_ = offload;
   if (flowtable_) flowtable_->set_offload(offload);
 }
 

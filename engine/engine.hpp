@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "engine/conntrack/conntrack.hpp"
+#include "engine/conntrack/ct_filter.hpp"
 #include "engine/engine_config.hpp"
 #include "engine/engine_stats.hpp"
 #include "engine/flow_offload.hpp"
@@ -89,6 +90,39 @@ class Engine {
   // /proc/net/nf_conntrack at `now` (empty without a ruleset).
   std::string conntrack_dump(std::chrono::nanoseconds now) const;
 
+  // ---- Changes to the running router (engine_control.cpp), each with the kernel's effect
+  // on conntrack and on the software and hardware flowtables. Errors come back as the text
+  // the command-line tool would print; the router is then unchanged.
+
+  // `ip link set DEV down|up`. Down: routes through the device go (fib_disable_ip), flows
+  // entering through it are torn down and the GC runs at once (the netdev notifier's
+  // nf_flow_table_cleanup). Up: its connected and configured routes come back (as netifd
+  // re-adds them).
+  void set_link(unsigned ifindex, bool up, std::chrono::nanoseconds now);
+  bool link_up(unsigned ifindex) const { return link_up_.at(ifindex); }
+  // `conntrack -D [filters]` / `conntrack -F`: the entries die; the flowtable GC tears their
+  // flows down at its next pass (within a second), as in the kernel. Returns how many.
+  std::size_t delete_conntrack(const conntrack::CtFilter& filter, std::chrono::nanoseconds now);
+  // `ip route add|replace|change|del`. Flows whose cached route no longer matches the table
+  // are torn down and destroyed in hardware at once, so that no flow keeps forwarding to a
+  // next hop the routing table no longer uses (nf_flow_dst_check does this lazily for the
+  // software path; a hardware flow would otherwise never be checked).
+  enum class RouteOp : std::uint8_t { kAdd, kReplace, kChange, kDelete };
+  std::optional<std::string> change_route(RouteOp op, const RouteConfig& route, std::chrono::nanoseconds now);
+  // `ip neigh replace IP lladdr MAC dev DEV` / `ip neigh del IP dev DEV`: flows whose cached
+  // next-hop MAC (what the hardware rewrites with) is no longer right are torn down and
+  // destroyed in hardware at once; the software fast path looks neighbours up per packet.
+  void set_neighbour(const NeighbourConfig& neighbour, std::chrono::nanoseconds now);
+  std::optional<std::string> delete_neighbour(const NeighbourConfig& neighbour, std::chrono::nanoseconds now);
+  // `nft -f FILE` with a complete ruleset (`flush ruleset` first, as fw4 writes it): the old
+  // flowtable is freed (its flows torn down, hardware entries destroyed), the new ruleset
+  // and its flowtable take over with zero counters; conntrack entries and NAT bindings stay.
+  void replace_ruleset(std::shared_ptr<nft::Ruleset> ruleset, std::chrono::nanoseconds now);
+  // `nft delete flowtable ... { devices = { DEV } ; }` (or the device unregistered): its
+  // ingress hook goes, flows entering through it are torn down and destroyed at once, and
+  // flows through it can no longer be offloaded to hardware.
+  std::optional<std::string> remove_flowtable_device(unsigned ifindex, std::chrono::nanoseconds now);
+
   const EngineStats& stats() const { return stats_; }
   std::size_t interface_count() const { return interfaces_.size(); }
   const RouteTable& routes() const { return routes_; }
@@ -142,6 +176,12 @@ class Engine {
   std::optional<net::Ipv6Addr> select_source(unsigned ifindex, const net::Ipv6Addr& next_hop) const;
   std::uint32_t route_mtu(unsigned ifindex, std::uint8_t family) const;
   void start_timers(std::chrono::nanoseconds now);
+  void add_connected_routes(unsigned ifindex);
+  void rebuild_routes();
+  void build_flowtable();
+  // Tears down (and destroys in hardware) every flow whose cached routes or next-hop MACs no
+  // longer match the tables; returns how many.
+  std::size_t revalidate_flows(std::chrono::nanoseconds now);
 
   std::vector<Interface> interfaces_;
   // Linux keeps its own addresses and broadcast addresses in a separate `local` table that is
@@ -149,6 +189,9 @@ class Engine {
   RouteTable local_;
   RouteTable routes_;
   NeighbourTable neighbours_;
+  std::vector<RouteConfig> configured_routes_;  // as `ip route` left them, down links included
+  std::vector<bool> link_up_;
+  FlowOffload* offload_ = nullptr;
   local::LocalStack local_stack_;
   EngineStats stats_;
 

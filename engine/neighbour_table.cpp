@@ -58,4 +58,8 @@ std::optional<net::MacAddr> NeighbourTable::lookup(unsigned ifindex,
   return std::visit([&](const auto& a) { return lookup(ifindex, a); }, ip);
 }
 
+bool NeighbourTable::remove(unsigned ifindex, const std::variant<net::Ipv4Addr, net::Ipv6Addr>& ip) {
+  return std::visit([&](const auto& a) { return entries_.erase(key(ifindex, a)) > 0; }, ip);
+}
+
 }  // namespace flowsim::engine

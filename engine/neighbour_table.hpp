@@ -24,6 +24,8 @@ class NeighbourTable {
   bool add(unsigned ifindex, net::Ipv4Addr ip, const net::MacAddr& mac);
   bool add(unsigned ifindex, const net::Ipv6Addr& ip, const net::MacAddr& mac);
   bool add(unsigned ifindex, const std::variant<net::Ipv4Addr, net::Ipv6Addr>& ip, const net::MacAddr& mac);
+  // Removes an entry (`ip neigh del`); false if there was none.
+  bool remove(unsigned ifindex, const std::variant<net::Ipv4Addr, net::Ipv6Addr>& ip);
 
   // The MAC of `ip` on interface `ifindex`; never allocates.
   std::optional<net::MacAddr> lookup(unsigned ifindex, net::Ipv4Addr ip) const;

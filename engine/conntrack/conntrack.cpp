@@ -356,6 +356,15 @@ void Conntrack::kill(Connection& ct) {
   }
 }
 
+std::size_t Conntrack::kill_if(const std::function<bool(const Connection&)>& pred) {
+  std::vector<Connection*> doomed;
+  for (const auto& [id, ct] : entries_) {
+    if (pred(*ct)) doomed.push_back(ct.get());
+  }
+  for (Connection* ct : doomed) kill(*ct);
+  return doomed.size();
+}
+
 void Conntrack::put(Connection& ct) {
   if (ct.refs > 0) --ct.refs;
 }

@@ -85,6 +85,8 @@ class Conntrack {
   // flowtable's) remain, and at least until the next in() so that the current packet may keep
   // using it.
   void kill(Connection& ct);
+  // Kills every confirmed live entry `pred` selects (conntrack -D); returns how many.
+  std::size_t kill_if(const std::function<bool(const Connection&)>& pred);
   void get(Connection& ct) { ++ct.refs; }
   void put(Connection& ct);
 

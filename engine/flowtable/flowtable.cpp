@@ -292,6 +292,29 @@ void Flowtable::gc(nanoseconds now) {
   }
 }
 
+std::size_t Flowtable::teardown_if(const std::function<bool(const Flow&)>& stale, nanoseconds now) {
+  std::size_t n = 0;
+  for (auto& [id, flow] : flows_) {
+    if (flow->has(kFlowTeardown) || !stale(*flow)) continue;
+    teardown(*flow, now);
+    ++n;
+  }
+  if (n > 0) gc(now);
+  return n;
+}
+
+std::size_t Flowtable::cleanup(std::optional<unsigned> ifindex, nanoseconds now) {
+  return teardown_if(
+      [&](const Flow& f) { return !ifindex || f.route[0].iif == *ifindex || f.route[1].iif == *ifindex; }, now);
+}
+
+bool Flowtable::unhook(unsigned ifindex) {
+  const auto it = std::find(config_.devices.begin(), config_.devices.end(), ifindex);
+  if (it == config_.devices.end()) return false;
+  config_.devices.erase(it);
+  return true;
+}
+
 const Flow* Flowtable::find(const net::FiveTuple& tuple, unsigned iif) const {
   const auto it = table_.find(FlowKey{tuple, iif});
   return it == table_.end() ? nullptr : it->second.flow;

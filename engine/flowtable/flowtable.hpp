@@ -10,7 +10,9 @@
 #include <array>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
+#include <optional>
 #include <memory>
 #include <unordered_map>
 
@@ -61,6 +63,15 @@ class Flowtable {
 
   // One pass of nf_flow_offload_work_gc (the kernel runs it every second).
   void gc(std::chrono::nanoseconds now);
+
+  // nf_flow_table_cleanup: tears down every flow entering through `ifindex` (every flow when
+  // none is given) and runs a GC pass at once, as the kernel flushes its GC work, so that
+  // hardware flows are destroyed now. Returns how many flows it tore down.
+  std::size_t cleanup(std::optional<unsigned> ifindex, std::chrono::nanoseconds now);
+  // Tears down every live flow `stale` selects, then runs a GC pass if there was one.
+  std::size_t teardown_if(const std::function<bool(const Flow&)>& stale, std::chrono::nanoseconds now);
+  // Removes the ingress hook from `ifindex`; false if it had none.
+  bool unhook(unsigned ifindex);
 
   // The flow whose `dir` key is (tuple, iif), live or torn down; nullptr if none.
   const Flow* find(const net::FiveTuple& tuple, unsigned iif) const;

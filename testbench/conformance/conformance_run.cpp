@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <deque>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -19,6 +20,7 @@
 #include "testbench/expect/frame_decoder.hpp"
 #include "testbench/harness/replay_session.hpp"
 #include "testbench/pcap/pcap_reader.hpp"
+#include "testbench/scenario/sim_time.hpp"
 
 namespace flowsim::conformance {
 namespace {
@@ -174,6 +176,7 @@ class Runner {
       for (const Step& s : script_.steps) execute(session, s);
       result_.report = session.finish();
       result_.traffic_ps = session.now_ps();
+      check_events(session.events());
     } catch (const driver::DeviceError& e) {
       result_.error = std::string("device error: ") + e.what();
     } catch (const net::InputError& e) {
@@ -232,7 +235,7 @@ class Runner {
     }
   }
 
-  void check_references() const {
+  void check_references() {
     for (const std::string& p : script_.ignored_ports) {
       if (p != expect::kCpuPort && !port_index(p)) {
         fail_at(1, fmt::format("`ignore {}`: the scenario has no such port; its ports are {}", p, port_names()));
@@ -244,6 +247,14 @@ class Runner {
       if (!s.punt_reason.empty() && !known_punt_reason(s.punt_reason)) {
         fail_at(s.line, fmt::format("unknown punt reason '{}'; reasons are {}", s.punt_reason, punt_reason_names()));
       }
+    }
+    for (const Step& s : script_.steps) {
+      if (s.kind != StepKind::kEvent) continue;
+      std::string error;
+      auto e = scenario::parse_control_event(s.command, scenario_, script_.file.parent_path(), &error);
+      if (!e) fail_at(s.line, fmt::format("event: {}", error));
+      e->line = s.line;
+      events_.push_back(std::move(*e));
     }
   }
 
@@ -257,7 +268,7 @@ class Runner {
       case StepKind::kAt:
         if (s.at_ps < cursor_) {
           fail_at(s.line, fmt::format("`at {}` is before the cursor ({}): time only moves forward",
-                                      expect::format_time_ps(s.at_ps), expect::format_time_ps(cursor_)));
+                                      scenario::format_time_ps(s.at_ps), scenario::format_time_ps(cursor_)));
         }
         cursor_ = s.at_ps;
         session.run_until(cursor_);
@@ -272,7 +283,7 @@ class Runner {
         if (!idle) {
           add_case(s, "idle", false,
                    fmt::format("the model was not idle after {} of simulated time (idle-limit)",
-                               expect::format_time_ps(script_.idle_limit_ps)),
+                               scenario::format_time_ps(script_.idle_limit_ps)),
                    cursor_);
         }
         break;
@@ -304,8 +315,13 @@ class Runner {
       case StepKind::kExpectText:
         check_text(session, s);
         break;
-      case StepKind::kEvent:
-        fail_at(s.line, "events are not supported yet");
+      case StepKind::kEvent: {
+        session.post_event(events_[posted_events_], cursor_);
+        event_cases_.push_back(result_.cases.size());
+        ++posted_events_;
+        add_case(s, "event", true, "", cursor_);
+        break;
+      }
     }
   }
 
@@ -375,7 +391,7 @@ class Runner {
     if (found != s.present) {
       message = s.present ? fmt::format("no line of the {} matches /{}/", s.text_source, s.regex)
                           : fmt::format("a line of the {} matches /{}/: {}", s.text_source, s.regex, first_match);
-      detail = fmt::format("the {} at {}:\n{}", s.text_source, expect::describe_time_ps(cursor_),
+      detail = fmt::format("the {} at {}:\n{}", s.text_source, scenario::describe_time_ps(cursor_),
                            text.empty() ? "(empty)\n" : text);
     }
     add_case(s, s.text_source, found == s.present, message, cursor_, detail);
@@ -501,6 +517,32 @@ class Runner {
     }
   }
 
+  // Every event ran, without an error: the test's own (in posting order) and the scenario's.
+  void check_events(const std::vector<testbench::EventOutcome>& outcomes) {
+    std::size_t next = 0;
+    for (const testbench::EventOutcome& o : outcomes) {
+      if (o.from_scenario) {
+        Step s;
+        s.text = fmt::format("scenario event at {}: {} ({}:{})", scenario::describe_time_ps(o.at_ps), o.command,
+                             script_.scenario.filename().string(), o.line);
+        add_case(s, "event", o.error.empty(), o.error.empty() ? "" : o.command + ": " + o.error, o.at_ps);
+        continue;
+      }
+      if (next == event_cases_.size()) continue;
+      CaseResult& c = result_.cases[event_cases_[next++]];
+      c.at_ps = o.at_ps;
+      if (!o.error.empty()) {
+        c.passed = false;
+        c.message = o.command + ": " + o.error;
+      }
+    }
+    for (; next < event_cases_.size(); ++next) {
+      CaseResult& c = result_.cases[event_cases_[next]];
+      c.passed = false;
+      c.message = "the event never ran (the run ended first)";
+    }
+  }
+
   void check_accounting() {
     const testbench::Report& r = result_.report;
     Step s;
@@ -521,6 +563,9 @@ class Runner {
   std::map<std::size_t, std::size_t> frames_per_case_;
   std::set<std::string> checked_ports_;
   std::map<std::string, std::size_t> nothing_case_;  // `expect PORT nothing` lines
+  std::deque<scenario::ControlEvent> events_;        // the file's `event` lines, parsed
+  std::size_t posted_events_ = 0;
+  std::vector<std::size_t> event_cases_;             // their cases, in posting order
 };
 
 }  // namespace

@@ -107,12 +107,4 @@ inline constexpr std::string_view kCpuPort = "cpu";
 // "FILE:LINE: message".
 Script load_script(const std::filesystem::path& file);
 
-// Parses a time with its unit ("1.5ms", "30s", "200 ns") into picoseconds.
-std::optional<std::uint64_t> parse_time_ps(std::string_view text);
-// The shortest exact spelling ("1500us", "30s"), as the file would write it.
-std::string format_time_ps(std::uint64_t ps);
-// For people: three decimals in the largest unit that keeps the number at least 1
-// ("24.873 us", "1.500 s").
-std::string describe_time_ps(std::uint64_t ps);
-
 }  // namespace flowsim::expect

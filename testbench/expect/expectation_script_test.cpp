@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "net/input_error.hpp"
+#include "testbench/scenario/sim_time.hpp"
 
 namespace flowsim::expect {
 namespace {
@@ -111,6 +112,8 @@ TEST(ExpectationScript, MistakesNameFileLineAndWhatIsAllowed) {
 }
 
 TEST(ExpectationScript, TimesHaveUnits) {
+  using scenario::format_time_ps;
+  using scenario::parse_time_ps;
   EXPECT_EQ(parse_time_ps("1s"), 1'000'000'000'000u);
   EXPECT_EQ(parse_time_ps("2.5us"), 2'500'000u);
   EXPECT_EQ(parse_time_ps("7ns"), 7'000u);

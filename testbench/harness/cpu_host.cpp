@@ -29,7 +29,10 @@ void CpuHost::run() {
   }
   engine_.set_offload(&offloader_);
   ready_flag_ = true;
+  ready_ps_ = sc_core::sc_time_stamp().value();
   ready_.notify(sc_core::SC_ZERO_TIME);
+  for (ControlWork& w : after_ready_) post(now() + w.at, std::move(w.work));
+  after_ready_.clear();
   if (pause_when_ready_) sc_core::sc_pause();
   for (;;) {
     const std::chrono::nanoseconds control_due = control_.empty() ? std::chrono::nanoseconds::max() : control_.front().at;
@@ -54,6 +57,14 @@ void CpuHost::post(std::chrono::nanoseconds at, std::function<void()> work) {
   while (it != control_.begin() && std::prev(it)->at > at) --it;
   control_.insert(it, ControlWork{at, std::move(work)});
   control_posted_.notify(sc_core::SC_ZERO_TIME);
+}
+
+void CpuHost::post_after_ready(std::chrono::nanoseconds offset, std::function<void()> work) {
+  if (ready_flag_) {
+    post(now() + offset, std::move(work));
+  } else {
+    after_ready_.push_back(ControlWork{offset, std::move(work)});
+  }
 }
 
 void CpuHost::run_control_work() {

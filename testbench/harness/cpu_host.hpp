@@ -12,6 +12,7 @@
 #include <functional>
 #include <string>
 #include <systemc>
+#include <vector>
 
 #include "driver/driver_config.hpp"
 #include "driver/flow_offloader.hpp"
@@ -34,6 +35,8 @@ class CpuHost : public sc_core::sc_module {
   // Notified once the driver has brought the device up.
   const sc_core::sc_event& ready_event() const { return ready_; }
   bool ready() const { return ready_flag_; }
+  // When the device came up (simulated picoseconds); 0 before.
+  std::uint64_t ready_time_ps() const { return ready_ps_; }
   // With true, the simulation pauses (sc_pause) the moment the device is up, so that a test
   // bench running in steps can act at exactly that time.
   void set_pause_when_ready(bool pause) { pause_when_ready_ = pause; }
@@ -47,6 +50,8 @@ class CpuHost : public sc_core::sc_module {
   // as soon as the CPU is free after it, in the order posted. Callable between simulation
   // steps or from a SystemC process.
   void post(std::chrono::nanoseconds at, std::function<void()> work);
+  // The same, `offset` after the device has come up (traffic time); callable before.
+  void post_after_ready(std::chrono::nanoseconds offset, std::function<void()> work);
   // No control-plane work waiting.
   bool control_idle() const { return control_.empty() && !control_running_; }
   // Router-generated packets (ICMP errors) handed to the driver for transmission.
@@ -73,7 +78,9 @@ class CpuHost : public sc_core::sc_module {
   sc_core::sc_event ready_;
   bool ready_flag_ = false;
   bool pause_when_ready_ = false;
+  std::uint64_t ready_ps_ = 0;
   std::deque<ControlWork> control_;  // by time, then posting order
+  std::vector<ControlWork> after_ready_;  // offsets from the moment the device is up
   bool control_running_ = false;
   sc_core::sc_event control_posted_;
   std::string error_;

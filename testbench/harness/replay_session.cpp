@@ -107,7 +107,29 @@ std::uint64_t sc_now_ps() { return sc_core::sc_time_stamp().value(); }
 }  // namespace
 
 ReplaySession::ReplaySession(const scenario::Scenario& scenario, const ReplayOptions& options)
-    : scenario_(scenario), options_(options), board_(std::make_unique<Board>(scenario, options)) {}
+    : scenario_(scenario), options_(options), board_(std::make_unique<Board>(scenario, options)) {
+  // The scenario's events, at their traffic times (counted from the moment the device is up).
+  for (const scenario::ControlEvent& e : scenario_.events) {
+    board_->cpu.post_after_ready(e.at, [this, &e] { run_event(e, true); });
+  }
+}
+
+void ReplaySession::run_event(const scenario::ControlEvent& event, bool from_scenario) {
+  Board& b = *board_;
+  const auto now = std::chrono::nanoseconds(static_cast<std::int64_t>(sc_now_ps() / 1000));
+  const std::optional<std::string> error = apply_control_event(event, b.engine, b.cpu.driver(), now);
+  const std::uint64_t ready_ps = b.cpu.ready_time_ps();
+  events_.push_back(EventOutcome{event.command, event.line, sc_now_ps() - std::min(ready_ps, sc_now_ps()),
+                                  error.value_or(""), from_scenario});
+}
+
+void ReplaySession::post_event(const scenario::ControlEvent& event, std::uint64_t at_ps) {
+  start();
+  posted_.push_back(event);
+  const scenario::ControlEvent& e = posted_.back();
+  const std::uint64_t at = std::max(start_ps_ + at_ps, sc_now_ps());
+  board_->cpu.post(std::chrono::nanoseconds(static_cast<std::int64_t>(at / 1000)), [this, &e] { run_event(e, false); });
+}
 
 ReplaySession::~ReplaySession() = default;
 
@@ -203,6 +225,7 @@ Report ReplaySession::snapshot() const {
   report.driver_irqs = board.cpu.driver_stats().irqs;
   report.register_bus_errors = board.asic.bus_errors() + board.hal.bus_errors();
   report.dma_errors = board.asic.dma_errors() + board.memory.bad_accesses();
+  for (const EventOutcome& e : events_) report.events.push_back(ReportEvent{e.at_ps / 1000, e.command, e.error});
   return report;
 }
 

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <chrono>
+#include <deque>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -15,7 +16,9 @@
 #include <ostream>
 #include <span>
 #include <string>
+#include <vector>
 
+#include "testbench/harness/control_plane.hpp"
 #include "testbench/harness/report.hpp"
 #include "testbench/scenario/scenario.hpp"
 #include "testbench/shard/shard_spec.hpp"
@@ -73,6 +76,12 @@ class ReplaySession {
   // port the chip does not have.
   void inject(unsigned port, std::span<const std::uint8_t> frame, std::uint64_t at_ps);
 
+  // Carries out `event` on the router's CPU at traffic time `at_ps` (not before now). The
+  // scenario's own `events:` are posted by the session itself.
+  void post_event(const scenario::ControlEvent& event, std::uint64_t at_ps);
+  // Every event carried out so far, scenario's and posted, in the order they ran.
+  const std::vector<EventOutcome>& events() const { return events_; }
+
   // The report as it stands now (what finish() returns at the end).
   Report snapshot() const;
   // /proc/net/nf_conntrack and `nft list ruleset` (with counters) as they stand now.
@@ -86,10 +95,13 @@ class ReplaySession {
  private:
   struct Board;
   void step(std::uint64_t until_abs_ps, bool run_to_time);
+  void run_event(const scenario::ControlEvent& event, bool from_scenario);
 
   const scenario::Scenario& scenario_;
   const ReplayOptions& options_;
   std::unique_ptr<Board> board_;
+  std::deque<scenario::ControlEvent> posted_;  // stable addresses for the CPU's work items
+  std::vector<EventOutcome> events_;
   std::uint64_t start_ps_ = 0;  // absolute simulated time of traffic time 0
   bool started_ = false;
 };

@@ -49,6 +49,16 @@ std::string Report::to_json() const {
   j["driver_irqs"] = driver_irqs;
   j["register_bus_errors"] = register_bus_errors;
   j["dma_errors"] = dma_errors;
+  if (!events.empty()) {
+    auto& ej = j["events"] = nlohmann::ordered_json::array();
+    for (const ReportEvent& e : events) {
+      nlohmann::ordered_json x;
+      x["at_ns"] = e.at_ns;
+      x["command"] = e.command;
+      if (!e.error.empty()) x["error"] = e.error;
+      ej.push_back(std::move(x));
+    }
+  }
   j["warnings"] = warnings;
   return j.dump(2) + "\n";
 }
@@ -90,6 +100,13 @@ std::string Report::to_text() const {
   }
   if (register_bus_errors || dma_errors) {
     s += fmt::format("\nbus errors: {} register, {} DMA\n", register_bus_errors, dma_errors);
+  }
+  if (!events.empty()) {
+    s += "\nevents (changes to the router while it ran)\n";
+    for (const ReportEvent& e : events) {
+      s += fmt::format("  {:>12.6f} s  {}{}\n", static_cast<double>(e.at_ns) / 1e9, e.command,
+                       e.error.empty() ? "" : "   FAILED: " + e.error);
+    }
   }
   if (!warnings.empty()) {
     s += "\nwarnings\n";

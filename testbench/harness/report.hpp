@@ -27,6 +27,13 @@ struct PortReport {
   double achieved_pps = 0;           // transmitted packets over the busy interval
 };
 
+// A change to the router made while it ran (scenario `events:`, conformance `event` lines).
+struct ReportEvent {
+  std::uint64_t at_ns = 0;  // traffic time
+  std::string command;
+  std::string error;  // empty: it succeeded
+};
+
 struct Report {
   std::string scenario;
   std::string hash_impl;
@@ -49,6 +56,7 @@ struct Report {
   std::uint64_t driver_irqs = 0;
   std::uint64_t register_bus_errors = 0;
   std::uint64_t dma_errors = 0;
+  std::vector<ReportEvent> events;     // in the order they ran
   std::vector<std::string> warnings;  // input problems that did not stop the run
 
   bool accounted() const { return packets_in == forwarded_hw + forwarded_sw + dropped; }

@@ -19,6 +19,7 @@
 #include "net/ipv4_addr.hpp"
 #include "net/ipv6_addr.hpp"
 #include "net/mac_addr.hpp"
+#include "testbench/scenario/control_event.hpp"
 
 namespace flowsim::scenario {
 
@@ -113,6 +114,8 @@ struct Scenario {
   std::filesystem::path ruleset;
   int ruleset_line = 0;
   EngineSpec engine;
+  // Changes to the router while it runs (`events:`), in time order; `at` is traffic time.
+  std::vector<ControlEvent> events;
 };
 
 // Loads and checks `file`. Users write scenarios by hand, so every mistake is reported with
@@ -126,7 +129,8 @@ struct Scenario {
 // or neighbours, pcap and ruleset files that do not exist (relative paths are taken from the
 // scenario file's directory), unknown `engine:` settings or values, and a flowtable device
 // that is not a port; "FILE: message" if the file cannot be read at all. The ruleset itself
-// is parsed too: its errors name the ruleset file, line and column.
+// is parsed too: its errors name the ruleset file, line and column. So are `events:`
+// (control_event.hpp): a command that cannot be parsed names its line.
 Scenario load_scenario(const std::filesystem::path& file);
 
 // The interfaces, routes, neighbours, ruleset and engine settings in the engine's own terms

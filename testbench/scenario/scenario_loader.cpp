@@ -20,13 +20,15 @@
 
 #include "engine/nft/ruleset.hpp"
 #include "net/input_error.hpp"
+#include "testbench/scenario/sim_time.hpp"
 
 namespace flowsim::scenario {
 namespace {
 
-constexpr std::array<std::string_view, 12> kTopKeys = {"name", "description", "ports",   "routes",
-                                                       "neighbours", "asic", "cpu",   "timing",
-                                                       "traffic",    "ruleset", "engine", "services"};
+constexpr std::array<std::string_view, 13> kTopKeys = {"name",    "description", "ports",  "routes",   "neighbours",
+                                                       "asic",    "cpu",         "timing", "traffic",  "ruleset",
+                                                       "engine",  "services",    "events"};
+constexpr std::array<std::string_view, 2> kEventKeys = {"at", "run"};
 constexpr std::array<std::string_view, 7> kEngineKeys = {"flowtable",          "nat_seed",  "conntrack_acct",
                                                          "conntrack_checksum", "tcp_loose", "tcp_be_liberal",
                                                          "timeouts"};
@@ -174,6 +176,7 @@ class Loader {
     if (const Field* f = find(top, "traffic")) read_traffic(*f, s);
     if (const Field* f = find(top, "engine")) read_engine(*f, s.engine);
     if (const Field* f = find(top, "ruleset")) read_ruleset(*f, s);
+    if (const Field* f = find(top, "events")) read_events(*f, s);
     return s;
   }
 
@@ -638,6 +641,25 @@ class Loader {
         }
       }
     }
+  }
+
+  // `events:` a list of {at: TIME, run: COMMAND}, kept in time order (stable).
+  void read_events(const Field& field, Scenario& s) const {
+    for (const Field& item : items_of(field)) {
+      const std::vector<Field> fs = item_fields(item, kEventKeys);
+      const Field& at = require(fs, item.value, "at", "in " + item.path);
+      const auto ps = parse_time_ps(scalar_of(at, "a time"));
+      if (!ps) fail(at, "bad time '" + at.value.Scalar() + "' (a number with a unit: ps, ns, us, ms, s; e.g. 1.5s)");
+      const Field& run = require(fs, item.value, "run", "in " + item.path);
+      std::string error;
+      auto e = parse_control_event(string_of(run), s, file_.parent_path(), &error);
+      if (!e) fail(run, error);
+      e->at = std::chrono::nanoseconds(static_cast<std::int64_t>(*ps / 1000));
+      e->line = line_of(item.value);
+      s.events.push_back(std::move(*e));
+    }
+    std::stable_sort(s.events.begin(), s.events.end(),
+                     [](const ControlEvent& a, const ControlEvent& b) { return a.at < b.at; });
   }
 
   void read_traffic(const Field& field, Scenario& s) const {

@@ -264,7 +264,7 @@ TEST_F(ScenarioErrorTest, SecondDocument) {
 TEST_F(ScenarioErrorTest, UnknownTopLevelKey) {
   EXPECT_EQ(error_of(kPorts + "trafic: []\n"),
             "F:9:1: unknown key 'trafic' at top level; allowed keys: name, description, ports, routes, neighbours, "
-            "asic, cpu, timing, traffic, ruleset, engine, services");
+            "asic, cpu, timing, traffic, ruleset, engine, services, events");
 }
 
 TEST_F(ScenarioErrorTest, UnknownPortKey) {
@@ -533,6 +533,102 @@ TEST_F(ScenarioErrorTest, RulesetAndEngineMistakes) {
   write("table ip t {\n\tchain c {\n\t\tfrobnicate\n\t}\n}\n", "bad.nft");
   const std::string msg = error_of(kPorts + "ruleset: bad.nft\n");
   EXPECT_EQ(msg.rfind((dir_ / "bad.nft").string() + ":3:", 0), 0u) << msg;
+}
+
+}  // namespace
+}  // namespace flowsim::scenario
+
+namespace flowsim::scenario {
+namespace {
+
+class ScenarioEventsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::path(::testing::TempDir()) / "flowsim_scenario_events";
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    std::ofstream(dir_ / "r.nft") << "table inet f {\n\tflowtable ft {\n\t\thook ingress priority filter\n"
+                                     "\t\tdevices = { lan, wan }\n\t}\n}\n";
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  fs::path write(const std::string& text) {
+    std::ofstream(dir_ / "s.yaml") << kPorts << "ruleset: r.nft\n" << text;
+    return dir_ / "s.yaml";
+  }
+  std::string error_of(const std::string& text) {
+    const fs::path p = write(text);
+    try {
+      load_scenario(p);
+    } catch (const net::InputError& e) {
+      std::string msg = e.what();
+      if (msg.rfind(p.string(), 0) == 0) msg = "F" + msg.substr(p.string().size());
+      return msg;
+    }
+    return "(no error)";
+  }
+  fs::path dir_;
+};
+
+TEST_F(ScenarioEventsTest, EveryCommandParsesIntoItsEventInTimeOrder) {
+  const Scenario s = load_scenario(write(R"(events:
+  - {at: 3s, run: ip link set dev wan up}
+  - {at: 1500ms, run: ip link set wan down}
+  - {at: 4s, run: "conntrack -D -p tcp -s 192.168.1.100 --sport 40000"}
+  - {at: 4s, run: conntrack -F}
+  - {at: 5s, run: ip route replace default via 203.0.113.254}
+  - {at: 5s, run: ip -6 route del 2001:db8::/32}
+  - {at: 6s, run: ip neigh replace 203.0.113.254 lladdr 02:00:00:00:02:fd dev wan}
+  - {at: 7s, run: nft -f r.nft}
+  - {at: 8s, run: "nft delete flowtable inet f ft { devices = { wan } ; }"}
+  - {at: 9s, run: driver reset}
+)"));
+  using K = ControlEvent::Kind;
+  ASSERT_EQ(s.events.size(), 10u);
+  EXPECT_EQ(s.events[0].kind, K::kLinkDown);
+  EXPECT_EQ(s.events[0].at, std::chrono::milliseconds(1500));
+  EXPECT_EQ(s.events[0].ports, std::vector<unsigned>{1});
+  EXPECT_EQ(s.events[0].line, 12);
+  EXPECT_EQ(s.events[1].kind, K::kLinkUp);
+  EXPECT_EQ(s.events[2].kind, K::kConntrackDelete);
+  EXPECT_EQ(s.events[2].ct_filter.proto, 6);
+  EXPECT_EQ(s.events[2].ct_filter.family, 4);
+  EXPECT_EQ(s.events[2].ct_filter.orig_sport, 40000);
+  EXPECT_FALSE(s.events[2].ct_filter.orig_dst);
+  EXPECT_FALSE(s.events[3].ct_filter.proto);  // -F: an empty filter
+  EXPECT_EQ(s.events[4].kind, K::kRouteReplace);
+  EXPECT_EQ(s.events[4].route.prefix, (std::variant<net::Ipv4Prefix, net::Ipv6Prefix>(v4p("0.0.0.0/0"))));
+  EXPECT_EQ(s.events[4].route.ifindex, 1u);  // the gateway's subnet is the wan port's
+  EXPECT_EQ(s.events[5].kind, K::kRouteDelete);
+  EXPECT_EQ(s.events[5].route.prefix, (std::variant<net::Ipv4Prefix, net::Ipv6Prefix>(v6p("2001:db8::/32"))));
+  EXPECT_EQ(s.events[6].kind, K::kNeighbourSet);
+  EXPECT_EQ(s.events[6].neighbour.mac, mac("02:00:00:00:02:fd"));
+  EXPECT_EQ(s.events[7].kind, K::kRulesetReload);
+  EXPECT_EQ(s.events[7].ruleset, dir_ / "r.nft");
+  EXPECT_EQ(s.events[8].kind, K::kFlowtableDeviceRemove);
+  EXPECT_EQ(s.events[8].ports, std::vector<unsigned>{1});
+  EXPECT_EQ(s.events[9].kind, K::kDriverReset);
+}
+
+TEST_F(ScenarioEventsTest, MistakesNameTheLineAndWhatIsAllowed) {
+  EXPECT_EQ(error_of("events:\n  - {at: 2, run: ip link set wan down}\n"),
+            "F:11:10: events[0].at: bad time '2' (a number with a unit: ps, ns, us, ms, s; e.g. 1.5s)");
+  EXPECT_EQ(error_of("events:\n  - {at: 2s, run: ip link set wlan0 down}\n"),
+            "F:11:19: events[0].run: Cannot find device \"wlan0\" (ports are lan, wan)");
+  EXPECT_EQ(error_of("events:\n  - {at: 2s, run: reboot}\n"),
+            "F:11:19: events[0].run: unknown command 'reboot'; commands are: ip link set DEV down|up; conntrack -F; "
+            "conntrack -D [filters]; ip route add|replace|change|del ...; ip neigh add|replace|change|del ...; nft -f "
+            "FILE; nft delete flowtable FAMILY TABLE NAME { devices = { DEV } ; }; driver reset");
+  EXPECT_EQ(error_of("events:\n  - {at: 2s, run: ip route add 10.0.0.1/8 dev lan}\n"),
+            "F:11:19: events[0].run: Invalid prefix for given prefix length: 10.0.0.1/8");
+  EXPECT_EQ(error_of("events:\n  - {at: 2s, run: ip route add 10.0.0.0/8 via 10.9.9.9}\n"),
+            "F:11:19: events[0].run: Nexthop has invalid gateway: 10.9.9.9 is on no port's subnet");
+  EXPECT_EQ(error_of("events:\n  - {at: 2s, run: conntrack -D --sport 1}\n"),
+            "F:11:19: events[0].run: conntrack: --sport/--dport need -p (a protocol with ports)");
+  EXPECT_EQ(error_of("events:\n  - {at: 2s, run: nft -f missing.nft}\n"),
+            "F:11:19: events[0].run: Could not process rule: No such file or directory: " +
+                (dir_ / "missing.nft").string());
+  EXPECT_EQ(error_of("events:\n  - {at: 2s, cmd: x}\n"),
+            "F:11:14: unknown key 'cmd' in events[0]; allowed keys: at, run");
 }
 
 }  // namespace
