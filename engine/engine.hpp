@@ -130,6 +130,12 @@ class Engine {
   // nullptr without a ruleset / without a flowtable.
   const conntrack::Conntrack* conntrack() const { return conntrack_.get(); }
   const flowtable::Flowtable* flowtable() const { return flowtable_.get(); }
+  // The flowtable's counters over the whole run, including flowtables a ruleset reload freed.
+  flowtable::Flowtable::Stats flowtable_stats() const {
+    flowtable::Flowtable::Stats s = retired_flowtable_stats_;
+    if (flowtable_) s += flowtable_->stats();
+    return s;
+  }
   nft::Ruleset* ruleset() const { return ruleset_.get(); }
 
  private:
@@ -192,6 +198,7 @@ class Engine {
   std::vector<RouteConfig> configured_routes_;  // as `ip route` left them, down links included
   std::vector<bool> link_up_;
   FlowOffload* offload_ = nullptr;
+  flowtable::Flowtable::Stats retired_flowtable_stats_;  // of flowtables freed by reloads
   local::LocalStack local_stack_;
   EngineStats stats_;
 

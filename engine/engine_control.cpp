@@ -134,7 +134,10 @@ std::optional<std::string> Engine::delete_neighbour(const NeighbourConfig& neigh
 }
 
 void Engine::replace_ruleset(std::shared_ptr<nft::Ruleset> ruleset, nanoseconds now) {
-  if (flowtable_) flowtable_->cleanup(std::nullopt, now);
+  if (flowtable_) {
+    flowtable_->cleanup(std::nullopt, now);
+    retired_flowtable_stats_ += flowtable_->stats();
+  }
   flowtable_.reset();
   flowtable_spec_ = nullptr;
   ruleset_ = std::move(ruleset);

@@ -93,6 +93,20 @@ class Flowtable {
     std::uint64_t hw_destroy_calls = 0;
     std::uint64_t hw_stats_calls = 0;
     std::uint64_t hw_lost = 0;  // stats said the hardware no longer has the flow
+
+    Stats& operator+=(const Stats& o) {
+      fast_path_packets += o.fast_path_packets;
+      flows_added += o.flows_added;
+      flows_torn_down += o.flows_torn_down;
+      flows_freed += o.flows_freed;
+      hw_replace_calls += o.hw_replace_calls;
+      hw_accepted += o.hw_accepted;
+      for (std::size_t i = 0; i < hw_refused.size(); ++i) hw_refused[i] += o.hw_refused[i];
+      hw_destroy_calls += o.hw_destroy_calls;
+      hw_stats_calls += o.hw_stats_calls;
+      hw_lost += o.hw_lost;
+      return *this;
+    }
   };
   const Stats& stats() const { return stats_; }
 

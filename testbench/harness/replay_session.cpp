@@ -210,8 +210,8 @@ Report ReplaySession::snapshot() const {
   for (std::size_t i = 0; i < engine::kSlowPathReasonCount; ++i) {
     if (es.slow_path[i]) report.slow_path[std::string(engine::to_string(static_cast<engine::SlowPathReason>(i)))] = es.slow_path[i];
   }
-  if (const auto* ft = board.engine.flowtable()) {
-    const auto& fs = ft->stats();
+  const auto fs = board.engine.flowtable_stats();
+  if (board.engine.flowtable() != nullptr || fs.flows_added > 0) {
     report.flows = {{"added", fs.flows_added}, {"torn_down", fs.flows_torn_down},
                     {"hw_offloaded", fs.hw_accepted}, {"hw_lost", fs.hw_lost}};
     for (std::size_t i = 1; i < fs.hw_refused.size(); ++i) {
