@@ -250,10 +250,10 @@ TEST_F(ScenarioErrorTest, YamlSyntaxError) {
 TEST_F(ScenarioErrorTest, NotAMap) {
   EXPECT_EQ(error_of(""),
             "F:1:1: a scenario must be a YAML map with the keys name, description, ports, routes, neighbours, asic, "
-            "cpu, timing, traffic, ruleset, engine, services, got nothing");
+            "cpu, timing, traffic, ruleset, engine, services, events, got nothing");
   EXPECT_EQ(error_of("- a\n- b\n"),
             "F:1:1: a scenario must be a YAML map with the keys name, description, ports, routes, neighbours, asic, "
-            "cpu, timing, traffic, ruleset, engine, services, got a list");
+            "cpu, timing, traffic, ruleset, engine, services, events, got a list");
 }
 
 TEST_F(ScenarioErrorTest, SecondDocument) {
