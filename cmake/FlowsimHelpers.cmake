@@ -16,11 +16,13 @@ function(flowsim_library)
 endfunction()
 
 # flowsim_test(NAME <target> SRCS <files...> [DEPS <targets...>] LABELS <labels...>
-#              [SYSTEMC] [TIMEOUT <seconds>])
+#              [SYSTEMC] [TIMEOUT <seconds>] [RTL_TOO])
 # One GoogleTest executable; every test case becomes its own CTest test (one process each),
-# which SystemC needs: it elaborates once per process (TOOLCHAIN.md trap 4).
+# which SystemC needs: it elaborates once per process (TOOLCHAIN.md trap 4). RTL_TOO runs every
+# case a second time, as <target>.rtl_all.<case> with label rtl, with FLOWSIM_TEST_RTL=all: the
+# suite's chips and replays then run every datapath block as Verilated RTL.
 function(flowsim_test)
-  cmake_parse_arguments(ARG "SYSTEMC" "NAME;TIMEOUT" "SRCS;DEPS;LABELS" ${ARGN})
+  cmake_parse_arguments(ARG "SYSTEMC;RTL_TOO" "NAME;TIMEOUT" "SRCS;DEPS;LABELS" ${ARGN})
   if(NOT ARG_TIMEOUT)
     set(ARG_TIMEOUT 60)
   endif()
@@ -43,6 +45,14 @@ function(flowsim_test)
     DISCOVERY_MODE PRE_TEST
     PROPERTIES TIMEOUT ${ARG_TIMEOUT} LABELS "${labels}"
                ENVIRONMENT "SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1")
+  if(ARG_RTL_TOO)
+    gtest_discover_tests(${ARG_NAME}
+      TEST_PREFIX "${ARG_NAME}.rtl_all."
+      DISCOVERY_TIMEOUT 60
+      DISCOVERY_MODE PRE_TEST
+      PROPERTIES TIMEOUT ${ARG_TIMEOUT} LABELS rtl
+                 ENVIRONMENT "FLOWSIM_TEST_RTL=all")
+  endif()
 endfunction()
 
 # flowsim_benchmark(NAME <target> SRCS <files...> [DEPS <targets...>] [SYSTEMC])

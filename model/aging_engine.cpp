@@ -37,7 +37,7 @@ void AgingEngine::reset() {
 
 std::optional<std::uint64_t> AgingEngine::expiry(unsigned index, std::uint64_t now_s) const {
   using namespace hw::reg;
-  const EntryImage& e = table_.entry(index);
+  const EntryImage e = table_.entry(index);
   const std::uint32_t ib1 = e[Ib1::kWord];
   const std::uint32_t state = Ib1::kState.get(ib1);
   if (state == Ib1::kStateInvalid || Ib1::kStatic.get(ib1)) return std::nullopt;

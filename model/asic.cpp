@@ -29,8 +29,10 @@ AsicParams Asic::validated(AsicParams params) {
     throw std::invalid_argument("core clock and datapath width must be > 0");
   }
   const unsigned n = params.table_entries;
-  if (n < 1024 || n > 32768 || (n & (n - 1)) != 0) {
-    throw std::invalid_argument("table_entries must be a power of two in 1024..32768, not " + std::to_string(n));
+  if (n < hw::datapath::kTableMinEntries || n > hw::datapath::kTableMaxEntries || (n & (n - 1)) != 0) {
+    throw std::invalid_argument("table_entries must be a power of two in " +
+                                std::to_string(hw::datapath::kTableMinEntries) + ".." +
+                                std::to_string(hw::datapath::kTableMaxEntries) + ", not " + std::to_string(n));
   }
   if (params.table_ways != 1 && params.table_ways != 2 && params.table_ways != 4) {
     throw std::invalid_argument("table_ways must be 1, 2 or 4, not " + std::to_string(params.table_ways));
@@ -64,9 +66,11 @@ Asic::Asic(sc_core::sc_module_name name, AsicParams params, AsicObserver& observ
       cpu_port_("cpu_port", calendar_, csr_, pool_, sinks_of(mac_tx_), observer,
                 sc_core::sc_time(static_cast<double>(params_.dma_latency_ns), sc_core::SC_NS), params_.dma_gbps,
                 params_.punt_meter_pps, params_.punt_meter_burst),
-      flow_table_(csr_, params_.table_entries, params_.table_ways),
+      engines_(make_datapath_engines(params_.rtl, params_.table_entries, params_.table_ways)),
+      flow_table_(csr_, std::move(engines_.lookup)),
       aging_("aging", calendar_, flow_table_, csr_, cpu_port_),
-      pipeline_(params_, calendar_, csr_, pool_, flow_table_, cpu_port_, sinks_of(mac_tx_), observer) {
+      pipeline_(params_, calendar_, csr_, pool_, flow_table_, cpu_port_, sinks_of(mac_tx_), observer,
+                std::move(engines_.parser), std::move(engines_.hash), std::move(engines_.rewrite)) {
   cpu_port_.irq_o(irq_o);
   flow_table_.set_watcher(&aging_);
   SC_METHOD(finish_reset);

@@ -24,6 +24,7 @@
 #include "model/frame.hpp"
 #include "model/ingress_pipeline.hpp"
 #include "model/mac_tx.hpp"
+#include "model/rtl_twin/datapath_engines.hpp"
 
 namespace flowsim::model {
 
@@ -68,7 +69,8 @@ class Asic : public sc_core::sc_module, private CsrListener {
   std::uint32_t register_value(std::uint32_t offset) const { return csr_.value(offset); }
   std::uint64_t bus_errors() const { return csr_.bus_errors(); }
   std::uint64_t dma_errors() const { return cpu_port_.dma_errors(); }
-  std::string_view hash_impl() const { return pipeline_.hash_impl(); }
+  // The datapath blocks that run as RTL.
+  RtlBlocks rtl_blocks() const { return params_.rtl; }
 
  private:
   void on_csr_write(std::uint32_t offset, std::uint32_t value) override;
@@ -84,6 +86,7 @@ class Asic : public sc_core::sc_module, private CsrListener {
   CsrBlock csr_;
   std::vector<std::unique_ptr<MacTx>> mac_tx_;
   CpuPort cpu_port_;
+  DatapathEngines engines_;  // handed to the flow table and the pipeline, which own them
   FlowTable flow_table_;
   AgingEngine aging_;
   IngressPipeline pipeline_;

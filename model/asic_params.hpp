@@ -13,8 +13,10 @@
 #pragma once
 
 #include <cstdint>
-#include <string>
 #include <vector>
+
+#include "hw/flowsim_hw.hpp"  // Generated.
+#include "model/rtl_twin/rtl_blocks.hpp"
 
 namespace flowsim::model {
 
@@ -31,32 +33,34 @@ struct AsicParams {
   unsigned datapath_bytes = 32;          // bytes per cycle (256-bit datapath)
   unsigned datapath_bubble_cycles = 1;   // idle cycles between two packets on the datapath
 
-  // ---- Ingress, per-block latency (cycles) and initiation interval (cycles per packet).
+  // ---- Ingress, per-block latency (cycles) and initiation interval (cycles per packet). The
+  // blocks' defaults are the spec's (rtl/spec/flowsim_hw.yaml `datapath`), which the RTL of
+  // each block implements.
   std::uint32_t mac_rx_fifo_bytes = 16384;  // per port; a frame that does not fit is dropped
   unsigned mac_to_parser_cycles = 12;
-  unsigned parser_cycles = 4;
-  unsigned parser_ii_cycles = 1;
-  unsigned hash_cycles = 2;
+  unsigned parser_cycles = hw::datapath::kParserLatencyCycles;
+  unsigned parser_ii_cycles = hw::datapath::kParserIiCycles;
+  unsigned hash_cycles = hw::hash::kLatencyCycles;
   unsigned hash_ii_cycles = 1;
 
   // ---- Flow table (FOE SRAM) and lookup.
-  unsigned table_entries = 16384;  // power of two, 1024..32768
+  unsigned table_entries = 16384;  // power of two, hw::datapath::kTable{Min,Max}Entries
   unsigned table_ways = 4;         // ways per bucket: 1, 2 or 4
   // SRAM banks read in parallel; a lookup probes the bucket's ways in
   // ceil(table_ways / sram_banks) rounds of sram_read_cycles each. Default: one bank per way,
   // so a bucket is read in one round (hardware.md §4.2).
-  unsigned sram_banks = 4;
+  unsigned sram_banks = hw::datapath::kSramBanks;
   unsigned sram_read_cycles = 2;  // read latency of one SRAM probe round
   // Latency of a lookup with one probe round: read beat 0 of every way (2), compare (1), read
   // beat 1 of the hit way (2), hand-off (2). Every extra probe round adds sram_read_cycles.
-  unsigned lookup_cycles = 7;
+  unsigned lookup_cycles = hw::datapath::kLookupLatencyCycles;
   // Whole-table occupancy per packet, including the write-back (IB1 timestamp or UNBIND
   // counter); every extra probe round adds one cycle.
-  unsigned lookup_occupancy_cycles = 3;
+  unsigned lookup_occupancy_cycles = hw::datapath::kLookupIiCycles;
 
   // ---- Rewrite and egress.
-  unsigned rewrite_cycles = 4;
-  unsigned rewrite_ii_cycles = 1;
+  unsigned rewrite_cycles = hw::datapath::kRewriteLatencyCycles;
+  unsigned rewrite_ii_cycles = hw::datapath::kRewriteIiCycles;
   unsigned egress_cycles = 10;
   std::uint32_t egress_queue_bytes = 262144;  // per port, tail drop
 
@@ -69,7 +73,8 @@ struct AsicParams {
   unsigned punt_meter_burst = 256;
 
   std::uint64_t reset_busy_ns = 20'000;  // GLO_CFG.BUSY stays set this long after a soft reset
-  std::string hash_impl = "cpp";         // "cpp" or "rtl": which twin the hash unit runs
+  // Which datapath blocks run as Verilated RTL instead of their C++ twins (bit-identical).
+  RtlBlocks rtl;
 };
 
 }  // namespace flowsim::model

@@ -2,6 +2,7 @@
 #include "model/calendar.hpp"
 
 #include <algorithm>
+#include <utility>
 
 namespace flowsim::model {
 
@@ -40,13 +41,21 @@ void Calendar::drain() {
   horizon_ps_ = std::max(horizon_ps_, now + 1);  // what is due now is handled now
   if (limit_ps_ != kNever) horizon_ps_ = std::min(horizon_ps_, std::max(limit_ps_, now) + 1);
   draining_ = true;
+  CalendarClient* run = nullptr;  // the client of the items handled in a row
   while (!wheel_.empty() && wheel_.next_due() < horizon_ps_) {
+    if (run != nullptr && wheel_.next().client != run) {
+      // The run is over: its client may schedule items or move the horizon, so look again.
+      std::exchange(run, nullptr)->on_run_end();
+      continue;
+    }
     std::uint64_t due = 0;
     const Item item = wheel_.pop(&due);
     current_ps_ = due;
     last_due_ps_ = due;
+    run = item.client;
     item.client->on_due(item.frame, due);
   }
+  if (run != nullptr) run->on_run_end();
   draining_ = false;
   if (!wheel_.empty()) arm(wheel_.next_due());
 }

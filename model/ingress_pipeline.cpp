@@ -5,9 +5,7 @@
 
 #include "hw/flowsim_hw.hpp"  // Generated.
 #include "model/csr_block.hpp"
-#include "model/rewrite_unit.hpp"
-#include "net/byte_order.hpp"
-#include "net/ip_proto.hpp"
+#include "net/foe_hash.hpp"
 #include "net/tcp_header.hpp"
 
 namespace flowsim::model {
@@ -18,7 +16,7 @@ using Ib1 = FoeEntry::Ib1;
 
 constexpr std::uint32_t kNoIndex = hw::desc::RxDesc::Info::kFoeIndexNone;
 constexpr std::uint32_t kMinFrame = 60;  // a FIFO slot holds at least a minimum-size frame
-constexpr std::uint8_t kTcpTeardownFlags = net::TcpHeader::kFin | net::TcpHeader::kSyn | net::TcpHeader::kRst;
+constexpr std::uint8_t kTcpTeardownFlags = net::tcp_flag::kFin | net::tcp_flag::kSyn | net::tcp_flag::kRst;
 
 unsigned ceil_div(unsigned a, unsigned b) { return (a + b - 1) / b; }
 
@@ -26,7 +24,8 @@ unsigned ceil_div(unsigned a, unsigned b) { return (a + b - 1) / b; }
 
 IngressPipeline::IngressPipeline(const AsicParams& params, Calendar& calendar, CsrBlock& csr, FramePool& pool,
                                  FlowTable& table, PuntSink& punt, std::vector<EgressSink*> egress,
-                                 AsicObserver& observer)
+                                 AsicObserver& observer, std::unique_ptr<ParserEngine> parser,
+                                 std::unique_ptr<FoeHashEngine> hash, std::unique_ptr<RewriteEngine> rewrite)
     : params_(params),
       clock_(params.clock_mhz),
       calendar_(calendar),
@@ -36,7 +35,9 @@ IngressPipeline::IngressPipeline(const AsicParams& params, Calendar& calendar, C
       punt_(punt),
       egress_(std::move(egress)),
       observer_(observer),
-      hash_(params.hash_impl),
+      parser_(std::move(parser)),
+      hash_(std::move(hash)),
+      rewrite_(std::move(rewrite)),
       rx_busy_until_(params.ports.size()),
       rx_fifo_(params.ports.size(), ByteFifo(params.mac_rx_fifo_bytes, kMinFrame)) {
   for (const auto& p : params.ports) wire_.emplace_back(p.speed_bps);
@@ -76,16 +77,17 @@ void IngressPipeline::arrive(Frame* frame, std::uint64_t now) {
   calendar_.schedule(rx_done, received_, frame);
 }
 
-void IngressPipeline::process(Frame* frame, std::uint64_t now) {
+void IngressPipeline::take(Frame* frame, std::uint64_t now) {
   const unsigned port = frame->port;
-  const auto bytes = frame->data.bytes();
-  const auto len = static_cast<std::uint32_t>(bytes.size());
+  const auto len = static_cast<std::uint32_t>(frame->data.size());
+  const auto now_s = static_cast<std::uint16_t>(timestamp_seconds(now));
 
   // The RX FIFO holds the frames the pipeline has not taken yet.
   const std::uint32_t slot_bytes = std::max(len, kMinFrame);
   if (rx_fifo_[port].bytes_at(now) + slot_bytes > params_.mac_rx_fifo_bytes) {
-    observer_.on_drop(port, sc_core::sc_time::from_value(now), bytes, ModelDropReason::kRxFifoOverflow);
-    pool_.release(frame);
+    // Dropped in its turn among the batch's outcomes, so that the order observers see is the
+    // order the frames arrived in.
+    batch_.push_back(Taken{frame, now, now_s, len, 0, true});
     return;
   }
   const unsigned beats = ceil_div(len, params_.datapath_bytes) + params_.datapath_bubble_cycles;
@@ -93,82 +95,104 @@ void IngressPipeline::process(Frame* frame, std::uint64_t now) {
   pipe_free_at_ = start + clock_.cycles_ps(std::max(beats, min_occupancy_cycles_));
   if (start > now) rx_fifo_[port].push(start, slot_bytes);
   // When the lookup's result is known: the frame goes on to the rewrite unit or the CPU port.
-  const std::uint64_t result_at = start + result_latency_ps_;
+  batch_.push_back(Taken{frame, start + result_latency_ps_, now_s, len, 0, false});
+}
 
-  const Parser::Result parsed = parser_.parse(bytes);
-  if (parsed.exception) {
-    punt(frame, parsed.reason, kNoIndex, 0, result_at);
-    return;
+void IngressPipeline::run_batch() {
+  if (batch_.empty()) return;
+
+  // Parser.
+  frames_.clear();
+  for (Taken& t : batch_) {
+    if (t.dropped) continue;
+    t.parse = static_cast<int>(frames_.size());
+    frames_.push_back(t.frame->data.bytes());
   }
-  const net::ParsedFrame& p = parsed.frame;
-  const std::uint32_t hash = hash_.hash(p.tuple, csr_.value(hw::reg::HashSeed::offset()));
-  const FlowKey key = key_of(p, port);
-  const FlowTable::Probe probe = table_.lookup(table_.bucket_of(hash), key);
-  const auto now_s = static_cast<std::uint32_t>(timestamp_seconds(now));
-  const bool tcp_teardown = p.l4_proto == 6 && (p.tcp_flags & kTcpTeardownFlags) != 0;
-  const std::uint32_t bind_rate = hw::reg::BindRate::kBind.get(csr_.value(hw::reg::BindRate::offset()));
+  parsed_.resize(frames_.size());
+  parser_->parse(frames_, parsed_);
 
-  if (probe.hit < 0) {
-    const bool learn = hw::reg::TbCfg::kBindMode.get(csr_.value(hw::reg::TbCfg::offset())) != 0;
-    if (!learn) {
-      punt(frame, hw::PuntReason::kNoFlow, kNoIndex, hash, result_at);
-    } else if (tcp_teardown) {
-      // Nothing is learnt from a SYN/FIN/RST: conntrack must see the handshake first.
-      punt(frame, hw::PuntReason::kTcpFinSynRst, kNoIndex, hash, result_at);
-    } else if (probe.free_slot < 0) {
-      punt(frame, hw::PuntReason::kBucketFull, kNoIndex, hash, result_at);
-    } else if (static_cast<std::uint32_t>(probe.free_slot) == kNoIndex ||
-               !table_.learn(static_cast<unsigned>(probe.free_slot), key, now_s)) {
-      // Index 0x7fff reads as "none" in RX_DESC.INFO, and a double-tagged packet cannot be
-      // described by MATCH: neither is learnt.
-      punt(frame, hw::PuntReason::kNoFlow, kNoIndex, hash, result_at);
-    } else {
-      punt(frame, bind_rate <= 1 ? hw::PuntReason::kHitUnbindRateReached : hw::PuntReason::kUnHit,
-           static_cast<std::uint32_t>(probe.free_slot), hash, result_at);
+  // Hash unit, for the frames the parser did not punt.
+  const std::uint32_t seed = csr_.value(hw::reg::HashSeed::offset());
+  hash_in_.clear();
+  for (const ParsedHeaders& h : parsed_) {
+    if (h.exception) continue;
+    hash_in_.push_back(h.ipv6 ? net::foe_hash_words_ipv6({h.key[0], h.key[1], h.key[2], h.key[3]},
+                                                          {h.key[4], h.key[5], h.key[6], h.key[7]}, h.key[8], seed)
+                              : net::foe_hash_words_ipv4(h.key[0], h.key[1], h.key[2], seed));
+  }
+  hash_out_.resize(hash_in_.size());
+  hash_->compute(hash_in_, hash_out_);
+
+  // Lookup, in the order taken.
+  lookup_in_.clear();
+  for (Taken& t : batch_) {
+    if (t.parse < 0 || parsed_[t.parse].exception) continue;
+    const ParsedHeaders& h = parsed_[t.parse];
+    t.lookup = static_cast<int>(lookup_in_.size());
+    t.hash = hash_out_[lookup_in_.size()];
+    LookupRequest& r = lookup_in_.emplace_back();
+    r.key.ipv6 = h.ipv6;
+    r.key.udp = h.udp;
+    r.key.words = h.key;
+    r.key.port = t.frame->port;
+    r.key.vlan_count = h.vlan_count;
+    r.key.vid = h.vid;
+    r.key.pppoe = h.pppoe;
+    r.key.pppoe_sid = h.pppoe_sid;
+    r.hash = t.hash;
+    r.tcp_teardown = !h.udp && (h.tcp_flags & kTcpTeardownFlags) != 0;
+    r.now_s = t.now_s;
+  }
+  if (!lookup_in_.empty()) {
+    LookupConfig config;
+    config.learn = hw::reg::TbCfg::kBindMode.get(csr_.value(hw::reg::TbCfg::offset())) != 0;
+    config.bind_rate = hw::reg::BindRate::kBind.get(csr_.value(hw::reg::BindRate::offset()));
+    lookup_out_.resize(lookup_in_.size());
+    table_.lookup(config, lookup_in_, lookup_out_);
+  }
+
+  // Rewrite unit, for the BIND hits.
+  rewrite_in_.clear();
+  for (Taken& t : batch_) {
+    if (t.lookup < 0 || !lookup_out_[t.lookup].forward) continue;
+    t.rewrite = static_cast<int>(rewrite_in_.size());
+    rewrite_in_.push_back(RewriteRequest{&t.frame->data, &parsed_[t.parse], &lookup_out_[t.lookup].entry});
+  }
+  if (!rewrite_in_.empty()) {
+    RewriteConfig config;
+    config.ports = static_cast<unsigned>(egress_.size());
+    for (unsigned p = 0; p < config.ports; ++p) config.port_mtu[p] = csr_.value(hw::reg::PortMtu::offset(p));
+    rewrite_out_.resize(rewrite_in_.size());
+    rewrite_->rewrite(config, rewrite_in_, rewrite_out_);
+  }
+
+  // Every frame to where its blocks sent it, in the order taken.
+  for (Taken& t : batch_) {
+    if (t.dropped) {
+      observer_.on_drop(t.frame->port, sc_core::sc_time::from_value(t.result_at), t.frame->data.bytes(),
+                        ModelDropReason::kRxFifoOverflow);
+      pool_.release(t.frame);
+      continue;
     }
-    return;
-  }
-
-  const auto index = static_cast<unsigned>(probe.hit);
-  table_.touch(index, now_s);
-  switch (table_.state(index)) {
-    case Ib1::kStateUnbind: {
-      if (tcp_teardown) {
-        punt(frame, hw::PuntReason::kTcpFinSynRst, index, hash, result_at);
-        return;
-      }
-      const std::uint32_t n = table_.count_unbind(index);
-      punt(frame, n >= bind_rate ? hw::PuntReason::kHitUnbindRateReached : hw::PuntReason::kHitUnbind, index, hash,
-           result_at);
-      return;
+    if (t.lookup < 0) {
+      punt(t.frame, parsed_[t.parse].reason, kNoIndex, 0, t.result_at);
+      continue;
     }
-    case Ib1::kStateFin:
-      punt(frame, hw::PuntReason::kHitBindTcpFin, index, hash, result_at);
-      return;
-    default:
-      break;
+    const LookupResult& l = lookup_out_[t.lookup];
+    if (t.rewrite < 0) {
+      punt(t.frame, l.reason, l.index, t.hash, t.result_at);
+      continue;
+    }
+    const RewriteResult& r = rewrite_out_[t.rewrite];
+    if (!r.forward) {
+      punt(t.frame, r.reason, l.index, t.hash, t.result_at);
+      continue;
+    }
+    table_.count(l.index, l.entry[Ib1::kWord], t.length);
+    t.frame->port = r.dest_port;
+    egress_[r.dest_port]->enqueue(t.frame, t.result_at);
   }
-  // BIND. A FIN/RST (or SYN) tears the flow down in software; the entry stays, in FIN, until
-  // the driver rewrites or invalidates it (or it ages with BIND_AGE1.DELTA_TCP_FIN).
-  if (tcp_teardown) {
-    table_.set_state(index, Ib1::kStateFin);
-    punt(frame, hw::PuntReason::kHitBindTcpFin, index, hash, result_at);
-    return;
-  }
-  const EntryImage& entry = table_.entry(index);
-  const unsigned dest = FoeEntry::Ib2::kDestPort.get(entry[FoeEntry::Ib2::kWord]);
-  if (dest >= egress_.size()) {
-    punt(frame, hw::PuntReason::kHitBindForceCpu, index, hash, result_at);
-    return;
-  }
-  if (const auto reason = RewriteUnit::check(p, entry, csr_.value(hw::reg::PortMtu::offset(dest)))) {
-    punt(frame, *reason, index, hash, result_at);
-    return;
-  }
-  table_.count(index, len);
-  RewriteUnit::rewrite(frame->data, p, entry);
-  frame->port = dest;
-  egress_[dest]->enqueue(frame, result_at);
+  batch_.clear();
 }
 
 void IngressPipeline::punt(Frame* frame, hw::PuntReason reason, std::uint32_t foe_index, std::uint32_t hash,
@@ -179,30 +203,6 @@ void IngressPipeline::punt(Frame* frame, hw::PuntReason reason, std::uint32_t fo
   info.foe_index = foe_index;
   info.hash = hash;
   punt_.punt(frame, info, at_ps);
-}
-
-FlowKey IngressPipeline::key_of(const net::ParsedFrame& p, unsigned port) const {
-  FlowKey k;
-  k.ipv6 = p.l3 == net::L3Kind::kIpv6;
-  k.udp = p.l4_proto == net::ip_proto::kUdp;
-  const std::uint32_t ports = (std::uint32_t{p.tuple.src_port} << 16) | p.tuple.dst_port;
-  if (k.ipv6) {
-    for (unsigned i = 0; i < 4; ++i) {
-      k.words[i] = net::load_be32(p.tuple.src.data() + 4 * i);
-      k.words[4 + i] = net::load_be32(p.tuple.dst.data() + 4 * i);
-    }
-    k.words[8] = ports;
-  } else {
-    k.words[0] = net::load_be32(p.tuple.src.data());
-    k.words[1] = net::load_be32(p.tuple.dst.data());
-    k.words[2] = ports;
-  }
-  k.port = port;
-  k.vlan_count = p.vlan_count;
-  k.vid = p.vlan_ids[0];
-  k.pppoe = p.has_pppoe;
-  k.pppoe_sid = p.pppoe_session;
-  return k;
 }
 
 }  // namespace flowsim::model

@@ -63,6 +63,14 @@ class TimeWheel {
     return b.items[b.head].due;
   }
 
+  // The earliest item, left in place (the one pop() takes next). Precondition: !empty().
+  const T& next() {
+    if (size_ == 0) return overflow_.front().item;
+    Bucket& b = buckets_[next_bucket()];
+    sort(b);
+    return b.items[b.head].item;
+  }
+
   // Takes the earliest item. Precondition: !empty().
   T pop(std::uint64_t* due = nullptr) {
     if (size_ == 0) advance_to(overflow_.front().due >> kShiftPs);

@@ -106,6 +106,17 @@ TEST(TimeWheel, LongIdleGapsJumpStraightToTheNextItem) {
   EXPECT_EQ(wheel.pop(), 2u);
 }
 
+TEST(TimeWheel, NextIsWhatPopTakes) {
+  // Near and far items, ties in push order: next() always names the item pop() returns.
+  Wheel wheel;
+  const std::uint64_t far_ps = 1'000'000'000ull;
+  for (unsigned i = 0; i < 8; ++i) wheel.push((i % 3) * 20000 + (i % 2) * far_ps, i);
+  while (!wheel.empty()) {
+    const unsigned want = wheel.next();
+    EXPECT_EQ(wheel.pop(), want);
+  }
+}
+
 TEST(TimeWheel, AnItemInThePastIsTakenNowAndCounted) {
   Wheel wheel;
   wheel.push(1000, 1);

@@ -2,7 +2,7 @@
 // The flowsim command. It only parses options and calls testbench/harness; everything it
 // can do is also reachable from tests.
 //
-//   flowsim replay SCENARIO [--out DIR] [--register-trace FILE] [--quiet]
+//   flowsim replay SCENARIO [--out DIR] [--register-trace FILE] [--rtl BLOCKS] [--quiet]
 //   flowsim sweep MATRIX [--out DIR] [--cell [N]] [--backend local|slurm|kubernetes]  (sweep_command.cpp)
 //   flowsim merge DIR                                                             (merge_command.cpp)
 //   flowsim compare A B                                                           (compare_command.cpp)
@@ -22,6 +22,7 @@
 
 #include "driver/device_error.hpp"
 #include "net/input_error.hpp"
+#include "model/rtl_twin/rtl_blocks.hpp"
 #include "testbench/harness/replay_session.hpp"
 #include "testbench/scenario/scenario.hpp"
 #include "testbench/shard/shard_spec.hpp"
@@ -32,13 +33,26 @@
 
 namespace {
 
-int replay(const std::string& scenario_path, const std::string& out_dir, const std::string& trace_path, bool quiet,
-           const std::optional<flowsim::shard::ShardSpec>& shard) {
+// `flowsim replay`'s options.
+struct ReplayCli {
+  std::string scenario_path;
+  std::string out_dir = "flowsim-out";
+  std::string trace_path;
+  std::string rtl;    // --rtl: replaces the scenario's asic.rtl when given
+  std::string shard;  // --shard K/N
+  bool quiet = false;
+};
+
+int replay(const ReplayCli& cli) {
   using namespace flowsim;
-  const scenario::Scenario scenario = scenario::load_scenario(scenario_path);
+  const std::string& out_dir = cli.out_dir;
+  const std::string& trace_path = cli.trace_path;
+  const bool quiet = cli.quiet;
+  scenario::Scenario scenario = scenario::load_scenario(cli.scenario_path);
+  if (!cli.rtl.empty()) scenario.asic.rtl = *model::RtlBlocks::parse(cli.rtl);  // checked by CLI11
   testbench::ReplayOptions options;
   options.out_dir = std::filesystem::path(out_dir);
-  options.shard = shard;
+  if (!cli.shard.empty()) options.shard = shard::ShardSpec::parse(cli.shard);  // checked by CLI11
   std::ofstream trace;
   if (!trace_path.empty()) {
     trace.open(trace_path);
@@ -68,6 +82,8 @@ int replay(const std::string& scenario_path, const std::string& out_dir, const s
   std::ofstream(std::filesystem::path(out_dir) / "report.json") << report.to_json();
   std::ofstream(std::filesystem::path(out_dir) / "summary.txt") << report.to_text();
   if (!quiet) {
+    // Which blocks were RTL is not in the report files: they are byte-identical either way.
+    if (report.rtl_blocks != "none") std::cout << "datapath blocks run as Verilated RTL: " << report.rtl_blocks << "\n";
     std::cout << report.to_text();
     std::cout << "\noutputs in " << out_dir << ": report.json, summary.txt, one pcap per port, cpu.pcap,\n"
               << "conntrack.txt (/proc/net/nf_conntrack at the end), ruleset.txt (nft list ruleset)\n";
@@ -93,16 +109,19 @@ int sc_main(int argc, char* argv[]) {
   CLI::App app{"flowsim: replay pcaps through a flow-offload ASIC model, its driver and a Linux-like engine"};
   app.require_subcommand(1);
   auto* rep = app.add_subcommand("replay", "replay a scenario's traffic and report where every packet went");
-  std::string scenario_path;
-  std::string out_dir = "flowsim-out";
-  std::string trace_path;
-  bool quiet = false;
-  rep->add_option("scenario", scenario_path, "scenario file (YAML)")->required();
-  rep->add_option("-o,--out", out_dir, "output directory for pcaps and the report")->capture_default_str();
-  rep->add_option("--register-trace", trace_path, "write every driver register access to this file");
-  rep->add_flag("-q,--quiet", quiet, "print nothing but errors");
-  std::string shard_text;
-  rep->add_option("--shard", shard_text,
+  ReplayCli cli;
+  rep->add_option("scenario", cli.scenario_path, "scenario file (YAML)")->required();
+  rep->add_option("-o,--out", cli.out_dir, "output directory for pcaps and the report")->capture_default_str();
+  rep->add_option("--register-trace", cli.trace_path, "write every driver register access to this file");
+  rep->add_option("--rtl", cli.rtl,
+                  "datapath blocks to run as Verilated RTL instead of C++: all, none or a comma-separated list of " +
+                      flowsim::model::RtlBlocks::names() + " (replaces the scenario's asic.rtl)")
+      ->check([](const std::string& text) -> std::string {
+        if (flowsim::model::RtlBlocks::parse(text)) return "";
+        return "'" + text + "' is not all, none or a comma-separated list of " + flowsim::model::RtlBlocks::names();
+      });
+  rep->add_flag("-q,--quiet", cli.quiet, "print nothing but errors");
+  rep->add_option("--shard", cli.shard,
                   "replay shard K of N (0-based, e.g. 1/4) of the traffic's conversations; NAT keeps to the shard's "
                   "part of the port space")
       ->check([](const std::string& s) {
@@ -119,8 +138,7 @@ int sc_main(int argc, char* argv[]) {
   if (compare.selected()) return compare.run();
 
   try {
-    return replay(scenario_path, out_dir, trace_path, quiet,
-                  shard_text.empty() ? std::nullopt : flowsim::shard::ShardSpec::parse(shard_text));
+    return replay(cli);
   } catch (const flowsim::net::InputError& e) {
     std::cerr << "flowsim: " << e.what() << "\n";
     return 2;
@@ -128,7 +146,7 @@ int sc_main(int argc, char* argv[]) {
     std::cerr << "flowsim: " << e.what() << "\n";
     return 3;
   } catch (const std::invalid_argument& e) {
-    std::cerr << "flowsim: " << scenario_path << ": " << e.what() << "\n";
+    std::cerr << "flowsim: " << cli.scenario_path << ": " << e.what() << "\n";
     return 2;
   }
 }

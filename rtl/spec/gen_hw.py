@@ -164,6 +164,24 @@ class Vector:
 
 
 @dataclass
+class Block:
+    name: str
+    latency: int
+    ii: int
+    desc: str
+
+
+@dataclass
+class Datapath:
+    desc: str
+    blocks: list              # Block, in file order
+    parser_window_bytes: int
+    table_min_entries: int
+    table_max_entries: int
+    sram_banks: int
+
+
+@dataclass
 class Spec:
     name: str
     desc: str
@@ -177,6 +195,7 @@ class Spec:
     default_seed: int = 0
     latency: int = 0
     vectors: list = field(default_factory=list)
+    datapath: Datapath = None
 
     def registers(self):
         """Every register (array registers once), sorted by offset."""
@@ -564,6 +583,55 @@ def read_hash(r, node, spec):
     check_unique(r, names, "hash vector name")
 
 
+def power_of_two(value):
+    return value > 0 and value & (value - 1) == 0
+
+
+def read_datapath(r, node):
+    """The ingress blocks' pipelining and the flow table's geometry limits."""
+    m = r.mapping(node, "datapath", ("desc", "blocks", "parser_window_bytes", "flow_table"))
+    if m is None:
+        return None
+    desc = r.string(m["desc"], "datapath desc")
+    blocks, names = [], []
+    for bnode in r.sequence(m["blocks"], "datapath blocks"):
+        bm = r.mapping(bnode, "datapath block", ("name", "latency_cycles", "ii_cycles", "desc"))
+        if bm is None:
+            continue
+        name = r.string(bm["name"], "datapath block name", LOWER_NAME)
+        latency = r.integer(bm["latency_cycles"], f"block {name} latency_cycles", 1, 64)
+        ii = r.integer(bm["ii_cycles"], f"block {name} ii_cycles", 1, 16)
+        bdesc = r.string(bm["desc"], f"block {name} desc")
+        if None in (name, latency, ii, bdesc):
+            continue
+        if name == "hash":
+            r.error(bm["name"], "block hash: its latency is hash.latency_cycles (one input per cycle)")
+            continue
+        names.append((name, bm["name"]))
+        blocks.append(Block(name, latency, ii, bdesc))
+    check_unique(r, names, "datapath block name")
+    window = r.integer(m["parser_window_bytes"], "datapath parser_window_bytes", 64, 256)
+    if window is not None and window % 4:
+        r.error(m["parser_window_bytes"], f"datapath parser_window_bytes {window} is not a multiple of 4")
+        window = None
+    tm = r.mapping(m["flow_table"], "datapath flow_table", ("min_entries", "max_entries", "sram_banks"))
+    if tm is None:
+        return None
+    lo = r.integer(tm["min_entries"], "flow_table min_entries", 1, 1 << 20)
+    hi = r.integer(tm["max_entries"], "flow_table max_entries", 1, 1 << 20)
+    banks = r.integer(tm["sram_banks"], "flow_table sram_banks", 1, 16)
+    for key, value in (("min_entries", lo), ("max_entries", hi), ("sram_banks", banks)):
+        if value is not None and not power_of_two(value):
+            r.error(tm[key], f"flow_table {key} {value} is not a power of two")
+            return None
+    if lo is not None and hi is not None and lo > hi:
+        r.error(tm["min_entries"], f"flow_table min_entries {lo} is above max_entries {hi}")
+        return None
+    if None in (desc, window, lo, hi, banks):
+        return None
+    return Datapath(desc, blocks, window, lo, hi, banks)
+
+
 def read_spec(path):
     """The validated Spec, or exits with every error as file:line."""
     r = Reader(path)
@@ -578,7 +646,7 @@ def read_spec(path):
     if root is None:
         fail(r, [(1, "the file is empty")])
     m = r.mapping(root, "top level", ("name", "desc", "registers"),
-                  ("descriptors", "punt_reasons", "hash"))
+                  ("descriptors", "punt_reasons", "hash", "datapath"))
     if m is None:
         fail(r, r.errors)
     spec = Spec(r.string(m["name"], "name", LOWER_NAME), r.string(m["desc"], "desc"),
@@ -598,6 +666,8 @@ def read_spec(path):
         spec.reason_width, spec.reason_desc, spec.reasons = read_reasons(r, m["punt_reasons"])
     if "hash" in m:
         read_hash(r, m["hash"], spec)
+    if "datapath" in m:
+        spec.datapath = read_datapath(r, m["datapath"])
     check_spec(r, spec)
     if r.errors:
         fail(r, r.errors)
@@ -918,8 +988,58 @@ def gen_cpp(spec, source):
         o.append(f"      {cpp_bytes(t.dst)},")
         o.append(f"      {t.src_port}, {t.dst_port}, {t.proto}}},")
         o.append(f"     {hex32(v.seed)}}},")
-    o += ["}};", "", "}  // namespace hash", "", "}  // namespace flowsim::hw", ""]
+    o += ["}};", "", "}  // namespace hash", ""]
+    o += cpp_datapath(spec.datapath)
+    o += ["}  // namespace flowsim::hw", ""]
     return "\n".join(o)
+
+
+def cpp_datapath(dp):
+    if dp is None:
+        return []
+    o = comment(f"The ingress datapath: {dp.desc}", 0)
+    o += ["namespace datapath {", ""]
+    for b in dp.blocks:
+        o += comment(f"{b.name}: {b.desc}", 0)
+        o.append(f"inline constexpr unsigned k{pascal(b.name)}LatencyCycles = {b.latency};")
+        o.append(f"inline constexpr unsigned k{pascal(b.name)}IiCycles = {b.ii};")
+    o += ["// Bytes of a frame the parser sees (and the rewrite unit edits); the rest streams past.",
+          f"inline constexpr unsigned kParserWindowBytes = {dp.parser_window_bytes};",
+          "// Flow table sizes the hardware supports (powers of two), and its SRAM banks: entry",
+          "// index i lives in bank i % kSramBanks, so the ways of a bucket are read in parallel.",
+          f"inline constexpr unsigned kTableMinEntries = {dp.table_min_entries};",
+          f"inline constexpr unsigned kTableMaxEntries = {dp.table_max_entries};",
+          f"inline constexpr unsigned kSramBanks = {dp.sram_banks};",
+          "", "}  // namespace datapath", ""]
+    return o
+
+
+def sv_datapath(dp):
+    if dp is None:
+        return []
+    o = ["  // ---- Ingress datapath ----", ""]
+    for b in dp.blocks:
+        o.append(f"  localparam int unsigned {pascal(b.name)}Latency = {b.latency};")
+        o.append(f"  localparam int unsigned {pascal(b.name)}Ii = {b.ii};")
+    o += [f"  localparam int unsigned ParserWindowBytes = {dp.parser_window_bytes};",
+          f"  localparam int unsigned TableMinEntries = {dp.table_min_entries};",
+          f"  localparam int unsigned TableMaxEntries = {dp.table_max_entries};",
+          f"  localparam int unsigned SramBanks = {dp.sram_banks};",
+          ""]
+    return o
+
+
+def md_datapath(dp):
+    if dp is None:
+        return []
+    o = ["## Ingress datapath", "", dp.desc, "",
+         "| Block | Latency (cycles) | Initiation interval (cycles) | Description |", "|---|---|---|---|"]
+    for b in dp.blocks:
+        o.append(f"| {b.name} | {b.latency} | {b.ii} | {md_escape(b.desc)} |")
+    o += ["", f"The parser sees the first {dp.parser_window_bytes} bytes of a frame. The flow table holds "
+              f"{dp.table_min_entries} to {dp.table_max_entries} entries (a power of two) in "
+              f"{dp.sram_banks} SRAM banks; entry i is in bank i mod {dp.sram_banks}.", ""]
+    return o
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1053,8 +1173,9 @@ def gen_sv(spec, source):
     o += ["  // ---- Hash unit ----", "",
           f"  localparam logic [31:0] FoeHashDefaultSeed = 32'h{spec.default_seed:08x};",
           f"  localparam int unsigned FoeHashLatency = {spec.latency};",
-          "",
-          "  /* verilator lint_on UNUSEDPARAM */",
+          ""]
+    o += sv_datapath(spec.datapath)
+    o += ["  /* verilator lint_on UNUSEDPARAM */",
           "",
           "endpackage",
           ""]
@@ -1131,6 +1252,7 @@ def gen_md(spec, source):
         o.append(f"| {v.name} | {tup} | `{hex32(v.hv1)}` | `{hex32(v.hv2)}` | `{hex32(v.hv3)}` | "
                  f"`{hex32(v.hash)}` |")
     o.append("")
+    o += md_datapath(spec.datapath)
     return "\n".join(o)
 
 

@@ -2,6 +2,9 @@
 #include "testbench/bench/asic_bench.hpp"
 
 #include <algorithm>
+#include <cstdlib>
+#include <stdexcept>
+#include <string>
 
 namespace flowsim::testbench {
 
@@ -11,8 +14,21 @@ model::AsicParams default_bench_params() {
   return p;
 }
 
+model::AsicParams with_test_rtl(model::AsicParams params) {
+  params.rtl = test_rtl_blocks().value_or(params.rtl);
+  return params;
+}
+
+std::optional<model::RtlBlocks> test_rtl_blocks() {
+  const char* text = std::getenv("FLOWSIM_TEST_RTL");
+  if (text == nullptr) return std::nullopt;
+  const auto blocks = model::RtlBlocks::parse(text);
+  if (!blocks) throw std::invalid_argument(std::string("FLOWSIM_TEST_RTL='") + text + "' names no RTL blocks");
+  return blocks;
+}
+
 AsicBench::AsicBench(model::AsicParams params, sc_core::sc_module_name name)
-    : sc_core::sc_module(name), asic("asic", std::move(params), observer), memory("memory"), hal("hal", memory),
+    : sc_core::sc_module(name), asic("asic", with_test_rtl(std::move(params)), observer), memory("memory"), hal("hal", memory),
       irq("irq") {
   hal.csr.bind(asic.csr_socket());
   asic.dma_socket().bind(memory.in);

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <systemc>
 
 #include "model/asic.hpp"
@@ -17,6 +18,14 @@ namespace flowsim::testbench {
 
 // Two 10 GbE ports and one 2.5 GbE port, the rest as defaults.
 model::AsicParams default_bench_params();
+
+// The blocks named by the environment variable FLOWSIM_TEST_RTL ("all", "none", "parser,hash"),
+// if it is set: CTest runs the model and end-to-end suites once more with FLOWSIM_TEST_RTL=all
+// (label rtl), and every bench and test replay then uses the RTL blocks. Throws
+// std::invalid_argument for a value that names no blocks.
+std::optional<model::RtlBlocks> test_rtl_blocks();
+// `params` with the blocks of test_rtl_blocks(), if set, as RTL.
+model::AsicParams with_test_rtl(model::AsicParams params);
 
 class AsicBench : public sc_core::sc_module {
  public:

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "hw/flowsim_hw.hpp"  // Generated.
+#include "testbench/bench/asic_bench.hpp"
 #include "testbench/bench/test_frame.hpp"
 #include "testbench/harness/replay_session.hpp"
 #include "testbench/pcap/pcap_reader.hpp"
@@ -36,6 +37,14 @@ ReplayOptions options_for(const std::filesystem::path& out) {
   ReplayOptions o;
   o.out_dir = out;
   return o;
+}
+
+// The bundled scenario, with the datapath blocks FLOWSIM_TEST_RTL names as RTL (CTest runs
+// this suite with and without it).
+scenario::Scenario home_router() {
+  auto s = scenario::load_scenario(kSource / "scenarios/home_router.yaml");
+  s.asic.rtl = test_rtl_blocks().value_or(s.asic.rtl);
+  return s;
 }
 
 nlohmann::json expected_counters() {
@@ -104,12 +113,12 @@ void expect_default_outcome(const Report& r, const std::filesystem::path& out) {
 }
 
 TEST(Replay, DefaultScenarioGivesExactBytesAndCounters) {
-  const auto scenario = scenario::load_scenario(kSource / "scenarios/home_router.yaml");
+  const auto scenario = home_router();
   const auto out = kWork / "default";
   std::filesystem::remove_all(out);
   const Report r = run_replay(scenario, options_for(out));
   expect_default_outcome(r, out);
-  EXPECT_EQ(r.hash_impl, "cpp");
+  EXPECT_EQ(r.rtl_blocks, test_rtl_blocks().value_or(model::RtlBlocks::none()).to_string());
   EXPECT_EQ(r.register_bus_errors, 0u);
   EXPECT_EQ(r.dma_errors, 0u);
   EXPECT_TRUE(r.warnings.empty());
@@ -147,12 +156,12 @@ TEST(Replay, DefaultScenarioGivesExactBytesAndCounters) {
 }
 
 TEST(Replay, RtlHashUnitGivesIdenticalResults) {
-  auto scenario = scenario::load_scenario(kSource / "scenarios/home_router.yaml");
-  scenario.asic.hash_impl = "rtl";
+  auto scenario = home_router();
+  scenario.asic.rtl = model::RtlBlocks::parse("hash").value();
   const auto out = kWork / "rtl";
   std::filesystem::remove_all(out);
   const Report r = run_replay(scenario, options_for(out));
-  EXPECT_EQ(r.hash_impl, "rtl");
+  EXPECT_EQ(r.rtl_blocks, "hash");
   expect_default_outcome(r, out);
 }
 
@@ -169,7 +178,7 @@ TEST(Replay, TruncatedCaptureRecordIsCountedNeverForwarded) {
     w.write(1'000'000'000, syn);
     w.write(1'000'100'000, std::span(syn).first(40), static_cast<std::uint32_t>(syn.size()));
   }
-  auto scenario = scenario::load_scenario(kSource / "scenarios/home_router.yaml");
+  auto scenario = home_router();
   scenario.traffic = {scenario::TrafficSpec{"lan", 0, dir / "in.pcap", 0}};
   const Report r = run_replay(scenario, options_for(dir / "out"));
   EXPECT_TRUE(r.accounted());
@@ -216,7 +225,7 @@ scenario::Scenario udp_flow_scenario(const std::filesystem::path& dir, int follo
     wan.write(t0 + 1'000'000,
               udp_frame("02:00:00:00:02:fe", "02:00:00:00:02:01", "198.51.100.10", "203.0.113.2", 7000, 5000));
   }
-  auto s = scenario::load_scenario(kSource / "scenarios/home_router.yaml");
+  auto s = home_router();
   s.traffic = {scenario::TrafficSpec{"lan", 0, dir / "lan.pcap", 0}, scenario::TrafficSpec{"wan", 1, dir / "wan.pcap", 0}};
   return s;
 }

@@ -29,7 +29,7 @@ model::AsicParams asic_params(const scenario::Scenario& s) {
   p.clock_mhz = s.asic.clock_mhz;
   p.datapath_bytes = s.asic.datapath_bytes;
   p.egress_queue_bytes = s.asic.egress_queue_bytes;
-  p.hash_impl = s.asic.hash_impl;
+  p.rtl = s.asic.rtl;
   p.table_entries = s.asic.table_entries;
   p.table_ways = s.asic.table_ways;
   p.punt_meter_pps = s.asic.punt_meter_pps;
@@ -198,7 +198,7 @@ Report ReplaySession::snapshot() const {
   const Board& board = *board_;
   Report report;
   report.scenario = scenario_.name;
-  report.hash_impl = std::string(board.asic.hash_impl());
+  report.rtl_blocks = board.asic.rtl_blocks().to_string();
   if (options_.shard) report.shard = options_.shard->to_string();
   board.ledger.fill(report);
   report.simulated_ps = board.asic.last_activity_ps();

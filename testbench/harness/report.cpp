@@ -10,7 +10,6 @@ namespace flowsim::testbench {
 std::string Report::to_json() const {
   nlohmann::ordered_json j;
   j["scenario"] = scenario;
-  j["hash_impl"] = hash_impl;
   if (!shard.empty()) j["shard"] = shard;
   j["packets_in"] = packets_in;
   j["forwarded_hw"] = forwarded_hw;
@@ -65,7 +64,7 @@ std::string Report::to_json() const {
 
 std::string Report::to_text() const {
   std::string s;
-  s += fmt::format("flowsim replay: {}  (hash unit: {}){}\n", scenario, hash_impl,
+  s += fmt::format("flowsim replay: {}{}\n", scenario,
                    shard.empty() ? "" : fmt::format("  shard {} of the conversations", shard));
   s += fmt::format("simulated time  {:.3f} ms\n\n", static_cast<double>(simulated_ps) / 1e9);
   s += fmt::format("{:<24}{:>10}\n", "packets in", packets_in);

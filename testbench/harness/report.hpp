@@ -36,7 +36,10 @@ struct ReportEvent {
 
 struct Report {
   std::string scenario;
-  std::string hash_impl;
+  // The datapath blocks that ran as RTL ("none", "all", "parser,lookup"). Deliberately not in
+  // report.json or summary.txt: the RTL blocks are bit-identical to their C++ twins, so the
+  // outputs of the two runs compare byte for byte.
+  std::string rtl_blocks;
   std::string shard;  // "K/N" when only shard K of N of the traffic's conversations was replayed
   std::uint64_t packets_in = 0;
   std::uint64_t forwarded_hw = 0;

@@ -16,6 +16,7 @@
 #include "engine/conntrack/conntrack_timeouts.hpp"
 #include "engine/engine_config.hpp"
 #include "engine/flowtable/flowtable_config.hpp"
+#include "model/rtl_twin/rtl_blocks.hpp"
 #include "net/ipv4_addr.hpp"
 #include "net/ipv6_addr.hpp"
 #include "net/mac_addr.hpp"
@@ -62,7 +63,7 @@ struct AsicSpec {
   unsigned rx_ring_size = 256;
   unsigned tx_ring_size = 256;
   std::uint32_t egress_queue_bytes = 262144;
-  std::string hash_impl = "cpp";  // "cpp" or "rtl"
+  model::RtlBlocks rtl;            // datapath blocks run as Verilated RTL (rtl: / hash: rtl)
   unsigned table_entries = 16384;  // flow table entries, a power of two in 1024..32768
   unsigned table_ways = 4;         // ways per hash bucket: 1, 2 or 4
   bool learn_mode = false;         // bind_mode: learn (MediaTek unbind→bind) or direct

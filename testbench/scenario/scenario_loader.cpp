@@ -61,9 +61,9 @@ constexpr std::array<std::string_view, 6> kPortKeys = {"name", "mac", "ipv4", "i
 constexpr std::array<std::string_view, 3> kRouteKeys = {"prefix", "via", "dev"};
 constexpr std::array<std::string_view, 3> kNeighbourKeys = {"ip", "mac", "dev"};
 constexpr std::array<std::string_view, 2> kServiceKeys = {"proto", "port"};
-constexpr std::array<std::string_view, 10> kAsicKeys = {
+constexpr std::array<std::string_view, 11> kAsicKeys = {
     "clock_mhz", "datapath_bytes", "rx_ring_size", "tx_ring_size", "egress_queue_bytes",
-    "hash",      "table_entries",  "table_ways",   "bind_mode",    "punt_meter_pps"};
+    "hash",      "table_entries",  "table_ways",   "bind_mode",    "punt_meter_pps", "rtl"};
 constexpr std::array<std::string_view, 3> kCpuKeys = {"ns_per_packet", "irq_coalesce_pkts", "irq_coalesce_us"};
 constexpr std::array<std::string_view, 2> kTrafficKeys = {"port", "pcap"};
 
@@ -303,6 +303,26 @@ class Loader {
     return v;
   }
 
+  // `all`, `none`, one block name or a list of them (blocks with an RTL twin).
+  model::RtlBlocks rtl_blocks_of(const Field& f) const {
+    model::RtlBlocks out;
+    const auto add = [&](const Field& item) {
+      const std::string name = scalar_of(item, "a block name");
+      const auto b = model::RtlBlocks::block_named(name);
+      if (!b) fail(item, "unknown block '" + name + "'; blocks with an RTL twin: " + model::RtlBlocks::names());
+      out.set(*b);
+    };
+    if (f.value.IsSequence()) {
+      for (const Field& item : items_of(f)) add(item);
+      return out;
+    }
+    const std::string text = scalar_of(f, "all, none, a block name or a list of them");
+    if (text == "all") return model::RtlBlocks::all();
+    if (text == "none") return model::RtlBlocks::none();
+    add(f);
+    return out;
+  }
+
   double positive_number_of(const Field& f) const {
     const std::string text = scalar_of(f, "a number");
     double v = 0;
@@ -531,11 +551,16 @@ class Loader {
     if (const Field* f = find(fs, "egress_queue_bytes")) {
       a.egress_queue_bytes = static_cast<std::uint32_t>(uint_of(*f, 1, 0xffffffffu));
     }
+    if (const Field* f = find(fs, "rtl")) a.rtl = rtl_blocks_of(*f);
+    // `hash: rtl` predates `rtl:` and means the same as listing the hash block there.
     if (const Field* f = find(fs, "hash")) {
-      a.hash_impl = string_of(*f);
-      if (a.hash_impl != "cpp" && a.hash_impl != "rtl") {
-        fail(*f, "unknown hash implementation '" + a.hash_impl + "'; allowed: cpp, rtl");
+      const std::string impl = string_of(*f);
+      if (impl != "cpp" && impl != "rtl") fail(*f, "unknown hash implementation '" + impl + "'; allowed: cpp, rtl");
+      const bool rtl = impl == "rtl";
+      if (find(fs, "rtl") && a.rtl.has(model::RtlBlocks::kHash) != rtl) {
+        fail(*f, "hash: " + impl + " contradicts rtl: " + a.rtl.to_string());
       }
+      a.rtl.set(model::RtlBlocks::kHash, rtl);
     }
     if (const Field* f = find(fs, "table_entries")) {
       a.table_entries = static_cast<unsigned>(power_of_two_of(*f, 1024, 32768));

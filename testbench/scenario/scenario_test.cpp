@@ -79,7 +79,7 @@ TEST(ScenarioTest, BundledHomeRouterLoadsWithExactValues) {
   EXPECT_EQ(s.asic.rx_ring_size, 256u);
   EXPECT_EQ(s.asic.tx_ring_size, 256u);
   EXPECT_EQ(s.asic.egress_queue_bytes, 262144u);
-  EXPECT_EQ(s.asic.hash_impl, "cpp");
+  EXPECT_EQ(s.asic.rtl, model::RtlBlocks::none());
   EXPECT_EQ(s.cpu.ns_per_packet, 2000u);
   EXPECT_EQ(s.cpu.irq_coalesce_pkts, 8u);
   EXPECT_EQ(s.cpu.irq_coalesce_us, 20u);
@@ -192,7 +192,7 @@ TEST_F(ScenarioErrorTest, MinimalScenarioUsesDefaults) {
   EXPECT_EQ(s.ports[0].speed_bps, 10'000'000'000u);
   EXPECT_EQ(s.ports[0].mtu, 1500u);
   EXPECT_EQ(s.asic.clock_mhz, 500);
-  EXPECT_EQ(s.asic.hash_impl, "cpp");
+  EXPECT_EQ(s.asic.rtl, model::RtlBlocks::none());
   EXPECT_EQ(s.cpu.ns_per_packet, 2000u);
   EXPECT_EQ(s.timing, TimingMode::kRecorded);
   EXPECT_TRUE(s.routes.empty());
@@ -212,7 +212,7 @@ traffic:
 )"));
   EXPECT_EQ(s.timing, TimingMode::kLineRate);
   EXPECT_EQ(s.asic.clock_mhz, 812.5);
-  EXPECT_EQ(s.asic.hash_impl, "rtl");
+  EXPECT_EQ(s.asic.rtl.to_string(), "hash");
   EXPECT_EQ(s.asic.datapath_bytes, 64u);
   ASSERT_EQ(s.routes.size(), 3u);
   EXPECT_FALSE(s.routes[0].via.has_value());
@@ -279,7 +279,7 @@ TEST_F(ScenarioErrorTest, UnknownKeysInEverySection) {
             "F:10:19: unknown key 'lladdr' in neighbours[0]; allowed keys: ip, mac, dev");
   EXPECT_EQ(error_of(kPorts + "asic:\n  clock: 500\n"),
             "F:10:3: unknown key 'clock' in asic; allowed keys: clock_mhz, datapath_bytes, rx_ring_size, "
-            "tx_ring_size, egress_queue_bytes, hash, table_entries, table_ways, bind_mode, punt_meter_pps");
+            "tx_ring_size, egress_queue_bytes, hash, table_entries, table_ways, bind_mode, punt_meter_pps, rtl");
   EXPECT_EQ(error_of(kPorts + "cpu: {ns_per_pkt: 5}\n"),
             "F:9:7: unknown key 'ns_per_pkt' in cpu; allowed keys: ns_per_packet, irq_coalesce_pkts, irq_coalesce_us");
   EXPECT_EQ(error_of(kPorts + "traffic:\n  - {port: lan, file: a.pcap}\n"),
@@ -412,6 +412,24 @@ TEST_F(ScenarioErrorTest, BadTimingAndHash) {
             "F:9:9: timing: unknown timing mode 'fast'; allowed: recorded, line-rate");
   EXPECT_EQ(error_of(kPorts + "asic:\n  hash: vhdl\n"),
             "F:10:9: asic.hash: unknown hash implementation 'vhdl'; allowed: cpp, rtl");
+  EXPECT_EQ(error_of(kPorts + "asic:\n  rtl: [parser, egress]\n"),
+            "F:10:17: asic.rtl[1]: unknown block 'egress'; blocks with an RTL twin: parser, hash, lookup, rewrite");
+  EXPECT_EQ(error_of(kPorts + "asic:\n  rtl: some\n"),
+            "F:10:8: asic.rtl: unknown block 'some'; blocks with an RTL twin: parser, hash, lookup, rewrite");
+  EXPECT_EQ(error_of(kPorts + "asic:\n  rtl: {parser: yes}\n"),
+            "F:10:8: asic.rtl: expected all, none, a block name or a list of them, got a map");
+  EXPECT_EQ(error_of(kPorts + "asic:\n  rtl: [parser]\n  hash: rtl\n"),
+            "F:11:9: asic.hash: hash: rtl contradicts rtl: parser");
+}
+
+TEST_F(ScenarioErrorTest, RtlBlocks) {
+  EXPECT_EQ(load_scenario(write(kPorts + "asic: {rtl: all}\n")).asic.rtl, model::RtlBlocks::all());
+  EXPECT_EQ(load_scenario(write(kPorts + "asic: {rtl: none}\n")).asic.rtl, model::RtlBlocks::none());
+  EXPECT_EQ(load_scenario(write(kPorts + "asic: {rtl: lookup}\n")).asic.rtl.to_string(), "lookup");
+  EXPECT_EQ(load_scenario(write(kPorts + "asic: {rtl: [rewrite, parser]}\n")).asic.rtl.to_string(), "parser,rewrite");
+  EXPECT_EQ(load_scenario(write(kPorts + "asic: {rtl: [hash, lookup], hash: rtl}\n")).asic.rtl.to_string(),
+            "hash,lookup");
+  EXPECT_EQ(load_scenario(write(kPorts + "asic: {hash: rtl}\n")).asic.rtl.to_string(), "hash");
 }
 
 TEST_F(ScenarioErrorTest, AsicAndCpuRanges) {

@@ -161,7 +161,7 @@ TEST_F(MatrixTest, RtlHashUsesTheHashUnitsTwin) {
   EXPECT_EQ(cells[0].id, "home_router_rtl=none");
   EXPECT_EQ(cells[1].id, "home_router_rtl=hash");
   write_and_check_cell_scenario(m, cells[1], dir_ / "s.yaml");
-  EXPECT_EQ(scenario::load_scenario(dir_ / "s.yaml").asic.hash_impl, "rtl");
+  EXPECT_EQ(scenario::load_scenario(dir_ / "s.yaml").asic.rtl.to_string(), "hash");
   // With `flowsim replay --rtl`, the blocks go to it.
   const std::vector<Cell> with_option = expand(load_matrix(write("scenarios: [" + scenario() + "]\nrtl: [[parser, hash]]\n"),
                                                            [](const std::string& o) { return o == "--rtl"; }));

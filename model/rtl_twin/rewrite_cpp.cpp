@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "model/rewrite_unit.hpp"
+#include "model/rtl_twin/rewrite_cpp.hpp"
+
+#include <optional>
+#include <stdexcept>
 
 #include "net/byte_order.hpp"
 #include "net/checksum.hpp"
 #include "net/ether_type.hpp"
-#include "net/ip_proto.hpp"
 
 namespace flowsim::model {
 namespace {
@@ -53,39 +55,37 @@ class Ipv4Nat {
   bool tcp_;
 };
 
-}  // namespace
-
-std::optional<hw::PuntReason> RewriteUnit::check(const net::ParsedFrame& parsed, const EntryImage& entry,
-                                                 std::uint32_t port_mtu) {
+std::optional<hw::PuntReason> exception_of(const RewriteConfig& config, const ParsedHeaders& h, const EntryImage& entry) {
   const std::uint32_t ib1 = entry[Ib1::kWord];
+  const unsigned dest = FoeEntry::Ib2::kDestPort.get(entry[FoeEntry::Ib2::kWord]);
+  if (dest >= config.ports) return hw::PuntReason::kHitBindForceCpu;
   if (Ib1::kVlanLayer.get(ib1) > 2) return hw::PuntReason::kHitBindVlanViolation;
-  if (Ib1::kTtlDec.get(ib1) && parsed.ttl <= 1) return hw::PuntReason::kHitTtl1;
+  if (Ib1::kTtlDec.get(ib1) && h.ttl <= 1) return hw::PuntReason::kHitTtl1;
   const std::uint32_t entry_mtu = FoeEntry::Mtu::kMtu.get(entry[FoeEntry::Mtu::kWord]);
-  if ((entry_mtu != 0 && parsed.l3_length > entry_mtu) || parsed.l3_length > port_mtu) {
+  if ((entry_mtu != 0 && h.l3_length > entry_mtu) || h.l3_length > config.port_mtu[dest]) {
     return hw::PuntReason::kExceedMtu;
   }
   return std::nullopt;
 }
 
-void RewriteUnit::rewrite(net::PacketBuffer& frame, const net::ParsedFrame& parsed, const EntryImage& entry) {
+void edit(net::PacketBuffer& frame, const ParsedHeaders& h, const EntryImage& entry) {
   const std::uint32_t ib1 = entry[Ib1::kWord];
-  const bool ipv6 = parsed.l3 == net::L3Kind::kIpv6;
 
   // 1. Pop what lies between the MACs and L3 (the VLAN tag and/or PPPoE session the entry
   //    matched; MATCH guarantees nothing else is there), leaving Ethernet II + IP.
-  const std::size_t encap = parsed.l3_offset - (kMacs + 2);
+  const std::size_t encap = h.l3_offset - (kMacs + 2);
   if (encap > 0) frame.erase(kMacs, encap);
   std::uint8_t* b = frame.bytes().data();
-  net::store_be16(b + kMacs, ipv6 ? net::ether_type::kIpv6 : net::ether_type::kIpv4);
+  net::store_be16(b + kMacs, h.ipv6 ? net::ether_type::kIpv6 : net::ether_type::kIpv4);
   std::uint8_t* ip = b + kMacs + 2;
-  std::uint8_t* l4 = ip + (parsed.l4_offset - parsed.l3_offset);
+  std::uint8_t* l4 = ip + (h.l4_offset - h.l3_offset);
 
   // 2. NAT, IPv4 HNAPT only, source before destination and port before address within each,
   //    as nf_flow_nat_ip does (SNAT step, then DNAT step). A side is rewritten as a pair
   //    when either of its fields changes, which is when Linux sets NF_FLOW_SNAT/DNAT.
-  if (!ipv6 && Ib1::kType.get(ib1) == Ib1::kTypeIpv4Hnapt) {
+  if (!h.ipv6 && Ib1::kType.get(ib1) == Ib1::kTypeIpv4Hnapt) {
     using Ports = FoeIpv4::OrigPorts;
-    Ipv4Nat nat(ip, l4, parsed.l4_proto == net::ip_proto::kTcp);
+    Ipv4Nat nat(ip, l4, !h.udp);
     const std::uint32_t orig_ports = entry[FoeIpv4::OrigPorts::kWord];
     const std::uint32_t new_ports = entry[FoeIpv4::NewPorts::kWord];
     const std::uint32_t new_sip = entry[FoeIpv4::NewSip::kWord];
@@ -102,7 +102,7 @@ void RewriteUnit::rewrite(net::PacketBuffer& frame, const net::ParsedFrame& pars
 
   // 3. TTL / hop limit, after NAT (ip_decrease_ttl: checksum += 0x0100, 0xffff stored as 0).
   if (Ib1::kTtlDec.get(ib1)) {
-    if (ipv6) {
+    if (h.ipv6) {
       --ip[7];
     } else {
       --ip[8];
@@ -132,15 +132,34 @@ void RewriteUnit::rewrite(net::PacketBuffer& frame, const net::ParsedFrame& pars
                                                               : FoeEntry::Vlan::kVlan2.get(vlan)));
   }
   if (!pppoe) {
-    net::store_be16(p, ipv6 ? net::ether_type::kIpv6 : net::ether_type::kIpv4);
+    net::store_be16(p, h.ipv6 ? net::ether_type::kIpv6 : net::ether_type::kIpv4);
     return;
   }
   net::store_be16(p, net::ether_type::kPppoeSession);
   p[2] = 0x11;  // version 1, type 1
   p[3] = 0x00;  // code: session data
   net::store_be16(p + 4, static_cast<std::uint16_t>(FoeEntry::Pppoe::kPppoeSid.get(entry[FoeEntry::Pppoe::kWord])));
-  net::store_be16(p + 6, static_cast<std::uint16_t>(parsed.l3_length + 2));
-  net::store_be16(p + 8, ipv6 ? net::ppp_proto::kIpv6 : net::ppp_proto::kIpv4);
+  net::store_be16(p + 6, static_cast<std::uint16_t>(h.l3_length + 2));
+  net::store_be16(p + 8, h.ipv6 ? net::ppp_proto::kIpv6 : net::ppp_proto::kIpv4);
+}
+
+}  // namespace
+
+RewriteResult RewriteCpp::rewrite_one(const RewriteConfig& config, const RewriteRequest& request) {
+  RewriteResult r;
+  if (const auto reason = exception_of(config, *request.headers, *request.entry)) {
+    r.reason = *reason;
+    return r;
+  }
+  edit(*request.frame, *request.headers, *request.entry);
+  r.forward = true;
+  r.dest_port = static_cast<std::uint8_t>(FoeEntry::Ib2::kDestPort.get((*request.entry)[FoeEntry::Ib2::kWord]));
+  return r;
+}
+
+void RewriteCpp::rewrite(const RewriteConfig& config, std::span<const RewriteRequest> in, std::span<RewriteResult> out) {
+  if (out.size() != in.size()) throw std::invalid_argument("RewriteCpp::rewrite: out.size() != in.size()");
+  for (std::size_t i = 0; i < in.size(); ++i) out[i] = rewrite_one(config, in[i]);
 }
 
 }  // namespace flowsim::model

@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "model/rtl_twin/rewrite_rtl.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <cstring>
+#include <stdexcept>
+#include <string>
+
+#include "Vfoe_rewrite.h"
+#include "model/rtl_twin/verilated_block.hpp"
+
+namespace flowsim::model {
+namespace {
+
+constexpr std::size_t kWindow = hw::datapath::kParserWindowBytes;
+constexpr std::size_t kLatency = hw::datapath::kRewriteLatencyCycles;
+constexpr std::size_t kMacs = 12;
+static_assert(std::endian::native == std::endian::little, "the windows are filled by copying bytes");
+
+}  // namespace
+
+RewriteRtl::RewriteRtl() : block_(std::make_unique<VerilatedBlock<Vfoe_rewrite>>("foe_rewrite")) {}
+
+RewriteRtl::~RewriteRtl() = default;
+
+std::uint64_t RewriteRtl::cycles() const { return block_->cycles(); }
+
+void RewriteRtl::rewrite(const RewriteConfig& config, std::span<const RewriteRequest> in,
+                         std::span<RewriteResult> out) {
+  if (out.size() != in.size()) throw std::invalid_argument("RewriteRtl::rewrite: out.size() != in.size()");
+  const std::size_t n = in.size();
+  if (n == 0) return;
+  Vfoe_rewrite& top = block_->top();
+  static_assert(sizeof(top.hdr_i) == kWindow && sizeof(top.entry_i) == sizeof(EntryImage));
+  top.ports_i = config.ports;
+  for (std::size_t p = 0; p < config.port_mtu.size(); ++p) top.port_mtu_i[p] = config.port_mtu[p];
+  for (std::size_t c = 0; c < n + kLatency; ++c) {
+    const bool want_valid = c >= kLatency;
+    if (static_cast<bool>(top.valid_o) != want_valid) {
+      throw std::logic_error("RewriteRtl: valid_o is " + std::to_string(top.valid_o) + " in cycle " +
+                             std::to_string(c) + " of a batch; the spec's latency is " + std::to_string(kLatency) +
+                             " cycles");
+    }
+    if (want_valid) {
+      const RewriteRequest& req = in[c - kLatency];
+      RewriteResult& r = out[c - kLatency];
+      r.forward = top.forward_o;
+      r.reason = static_cast<hw::PuntReason>(top.reason_o);
+      r.dest_port = top.dest_port_o;
+      if (r.forward) {
+        // The first min(size, window) bytes become hdr_o's window - pop + push bytes; the rest
+        // of the frame follows unchanged. Resizing at the MACs moves only the short side.
+        net::PacketBuffer& frame = *req.frame;
+        const std::size_t head = std::min(frame.size(), kWindow);
+        const std::size_t pop = top.pop_o;
+        const std::size_t push = top.push_o;
+        if (push > pop) frame.insert(kMacs, push - pop);
+        if (pop > push) frame.erase(kMacs, pop - push);
+        std::memcpy(frame.bytes().data(), top.hdr_o.data(), head - pop + push);
+      }
+    }
+    if (c < n) {
+      const RewriteRequest& req = in[c];
+      const auto bytes = req.frame->bytes();
+      const std::size_t copy = std::min(bytes.size(), kWindow);
+      auto* window = reinterpret_cast<std::uint8_t*>(top.hdr_i.data());
+      std::memcpy(window, bytes.data(), copy);
+      std::memset(window + copy, 0, kWindow - copy);
+      std::memcpy(top.entry_i.data(), req.entry->data(), sizeof(EntryImage));
+      const ParsedHeaders& h = *req.headers;
+      top.ipv6_i = h.ipv6;
+      top.udp_i = h.udp;
+      top.ttl_i = h.ttl;
+      top.l3_offset_i = static_cast<std::uint8_t>(h.l3_offset);
+      top.l3_length_i = h.l3_length;
+      top.valid_i = 1;
+    } else {
+      top.valid_i = 0;
+    }
+    block_->tick();
+  }
+}
+
+}  // namespace flowsim::model

@@ -1,0 +1,479 @@
+// SPDX-License-Identifier: Apache-2.0
+// FOE flow-table lookup with its SRAM: SramBanks single-port banks of whole 128-byte entries
+// (entry i in bank i % SramBanks, row i / SramBanks), so the ways of a bucket (index bucket *
+// ways + way, ways 1, 2 or 4) are read in parallel. The C++ twin is
+// model/rtl_twin/lookup_cpp.cpp; model/rtl_twin checks the two are bit-identical.
+//
+// A request (a lookup, or an entry-window operation) is taken when ready_o is high and keeps
+// the table for LookupIi (3) cycles:
+//   cycle 0: the request is registered;
+//   cycle 1: every bank reads the bucket's row (registered SRAM output: a 2-cycle read);
+//   cycle 2: the ways are compared (state, IB1.UDP, the type's family, the key words, MATCH:
+//            ingress port, VLAN, PPPoE) and the decision is taken: the first matching way is
+//            hit; a miss may learn an UNBIND entry into the first INVALID way (TB_CFG.BIND_MODE
+//            learn); the write-back (timestamp, UNBIND packet count, BIND -> FIN on a TCP
+//            FIN/SYN/RST, or the learnt entry) is written at the end of this cycle, so the next
+//            request, read in its cycle 1, sees it.
+// A lookup's result leaves LookupLatency (7) cycles after its request: the four stages after
+// the decision stand for the hit way's action beat and the hand-off of hardware.md §4.2. An
+// entry operation's result (op_done_o, op_data_o) is there 3 cycles after its request.
+// clear_i zeroes the rows in use, one per cycle, with ready_o low meanwhile.
+//
+// Entries are 32 little-endian words, word w in bits [32*w +: 32]; the key is entry words 1..9.
+
+`default_nettype none
+
+module foe_lookup
+  import flowsim_hw_pkg::*;
+(
+  input  wire logic          clk_i,
+  input  wire logic          rst_ni,
+
+  // Configuration: ways per bucket (1, 2 or 4), buckets - 1, TB_CFG.BIND_MODE, BIND_RATE.
+  input  wire logic [2:0]    cfg_ways_i,
+  input  wire logic [14:0]   cfg_bucket_mask_i,
+  input  wire logic          cfg_learn_i,
+  input  wire logic [15:0]   cfg_bind_rate_i,
+
+  output      logic          ready_o,
+  input  wire logic [15:0]   now_i,        // TIMESTAMP, low 16 bits
+
+  // Lookup request.
+  input  wire logic          req_valid_i,
+  input  wire logic          req_ipv6_i,
+  input  wire logic          req_udp_i,
+  input  wire logic [287:0]  req_key_i,    // entry words 1..9
+  input  wire logic [3:0]    req_port_i,
+  input  wire logic [1:0]    req_vlans_i,
+  input  wire logic [11:0]   req_vid_i,
+  input  wire logic          req_pppoe_i,
+  input  wire logic [15:0]   req_sid_i,
+  input  wire logic [31:0]   req_hash_i,
+  input  wire logic          req_teardown_i,
+
+  // Entry-window operation: 1 read, 2 write (op_data_i; stamped now_i if valid with timestamp
+  // 0), 3 invalidate (IB1.STATE = INVALID, the rest kept).
+  input  wire logic          op_valid_i,
+  input  wire logic [1:0]    op_i,
+  input  wire logic [14:0]   op_index_i,
+  input  wire logic [1023:0] op_data_i,
+
+  input  wire logic          clear_i,
+
+  // Lookup result.
+  output      logic          res_valid_o,
+  output      logic          res_forward_o,
+  output      logic [4:0]    res_reason_o,
+  output      logic [14:0]   res_index_o,
+  output      logic [1:0]    res_event_o,  // 0 none, 1 learnt, 2 moved to FIN
+  output      logic [1023:0] res_entry_o,  // the hit entry after write-back, when forwarded
+
+  // Entry-window result: the entry as it was before the operation.
+  output      logic          op_done_o,
+  output      logic [1023:0] op_data_o,
+
+  output      logic [15:0]   used_o        // entries that are not INVALID
+);
+
+  localparam int unsigned Rows = TableMaxEntries / SramBanks;
+  localparam int unsigned RowBits = $clog2(Rows);
+  localparam logic [14:0] NoIndex = 15'h7fff;
+
+  if (LookupLatency != 7) begin : gen_latency_check
+    $error("foe_lookup has 7 pipeline stages but flowsim_hw_pkg::LookupLatency is %0d", LookupLatency);
+  end
+  if (LookupIi != 3) begin : gen_ii_check
+    $error("foe_lookup keeps the table 3 cycles per request but flowsim_hw_pkg::LookupIi is %0d", LookupIi);
+  end
+  if (SramBanks != 4 || TableMaxEntries != 32768) begin : gen_geometry_check
+    $error("foe_lookup is built for 4 banks of 8192 rows, not %0d banks and %0d entries", SramBanks,
+           TableMaxEntries);
+  end
+
+  typedef enum logic [2:0] {OpNone, OpLookup, OpRead, OpWrite, OpInvalidate} op_e;
+  typedef enum logic [1:0] {EventNone, EventLearned, EventFin} event_e;
+
+  // ---- Cycle 0: take a request --------------------------------------------------------------
+  logic [1:0]  phase_q;  // 0 free, 1 reading, 2 deciding
+  logic        clearing_q;
+  logic [RowBits-1:0] clear_row_q;
+  logic [RowBits-1:0] last_row;
+  logic [14:0] base;     // first entry of the request's bucket
+
+  // Rows in use: entries / SramBanks = (buckets * ways) / 4.
+  always_comb begin
+    case (cfg_ways_i)
+      3'd4:    last_row = RowBits'(cfg_bucket_mask_i);
+      3'd2:    last_row = RowBits'(cfg_bucket_mask_i >> 1);
+      default: last_row = RowBits'(cfg_bucket_mask_i >> 2);
+    endcase
+    case (cfg_ways_i)
+      3'd4:    base = {req_hash_i[12:0] & cfg_bucket_mask_i[12:0], 2'b00};
+      3'd2:    base = {req_hash_i[13:0] & cfg_bucket_mask_i[13:0], 1'b0};
+      default: base = req_hash_i[14:0] & cfg_bucket_mask_i;
+    endcase
+  end
+
+  assign ready_o = phase_q == 2'd0 && !clearing_q;
+
+  op_e          s1_op;
+  logic [14:0]  s1_index;   // the bucket's first entry (lookup) or the operation's entry
+  logic         s1_ipv6, s1_udp, s1_pppoe, s1_teardown;
+  logic [287:0] s1_key;
+  logic [3:0]   s1_port;
+  logic [1:0]   s1_vlans;
+  logic [11:0]  s1_vid;
+  logic [15:0]  s1_sid;
+  logic [15:0]  s1_now;
+  logic [1023:0] s1_data;
+
+  logic take;
+  assign take = ready_o && (req_valid_i || op_valid_i);
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      phase_q     <= 2'd0;
+      clearing_q  <= 1'b0;
+      clear_row_q <= '0;
+      s1_op       <= OpNone;
+    end else begin
+      if (clear_i) begin
+        clearing_q  <= 1'b1;
+        clear_row_q <= '0;
+      end else if (clearing_q) begin
+        clearing_q  <= clear_row_q != last_row;
+        clear_row_q <= clear_row_q + 1'b1;
+      end
+      if (take) begin
+        phase_q <= 2'd1;
+        s1_op   <= req_valid_i ? OpLookup
+                 : (op_i == 2'd1 ? OpRead : (op_i == 2'd2 ? OpWrite : (op_i == 2'd3 ? OpInvalidate : OpNone)));
+      end else if (phase_q == 2'd1) begin
+        phase_q <= 2'd2;
+      end else if (phase_q == 2'd2) begin
+        phase_q <= 2'd0;
+        s1_op   <= OpNone;
+      end
+    end
+  end
+
+  always_ff @(posedge clk_i) begin
+    if (take) begin
+      s1_index    <= req_valid_i ? base : op_index_i;
+      s1_ipv6     <= req_ipv6_i;
+      s1_udp      <= req_udp_i;
+      s1_key      <= req_key_i;
+      s1_port     <= req_port_i;
+      s1_vlans    <= req_vlans_i;
+      s1_vid      <= req_vid_i;
+      s1_pppoe    <= req_pppoe_i;
+      s1_sid      <= req_sid_i;
+      s1_teardown <= req_teardown_i;
+      s1_now      <= now_i;
+      s1_data     <= op_data_i;
+    end
+  end
+
+  // ---- The SRAM banks -----------------------------------------------------------------------
+  logic [3:0]              bank_req, bank_we;
+  logic [RowBits-1:0]      bank_addr;
+  logic [1023:0]           bank_wdata;
+  logic [3:0][1023:0]      bank_rdata;
+
+  for (genvar b = 0; b < 4; b++) begin : gen_bank
+    foe_sram #(.Rows(Rows), .Width(1024)) u_sram (
+      .clk_i,
+      .req_i  (bank_req[b]),
+      .we_i   (bank_we[b]),
+      .addr_i (bank_addr),
+      .wdata_i(bank_wdata),
+      .rdata_o(bank_rdata[b])
+    );
+  end
+
+  // ---- Cycle 2: compare and decide ----------------------------------------------------------
+  logic [1:0]          first_bank;
+  logic [3:0]          way_en, way_free, way_hit;
+  logic [3:0][1023:0]  way_entry;
+  assign first_bank = s1_index[1:0];
+
+  // The functions below look at some fields of a whole entry.
+  /* verilator lint_off UNUSEDSIGNAL */
+  function automatic logic identity_matches(foe_entry_t e, logic [1023:0] raw, logic ipv6, logic udp,
+                                            logic [287:0] key);
+    // IB1.UDP, the family of IB1.TYPE (HNAPT and ROUTE are both IPv4; 3-tuple never matches),
+    // the key words.
+    if (e.ib1.udp != udp) return 1'b0;
+    if (ipv6) return e.ib1.type_f == FoeEntryIb1TypeIpv6Route5T && raw[32 +: 288] == key;
+    return (e.ib1.type_f == FoeEntryIb1TypeIpv4Hnapt || e.ib1.type_f == FoeEntryIb1TypeIpv4Route) &&
+           raw[32 +: 96] == key[95:0];
+  endfunction
+
+  function automatic logic match_fits(foe_entry_t e, logic [3:0] port, logic [1:0] vlans, logic [11:0] vid,
+                                      logic pppoe, logic [15:0] sid);
+    if (e.match.in_port_valid && e.match.in_port != port) return 1'b0;
+    // The encapsulation is part of the flow: without IN_VLAN_VALID only untagged packets
+    // match, without IN_PPPOE_VALID only non-PPPoE ones.
+    if (e.match.in_vlan_valid ? (vlans != 2'd1 || vid != e.match.in_vlan) : vlans != 2'd0) return 1'b0;
+    if (e.match.in_pppoe_valid ? (!pppoe || sid != e.in_pppoe.in_pppoe_sid) : pppoe) return 1'b0;
+    return 1'b1;
+  endfunction
+
+  function automatic logic is_invalid(foe_entry_t e);
+    return e.ib1.state == FoeEntryIb1StateInvalid;
+  endfunction
+  /* verilator lint_on UNUSEDSIGNAL */
+
+  always_comb begin
+    for (int w = 0; w < 4; w++) begin
+      way_entry[w] = bank_rdata[2'(first_bank + 2'(w))];
+      way_en[w] = 3'(w) < cfg_ways_i;
+      way_free[w] = way_en[w] && is_invalid(way_entry[w]);
+      way_hit[w] = way_en[w] && !way_free[w] &&
+                   identity_matches(way_entry[w], way_entry[w], s1_ipv6, s1_udp, s1_key) &&
+                   match_fits(way_entry[w], s1_port, s1_vlans, s1_vid, s1_pppoe, s1_sid);
+    end
+  end
+
+  // The first matching way wins; a miss learns into the first free one.
+  logic       hit, any_free;
+  logic [1:0] hit_way, free_way;
+  always_comb begin
+    hit = 1'b0;
+    hit_way = 2'd0;
+    any_free = 1'b0;
+    free_way = 2'd0;
+    for (int w = 3; w >= 0; w--) begin
+      if (way_hit[w]) begin
+        hit = 1'b1;
+        hit_way = 2'(w);
+      end
+      if (way_free[w]) begin
+        any_free = 1'b1;
+        free_way = 2'(w);
+      end
+    end
+  end
+
+  // The learnt UNBIND entry (IPv4 as HNAPT, MediaTek's FLOW_CFG IP4_NAPT): the key words, then
+  // IB1, MATCH, IN_PPPOE and UNBIND.
+  foe_entry_t learnt;
+  logic [1023:0] learnt_key;
+  always_comb begin
+    learnt_key = '0;
+    learnt_key[32 +: 288] = s1_ipv6 ? s1_key : {192'd0, s1_key[95:0]};
+    learnt = learnt_key;
+    learnt.ib1.udp = s1_udp;
+    learnt.ib1.type_f = s1_ipv6 ? FoeEntryIb1TypeIpv6Route5T : FoeEntryIb1TypeIpv4Hnapt;
+    learnt.ib1.state = FoeEntryIb1StateUnbind;
+    learnt.ib1.timestamp = s1_now;
+    learnt.match.in_port = s1_port;
+    learnt.match.in_port_valid = 1'b1;
+    if (s1_vlans == 2'd1) begin
+      learnt.match.in_vlan = s1_vid;
+      learnt.match.in_vlan_valid = 1'b1;
+    end
+    if (s1_pppoe) begin
+      learnt.match.in_pppoe_valid = 1'b1;
+      learnt.in_pppoe.in_pppoe_sid = s1_sid;
+    end
+    learnt.unbind.packets = 16'd1;
+    learnt.unbind.first_seen = s1_now;
+  end
+
+  foe_entry_t hit_entry, written;
+  logic [14:0] hit_index, free_index;
+  logic [15:0] packets;
+  assign hit_entry = way_entry[hit_way];
+  assign hit_index = s1_index + {13'd0, hit_way};
+  assign free_index = s1_index + {13'd0, free_way};
+  assign packets = hit_entry.unbind.packets == 16'hffff ? 16'hffff : hit_entry.unbind.packets + 16'd1;
+
+  logic         d_forward, d_write;
+  logic [4:0]   d_reason;
+  logic [14:0]  d_index;
+  event_e       d_event;
+  always_comb begin
+    d_forward = 1'b0;
+    d_write = 1'b0;
+    d_reason = 5'd0;
+    d_index = NoIndex;
+    d_event = EventNone;
+    written = hit_entry;
+    written.ib1.timestamp = s1_now;
+    if (!hit) begin
+      if (!cfg_learn_i) begin
+        d_reason = PuntNoFlow;
+      end else if (s1_teardown) begin
+        // Nothing is learnt from a SYN/FIN/RST: conntrack must see the handshake first.
+        d_reason = PuntTcpFinSynRst;
+      end else if (!any_free) begin
+        d_reason = PuntBucketFull;
+      end else if (free_index == NoIndex || s1_vlans > 2'd1) begin
+        // 0x7fff reads as "none"; MATCH holds one VID.
+        d_reason = PuntNoFlow;
+      end else begin
+        d_reason = cfg_bind_rate_i <= 16'd1 ? PuntHitUnbindRateReached : PuntUnHit;
+        d_index = free_index;
+        d_event = EventLearned;
+        d_write = 1'b1;
+        written = learnt;
+      end
+    end else begin
+      d_index = hit_index;
+      d_write = 1'b1;
+      if (hit_entry.ib1.state == FoeEntryIb1StateUnbind) begin
+        if (s1_teardown) begin
+          d_reason = PuntTcpFinSynRst;
+        end else begin
+          written.unbind.packets = packets;
+          d_reason = packets >= cfg_bind_rate_i ? PuntHitUnbindRateReached : PuntHitUnbind;
+        end
+      end else if (hit_entry.ib1.state == FoeEntryIb1StateFin) begin
+        d_reason = PuntHitBindTcpFin;
+      end else if (s1_teardown) begin
+        // BIND: a FIN/RST/SYN tears the flow down in software; the entry waits in FIN.
+        written.ib1.state = FoeEntryIb1StateFin;
+        d_reason = PuntHitBindTcpFin;
+        d_event = EventFin;
+      end else begin
+        d_forward = 1'b1;
+      end
+    end
+  end
+
+  // Entry-window operations on the entry s1_index.
+  foe_entry_t op_old, op_new;
+  logic       old_valid, new_valid;
+  assign op_old = bank_rdata[first_bank];
+  assign old_valid = op_old.ib1.state != FoeEntryIb1StateInvalid;
+  always_comb begin
+    op_new = op_old;
+    if (s1_op == OpWrite) begin
+      op_new = s1_data;
+      // Aging counts idle time from IB1.TIMESTAMP: a valid entry written with 0 is stamped now.
+      if (op_new.ib1.state != FoeEntryIb1StateInvalid && op_new.ib1.timestamp == 16'd0) begin
+        op_new.ib1.timestamp = s1_now;
+      end
+    end else if (s1_op == OpInvalidate) begin
+      op_new.ib1.state = FoeEntryIb1StateInvalid;
+    end
+  end
+  assign new_valid = op_new.ib1.state != FoeEntryIb1StateInvalid;
+
+  logic deciding;
+  assign deciding = phase_q == 2'd2;
+
+  // Bank port: clear, the read of cycle 1, or the write-back of cycle 2.
+  always_comb begin
+    bank_req = 4'd0;
+    bank_we = 4'd0;
+    bank_addr = s1_index[14:2];
+    bank_wdata = written;
+    if (clearing_q) begin
+      bank_req = 4'hf;
+      bank_we = 4'hf;
+      bank_addr = clear_row_q;
+      bank_wdata = '0;
+    end else if (phase_q == 2'd1) begin
+      bank_req = 4'hf;
+    end else if (deciding) begin
+      if (s1_op == OpLookup && d_write) begin
+        bank_req[d_index[1:0]] = 1'b1;
+        bank_we[d_index[1:0]] = 1'b1;
+        bank_addr = d_index[14:2];
+      end else if (s1_op == OpWrite || s1_op == OpInvalidate) begin
+        bank_req[first_bank] = 1'b1;
+        bank_we[first_bank] = 1'b1;
+        bank_wdata = op_new;
+      end
+    end
+  end
+
+  // Used entries.
+  logic [15:0] used_q;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      used_q <= 16'd0;
+    end else if (clear_i) begin
+      used_q <= 16'd0;
+    end else if (deciding) begin
+      if (s1_op == OpLookup && d_event == EventLearned) begin
+        used_q <= used_q + 16'd1;
+      end else if (s1_op == OpWrite || s1_op == OpInvalidate) begin
+        used_q <= used_q + {15'd0, new_valid} - {15'd0, old_valid};
+      end
+    end
+  end
+  assign used_o = used_q;
+
+  // Entry-window result, one cycle after the decision.
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      op_done_o <= 1'b0;
+    end else begin
+      op_done_o <= deciding && s1_op != OpLookup;
+    end
+  end
+  always_ff @(posedge clk_i) begin
+    if (deciding && s1_op == OpRead) begin
+      op_data_o <= op_old;
+    end
+  end
+
+  // ---- Cycles 3..6: the result's hand-off stages --------------------------------------------
+  localparam int unsigned OutStages = 5;  // the decision's register and four more: 2 + 5 = 7
+  logic [OutStages-1:0]       out_valid_q;
+  logic [OutStages-1:0]       out_forward_q;
+  logic [OutStages-1:0][4:0]  out_reason_q;
+  logic [OutStages-1:0][14:0] out_index_q;
+  logic [OutStages-1:0][1:0]  out_event_q;
+  logic [OutStages-1:0][1023:0] out_entry_q;
+
+  logic result;
+  assign result = deciding && s1_op == OpLookup;
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      out_valid_q <= '0;
+    end else begin
+      out_valid_q <= {out_valid_q[OutStages-2:0], result};
+    end
+  end
+
+  // Each stage loads only when it holds a result, so an idle pipe does not toggle.
+  always_ff @(posedge clk_i) begin
+    if (result) begin
+      out_forward_q[0] <= d_forward;
+      out_reason_q[0]  <= d_reason;
+      out_index_q[0]   <= d_index;
+      out_event_q[0]   <= d_event;
+      out_entry_q[0]   <= d_forward ? written : '0;
+    end
+  end
+  for (genvar s = 1; s < OutStages; s++) begin : gen_out_stage
+    always_ff @(posedge clk_i) begin
+      if (out_valid_q[s-1]) begin
+        out_forward_q[s] <= out_forward_q[s-1];
+        out_reason_q[s]  <= out_reason_q[s-1];
+        out_index_q[s]   <= out_index_q[s-1];
+        out_event_q[s]   <= out_event_q[s-1];
+        out_entry_q[s]   <= out_entry_q[s-1];
+      end
+    end
+  end
+
+  assign res_valid_o   = out_valid_q[OutStages-1];
+  assign res_forward_o = out_forward_q[OutStages-1];
+  assign res_reason_o  = out_reason_q[OutStages-1];
+  assign res_index_o   = out_index_q[OutStages-1];
+  assign res_event_o   = out_event_q[OutStages-1];
+  assign res_entry_o   = out_entry_q[OutStages-1];
+
+  // The hash bits above the largest bucket mask select nothing.
+  logic unused_hash;
+  assign unused_hash = ^req_hash_i[31:15];
+
+endmodule
+
+`default_nettype wire
