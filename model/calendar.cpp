@@ -43,7 +43,7 @@ void Calendar::drain() {
   draining_ = true;
   CalendarClient* run = nullptr;  // the client of the items handled in a row
   while (!wheel_.empty() && wheel_.next_due() < horizon_ps_) {
-    if (run != nullptr && wheel_.next().client != run) {
+    if (run != nullptr && (wheel_.next().client != run || wheel_.next_due() >= run->run_deadline())) {
       // The run is over: its client may schedule items or move the horizon, so look again.
       std::exchange(run, nullptr)->on_run_end();
       continue;

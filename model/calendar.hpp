@@ -37,10 +37,14 @@ class CalendarClient {
   // `frame` (ownership passes back to the client) is due at `now_ps`.
   virtual void on_due(Frame* frame, std::uint64_t now_ps) = 0;
   // After one or more of this client's items in a row, before the calendar handles another
-  // client's item or ends its drain: a client that gathers its items into a batch (the
-  // ingress pipeline's blocks) processes the batch here, at the present of its last item,
-  // before anything else of the chip happens. May schedule items and set sync points.
+  // client's item, an item due at or after run_deadline(), or ends its drain: a client that
+  // gathers its items into a batch (the ingress pipeline's blocks) processes the batch here,
+  // at the present of its last item, before anything else of the chip happens. May schedule
+  // items (due at or after run_deadline()) and set sync points.
   virtual void on_run_end() {}
+  // The earliest time at which what on_run_end() will do takes effect; the run ends before
+  // an item due then or later is handled.
+  virtual std::uint64_t run_deadline() const { return std::numeric_limits<std::uint64_t>::max(); }
 };
 
 class Calendar : public sc_core::sc_module {

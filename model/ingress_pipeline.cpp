@@ -88,6 +88,7 @@ void IngressPipeline::take(Frame* frame, std::uint64_t now) {
     // Dropped in its turn among the batch's outcomes, so that the order observers see is the
     // order the frames arrived in.
     batch_.push_back(Taken{frame, now, now_s, len, 0, true});
+    batch_deadline_ = std::min(batch_deadline_, now);
     return;
   }
   const unsigned beats = ceil_div(len, params_.datapath_bytes) + params_.datapath_bubble_cycles;
@@ -96,6 +97,7 @@ void IngressPipeline::take(Frame* frame, std::uint64_t now) {
   if (start > now) rx_fifo_[port].push(start, slot_bytes);
   // When the lookup's result is known: the frame goes on to the rewrite unit or the CPU port.
   batch_.push_back(Taken{frame, start + result_latency_ps_, now_s, len, 0, false});
+  batch_deadline_ = std::min(batch_deadline_, start + result_latency_ps_);
 }
 
 void IngressPipeline::run_batch() {
@@ -193,6 +195,7 @@ void IngressPipeline::run_batch() {
     egress_[r.dest_port]->enqueue(t.frame, t.result_at);
   }
   batch_.clear();
+  batch_deadline_ = Calendar::kNever;
 }
 
 void IngressPipeline::punt(Frame* frame, hw::PuntReason reason, std::uint32_t foe_index, std::uint32_t hash,

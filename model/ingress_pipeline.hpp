@@ -79,6 +79,9 @@ class IngressPipeline {
     explicit Received(IngressPipeline& p) : pipeline(p) {}
     void on_due(Frame* frame, std::uint64_t now_ps) override { pipeline.take(frame, now_ps); }
     void on_run_end() override { pipeline.run_batch(); }
+    // The batch's first result (or drop) is due then: it must be out before the calendar
+    // handles anything at that time.
+    std::uint64_t run_deadline() const override { return pipeline.batch_deadline_; }
     IngressPipeline& pipeline;
   };
 
@@ -124,6 +127,7 @@ class IngressPipeline {
   // The batch in flight and each block's inputs and outputs, reused so that the per-packet
   // path does not allocate once warm.
   std::vector<Taken> batch_;
+  std::uint64_t batch_deadline_ = Calendar::kNever;  // the earliest result_at in batch_
   std::vector<std::span<const std::uint8_t>> frames_;
   std::vector<ParsedHeaders> parsed_;
   std::vector<net::FoeHashWords> hash_in_;

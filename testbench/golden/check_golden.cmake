@@ -5,7 +5,8 @@
 # trace), and no output is missing or extra.
 #   cmake -DFLOWSIM=<exe> -DSCENARIO=<yaml> -DEXPECTED=<dir> -DWORK=<dir> -P check_golden.cmake
 # With -DUPDATE=1 it writes the outputs into EXPECTED instead (after a change whose effect on
-# the outputs is explained in the commit).
+# the outputs is explained in the commit). With -DRTL=<blocks> the replay runs those datapath
+# blocks as Verilated RTL (flowsim replay --rtl): the outputs must not change.
 foreach(var FLOWSIM SCENARIO EXPECTED WORK)
   if(NOT DEFINED ${var})
     message(FATAL_ERROR "check_golden.cmake: ${var} is not set")
@@ -13,7 +14,12 @@ foreach(var FLOWSIM SCENARIO EXPECTED WORK)
 endforeach()
 file(REMOVE_RECURSE ${WORK})
 file(MAKE_DIRECTORY ${WORK})
+set(rtl_args "")
+if(DEFINED RTL)
+  set(rtl_args --rtl ${RTL})
+endif()
 execute_process(COMMAND ${FLOWSIM} replay ${SCENARIO} --out ${WORK} --quiet --register-trace ${WORK}/registers.log
+                        ${rtl_args}
                 RESULT_VARIABLE rc ERROR_VARIABLE err)
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "flowsim replay ${SCENARIO} failed (${rc}): ${err}")

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// TEST ONLY: inputs for the RTL-versus-C++ equivalence tests. Every frame of the committed
+// Inputs for the RTL-versus-C++ equivalence tests. Every frame of the committed
 // traces, and random frames from a fixed seed that reach every branch of the parser: 0..3
 // VLAN tags, PPPoE (good and bad), IPv4 (options, fragments, bad versions and lengths), IPv6
 // (extension headers, bad lengths), TCP (data offsets, flags), UDP, ICMP, other protocols,

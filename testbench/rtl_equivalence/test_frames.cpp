@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "model/rtl_twin/test_frames.hpp"
+#include "testbench/rtl_equivalence/test_frames.hpp"
 
 #include <algorithm>
 #include <stdexcept>

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "model/rtl_twin/parser_cpp.hpp"
-#include "model/rtl_twin/test_frames.hpp"
+#include "testbench/rtl_equivalence/test_frames.hpp"
 
 namespace flowsim::model {
 namespace {

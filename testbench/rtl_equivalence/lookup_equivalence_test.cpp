@@ -16,7 +16,7 @@
 
 #include "model/rtl_twin/lookup_cpp.hpp"
 #include "model/rtl_twin/parser_cpp.hpp"
-#include "model/rtl_twin/test_frames.hpp"
+#include "testbench/rtl_equivalence/test_frames.hpp"
 #include "net/foe_hash.hpp"
 
 namespace flowsim::model {
