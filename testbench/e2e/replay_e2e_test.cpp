@@ -5,6 +5,7 @@
 // One replay per test: SystemC elaborates once per process.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -23,7 +24,13 @@ namespace flowsim::testbench {
 namespace {
 
 const std::filesystem::path kSource = FLOWSIM_SOURCE_DIR;
-const std::filesystem::path kWork = std::filesystem::path(FLOWSIM_BINARY_DIR) / "testbench/e2e/work";
+// CTest runs this suite twice, also with FLOWSIM_TEST_RTL set, and both runs at once: each
+// writes its outputs to its own folder.
+std::filesystem::path work_dir() {
+  const char* rtl = std::getenv("FLOWSIM_TEST_RTL");
+  return std::filesystem::path(FLOWSIM_BINARY_DIR) / "testbench/e2e" / (rtl ? std::string("work.rtl_") + rtl : "work");
+}
+const std::filesystem::path kWork = work_dir();
 
 std::vector<pcap::PcapRecord> read_all(const std::filesystem::path& file) {
   std::vector<pcap::PcapRecord> out;
