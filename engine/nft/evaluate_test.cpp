@@ -111,9 +111,9 @@ table inet t {
 
 TEST(EvaluateTest, FamiliesSelectTheirTables) {
   Ruleset r = text(R"(
-table ip v4 { chain c { type filter hook input priority 0; counter drop; } }
-table ip6 v6 { chain c { type filter hook input priority 0; counter reject; } }
-table inet both { chain c { type filter hook input priority -1; counter; } }
+table ip v4 { chain c { type filter hook input priority 0; counter drop; }; }
+table ip6 v6 { chain c { type filter hook input priority 0; counter reject; }; }
+table inet both { chain c { type filter hook input priority -1; counter; }; }
 )");
   EXPECT_EQ(eval(r, Hook::kInput, {.in = "wan"}), "drop");
   EXPECT_EQ(eval(r, Hook::kInput, {.in = "wan", .src = "2001:db8::1", .dst = "2001:db8::2"}), "reject icmpv6 4");
@@ -198,7 +198,7 @@ table inet i {
     udp dport 6 reject with icmpv6 admin-prohibited
   }
 }
-table ip p { chain c { type filter hook forward priority 0; reject; } }
+table ip p { chain c { type filter hook forward priority 0; reject; }; }
 )");
   EXPECT_EQ(eval(r, Hook::kInput, {.in = "wan", .dport = 1}), "reject icmpx 1");
   EXPECT_EQ(eval(r, Hook::kInput, {.in = "wan", .dport = 2}), "reject icmp 3");
@@ -346,7 +346,7 @@ table inet t {
 }
 
 TEST(EvaluateTest, HooksWithoutChainsAccept) {
-  Ruleset r = text("table inet t { chain c { type filter hook input priority 0; policy drop; } }\n");
+  Ruleset r = text("table inet t { chain c { type filter hook input priority 0; policy drop; }; }\n");
   EXPECT_EQ(eval(r, Hook::kForward, {.in = "lan", .out = "wan"}), "accept");
   EXPECT_EQ(eval(r, Hook::kIngress, {.in = "lan"}), "accept");
   Ruleset empty;

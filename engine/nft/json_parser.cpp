@@ -20,6 +20,16 @@ namespace {
 
 const nlohmann::json kNull;
 
+// A value as it appears in a message: its JSON text, cut short.
+std::string short_text(const nlohmann::json& v) {
+  constexpr std::size_t kMax = 60;
+  std::string text = v.dump();
+  if (text.size() > kMax) {
+    text = text.substr(0, kMax) + "...";
+  }
+  return text;
+}
+
 std::optional<Op> op_from_text(std::string_view s) {
   if (s == "==" || s == "in") return Op::kEq;
   if (s == "!=") return Op::kNe;
@@ -82,7 +92,7 @@ std::string JsonParser::text_of(const Value& v) const {
   if (v.json->is_number_integer()) {
     return std::to_string(v.json->get<std::int64_t>());
   }
-  fail(v, fmt::format("expected a value, got {}", v.json->dump()));
+  fail(v, fmt::format("expected a value, got {}", short_text(*v.json)));
 }
 
 JsonParser::Value JsonParser::single_member(const Value& object, std::string& key) const {
@@ -94,28 +104,34 @@ JsonParser::Value JsonParser::single_member(const Value& object, std::string& ke
 }
 
 void JsonParser::parse() {
+  // Positions first: the walk is safe on any text, and it finds what would make nlohmann
+  // recurse too deep or silently keep the last of two keys.
+  JsonPositions positions(text_);
+  const auto fail_at = [&](std::size_t offset, std::string_view message) {
+    builder_.fail(positions.loc_of_offset(offset), fmt::format("invalid JSON: {}", message));
+  };
+  if (positions.problem() && positions.problem()->message.starts_with("nested")) {
+    fail_at(positions.problem()->offset, positions.problem()->message);
+  }
   Json doc;
   try {
     doc = Json::parse(text_);
   } catch (const Json::parse_error& e) {
-    const std::size_t byte = e.byte > 0 ? e.byte - 1 : 0;
     std::string what = e.what();
     if (auto p = what.find("] "); p != std::string::npos) {
       what = what.substr(p + 2);
     }
-    // The position of the error in `text_`, computed the same way as value positions.
-    std::size_t line = 1;
-    std::size_t start = 0;
-    for (std::size_t i = 0; i < byte && i < text_.size(); ++i) {
-      if (text_[i] == '\n') {
-        ++line;
-        start = i + 1;
-      }
+    fail_at(e.byte > 0 ? e.byte - 1 : 0, what);
+  } catch (const Json::exception& e) {
+    // out_of_range.406: a number a double cannot hold; nlohmann does not say where.
+    if (auto number = JsonPositions::find_out_of_range_number(text_)) {
+      fail_at(number->offset, number->message);
     }
-    builder_.fail(SourceLoc{static_cast<std::uint32_t>(line), static_cast<std::uint32_t>(byte - start + 1), -1},
-                  "invalid JSON: " + what);
+    fail_at(0, e.what());
   }
-  JsonPositions positions(text_);
+  if (positions.problem()) {
+    fail_at(positions.problem()->offset, positions.problem()->message);
+  }
   positions_ = &positions;
   const Value root{&doc, 0};
   const Value list = member(root, "nftables");
@@ -124,35 +140,46 @@ void JsonParser::parse() {
   }
   for (std::size_t i = 0; i < list.json->size(); ++i) {
     item_ = static_cast<int>(i);
-    const Value item = element(list, i);
-    std::string key;
-    const Value body = single_member(item, key);
-    if (key == "metainfo") {
-      continue;
-    }
-    if (key == "add" || key == "create" || key == "insert") {
-      std::string inner;
-      const Value inner_body = single_member(body, inner);
-      if (key == "insert" && inner != "rule") {
-        fail(body, fmt::format("unsupported command \"insert {}\"", inner));
-      }
-      command(inner, inner_body, key == "create", key == "insert");
-    } else if (key == "flush") {
-      flush_command(body);
-    } else if (key == "delete") {
-      std::string inner;
-      const Value inner_body = single_member(body, inner);
-      if (inner != "table") {
-        fail(body, fmt::format("unsupported command \"delete {}\"", inner));
-      }
-      builder_.delete_table(family_of(inner_body), string_of(required(inner_body, "name"), "\"name\""),
-                            loc(inner_body));
-    } else {
-      command(key, body, false, false);
+    const Value object = element(list, i);
+    try {
+      item(object);
+    } catch (const LoadAbort&) {
+      // recorded; the next object is read on its own, as nft reports every error
+    } catch (const Json::exception& e) {
+      // A value of a type no check above expected: still this object's error, located.
+      builder_.report(loc(object), fmt::format("unexpected value ({})", e.what()));
     }
   }
   item_ = -1;
   positions_ = nullptr;
+}
+
+void JsonParser::item(const Value& object) {
+  std::string key;
+  const Value body = single_member(object, key);
+  if (key == "metainfo") {
+    return;
+  }
+  if (key == "add" || key == "create" || key == "insert") {
+    std::string inner;
+    const Value inner_body = single_member(body, inner);
+    if (key == "insert" && inner != "rule") {
+      fail(body, fmt::format("unsupported command \"insert {}\"", inner));
+    }
+    command(inner, inner_body, key == "create", key == "insert");
+  } else if (key == "flush") {
+    flush_command(body);
+  } else if (key == "delete") {
+    std::string inner;
+    const Value inner_body = single_member(body, inner);
+    if (inner != "table") {
+      fail(body, fmt::format("unsupported command \"delete {}\"", inner));
+    }
+    builder_.delete_table(family_of(inner_body), string_of(required(inner_body, "name"), "\"name\""),
+                          loc(inner_body));
+  } else {
+    command(key, body, false, false);
+  }
 }
 
 void JsonParser::command(const std::string& key, const Value& body, bool create, bool prepend) {
@@ -682,7 +709,7 @@ RejectStmt JsonParser::reject(const Value& body) const {
     value = reject_code_from_name(kind, code.json->get<std::string>());
   }
   if (!value) {
-    fail(code, fmt::format("unknown {} reject code {}", t, code.json->dump()));
+    fail(code, fmt::format("unknown {} reject code {}", t, short_text(*code.json)));
   }
   r.action = RejectAction{kind, *value};
   return r;

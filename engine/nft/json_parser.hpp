@@ -21,7 +21,8 @@ class JsonParser {
  public:
   JsonParser(std::string_view text, RulesetBuilder& builder);
 
-  // Throws net::InputError "FILE:LINE:COL: nftables[N]: message".
+  // Reads every object of the "nftables" array; each problem is recorded in the builder's
+  // errors as "FILE:LINE:COL: nftables[N]: message" and reading resumes at the next object.
   void parse();
 
  private:
@@ -42,6 +43,7 @@ class JsonParser {
   std::string text_of(const Value& v) const;  // a string, or a number as text
   Value single_member(const Value& object, std::string& key) const;
 
+  void item(const Value& object);
   void command(const std::string& key, const Value& body, bool create, bool prepend);
   void table_command(const Value& body, bool create);
   void chain_command(const Value& body, bool create);

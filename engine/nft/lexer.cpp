@@ -39,9 +39,13 @@ bool is_word_char(char c) {
 
 }  // namespace
 
-Lexer::Lexer(std::string_view text, std::string_view filename) : text_(text), filename_(filename) {}
+Lexer::Lexer(std::string_view text, LoadErrors& errors, std::uint16_t file)
+    : text_(text), errors_(errors), file_(file) {}
 
-void Lexer::fail(std::string_view message) const { throw_load_error(filename_, here(), message); }
+void Lexer::error(const SourceLoc& loc, std::string_view message) {
+  errors_.add(loc, message);
+  out_->push_back(Token{TokenKind::kError, {}, loc});
+}
 
 char Lexer::peek(std::size_t ahead) const {
   return pos_ + ahead < text_.size() ? text_[pos_ + ahead] : '\0';
@@ -59,6 +63,7 @@ void Lexer::advance() {
 
 std::vector<Token> Lexer::tokenize() {
   std::vector<Token> tokens;
+  out_ = &tokens;
   auto push = [&](TokenKind kind, std::string text, SourceLoc loc) {
     // Consecutive newlines carry no meaning; keep one.
     if (kind == TokenKind::kNewline && !tokens.empty() && tokens.back().kind == TokenKind::kNewline) {
@@ -80,7 +85,9 @@ std::vector<Token> Lexer::tokenize() {
         ++n;
       }
       if (peek(n) != '\n') {
-        fail("stray \"\\\" (only a line continuation may use it)");
+        error(loc, "stray \"\\\" (only a line continuation may use it)");
+        advance();
+        continue;
       }
       for (std::size_t i = 0; i <= n; ++i) {
         advance();
@@ -101,15 +108,13 @@ std::vector<Token> Lexer::tokenize() {
     if (c == '"') {
       advance();
       std::string s;
-      while (pos_ < text_.size() && peek() != '"') {
-        if (peek() == '\n') {
-          throw_load_error(filename_, loc, "unterminated string");
-        }
+      while (pos_ < text_.size() && peek() != '"' && peek() != '\n') {
         s += peek();
         advance();
       }
-      if (pos_ >= text_.size()) {
-        throw_load_error(filename_, loc, "unterminated string");
+      if (pos_ >= text_.size() || peek() == '\n') {
+        error(loc, "unterminated string");  // the rest of the line is lost with it
+        continue;
       }
       advance();
       push(TokenKind::kString, std::move(s), loc);
@@ -123,7 +128,8 @@ std::vector<Token> Lexer::tokenize() {
         advance();
       }
       if (name.empty()) {
-        throw_load_error(filename_, loc, "\"$\" must be followed by a variable name");
+        error(loc, "\"$\" must be followed by a variable name");
+        continue;
       }
       push(TokenKind::kVariable, std::move(name), loc);
       continue;
@@ -148,12 +154,16 @@ std::vector<Token> Lexer::tokenize() {
           punct(TokenKind::kNe, 2);
           continue;
         }
-        fail("unexpected \"!\" (did you mean \"!=\"?)");
+        error(loc, "unexpected \"!\" (did you mean \"!=\"?)");
+        advance();
+        continue;
       default:
         break;
     }
     if (!is_word_char(c)) {
-      fail(fmt::format("unexpected character \"{}\"", c));
+      error(loc, fmt::format("unexpected character \"{}\"", c));
+      advance();
+      continue;
     }
     std::string word;
     while (pos_ < text_.size() && is_word_char(peek())) {
@@ -169,6 +179,7 @@ std::vector<Token> Lexer::tokenize() {
 std::string describe(const Token& token) {
   switch (token.kind) {
     case TokenKind::kEof: return "end of file";
+    case TokenKind::kError: return "an unreadable character";
     case TokenKind::kNewline: return "end of line";
     case TokenKind::kString: return fmt::format("string \"{}\"", token.text);
     case TokenKind::kVariable: return fmt::format("${}", token.text);

@@ -28,6 +28,7 @@ enum class TokenKind : std::uint8_t {
   kGt,
   kLe,
   kGe,
+  kError,  // where the lexer found something it could not read (the error is recorded)
   kEof,
 };
 
@@ -37,22 +38,27 @@ struct Token {
   SourceLoc loc;
 };
 
+class LoadErrors;
+
 class Lexer {
  public:
-  Lexer(std::string_view text, std::string_view filename);
+  // `file` is the text's index in `errors` (SourceLoc::file of every token).
+  Lexer(std::string_view text, LoadErrors& errors, std::uint16_t file);
 
-  // All tokens, ending with kEof. Throws net::InputError on an unterminated string or a
-  // character nft does not accept.
+  // All tokens, ending with kEof. An unterminated string or a character nft does not accept
+  // is recorded in the errors and becomes a kError token.
   std::vector<Token> tokenize();
 
  private:
-  [[noreturn]] void fail(std::string_view message) const;
+  void error(const SourceLoc& loc, std::string_view message);
   char peek(std::size_t ahead = 0) const;
   void advance();
-  SourceLoc here() const { return SourceLoc{line_, col_, -1}; }
+  SourceLoc here() const { return SourceLoc{line_, col_, -1, file_}; }
 
   std::string_view text_;
-  std::string_view filename_;
+  LoadErrors& errors_;
+  std::uint16_t file_;
+  std::vector<Token>* out_ = nullptr;
   std::size_t pos_ = 0;
   std::uint32_t line_ = 1;
   std::uint32_t col_ = 1;

@@ -4,6 +4,7 @@
 // subset must fail like this rather than be ignored.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <string_view>
 
@@ -60,7 +61,10 @@ TEST(LoadErrorsTest, TheRequiredCases) {
   EXPECT_EQ(text_error(in_chain(kForward, "ip daddr 192.168.1.300 accept")),
             "rules.nft:5:12: invalid IPv4 address \"192.168.1.300\"");
   EXPECT_EQ(text_error(in_chain(kForward, "iifname \"lan\" jump lan_forward")), "rules.nft:5:22: unknown chain \"lan_forward\"");
-  EXPECT_EQ(text_error(in_chain(kForward, "ip saddr 10.0.0.1 accept }")), "rules.nft:7:2: syntax error, unexpected \"chain\"");
+  // nft wants a newline or ";" before the "}" and resumes after the next one, taking the
+  // stray "}" with the error: one error, not one for every line after it.
+  EXPECT_EQ(text_error(in_chain(kForward, "ip saddr 10.0.0.1 accept }")),
+            "rules.nft:5:28: syntax error, unexpected \"}\", expecting end of line or \";\"");
 }
 
 TEST(LoadErrorsTest, UnsupportedConstructsAreNamed) {
@@ -81,8 +85,6 @@ TEST(LoadErrorsTest, UnsupportedConstructsAreNamed) {
             "rules.nft:2:15: unsupported set type \"ifname\" (ipv4_addr, ipv6_addr, inet_service, inet_proto)");
   EXPECT_EQ(text_error("table ip t {\n\tset s { type ipv4_addr; timeout 1m; }\n}\n"),
             "rules.nft:2:26: unsupported set option \"timeout\"");
-  EXPECT_EQ(text_error("include \"/etc/nftables.d/*.nft\"\n"),
-            "rules.nft:1:1: include is not supported: give the whole ruleset in one file");
   EXPECT_EQ(text_error("list ruleset\n"), "rules.nft:1:1: unsupported command \"list\"");
   EXPECT_EQ(text_error("table ip t {\n\tchain c {\n\t\ttype filter hook ingress device eth0 priority 0;\n\t}\n}\n"),
             "rules.nft:3:28: chain devices are not supported (netdev chains are outside the subset)");
@@ -188,6 +190,50 @@ TEST(LoadErrorsTest, SetElements) {
             "rules.nft:2:6: set definition does not specify its type");
 }
 
+// nft reports every error of a file; so does a load, one per line in file order, each
+// statement after an error read on its own (a syntax error skips to the next newline or
+// ";", a bad value to the end of its statement).
+TEST(LoadErrorsTest, EveryErrorOfAFileInOnePass) {
+  EXPECT_EQ(text_error("table inet t {\n"
+                       "\tchain c {\n"
+                       "\t\ttype filter hook forward priority filter; policy drop;\n"
+                       "\t\tip daddr 10.0.0.300 accept\n"
+                       "\t\ttcp dport { 22, 23 accept\n"
+                       "\t\tip saddr @nowhere drop\n"
+                       "\t\tiifname \"lan\" accept\n"
+                       "\t\tmeta l4proto udp tcp dport 53 accept\n"
+                       "\t}\n"
+                       "\tchain d {\n"
+                       "\t\tjump nothing\n"
+                       "\t\tip daddr { 10.0.0.1,\n"
+                       "\t\t\t10.0.0.999 } drop\n"
+                       "\t\tpolicy accept\n"
+                       "\t}\n"
+                       "\tbogus thing\n"
+                       "}\n"
+                       "add rule inet t c ip saddr $undefined accept\n"
+                       "add rule inet t nochain accept\n"),
+            "rules.nft:4:12: invalid IPv4 address \"10.0.0.300\"\n"
+            "rules.nft:5:22: syntax error, unexpected \"accept\", expecting \",\" or \"}\"\n"
+            "rules.nft:6:12: unknown set @nowhere\n"
+            "rules.nft:8:20: conflicting protocols specified: udp vs. tcp\n"
+            "rules.nft:11:8: unknown chain \"nothing\"\n"
+            "rules.nft:13:4: invalid IPv4 address \"10.0.0.999\"\n"
+            "rules.nft:14:3: policy is only valid on base chains\n"
+            "rules.nft:16:2: syntax error, unexpected \"bogus\", expecting \"chain\", \"set\" or \"flowtable\"\n"
+            "rules.nft:18:28: undefined variable $undefined\n"
+            "rules.nft:19:17: unknown chain \"nochain\"");
+  // At most 100 are listed, then how many more there were.
+  std::string many;
+  for (int i = 0; i < 120; ++i) {
+    many += "add table ip t" + std::to_string(i) + " { bogus; }\n";
+  }
+  const std::string listed = text_error(many);
+  EXPECT_EQ(std::count(listed.begin(), listed.end(), '\n'), 100);
+  EXPECT_TRUE(listed.starts_with("rules.nft:1:19: syntax error, unexpected \"bogus\"")) << listed;
+  EXPECT_TRUE(listed.ends_with("\nrules.nft: 20 more errors not listed")) << listed;
+}
+
 // A JSON ruleset with one object per line, so that positions are easy to state.
 std::string json_doc(std::string_view extra_items) {
   return std::string("{\"nftables\": [\n") +
@@ -254,6 +300,17 @@ TEST(LoadErrorsTest, EveryPrefixLoadsOrFailsCleanly) {
     }
     EXPECT_GT(failed, text.size() / 2) << name;
   }
+}
+
+TEST(LoadErrorsTest, EveryErrorOfAJsonFileInOnePass) {
+  const std::string bad_addr = R"({"match": {"op": "==", "left": {"payload": {"protocol": "ip", "field": "daddr"}}, "right": "10.0.0.256"}})";
+  EXPECT_EQ(json_error(json_doc(json_rule("in", bad_addr) + ",\n" +
+                                "  {\"map\": {\"family\": \"inet\", \"table\": \"t\", \"name\": \"m\"}},\n" +
+                                json_rule("in", R"({"accept": null})") + ",\n" +
+                                json_rule("in", R"({"jump": {"target": "nowhere"}})"))),
+            "rules.json:6:160: nftables[4]: invalid IPv4 address \"10.0.0.256\"\n"
+            "rules.json:7:11: nftables[5]: unsupported command \"map\"\n"
+            "rules.json:9:89: nftables[7]: unknown chain \"nowhere\"");
 }
 
 }  // namespace

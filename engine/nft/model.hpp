@@ -23,6 +23,7 @@ struct SourceLoc {
   std::uint32_t line = 0;  // 1-based; 0 = unknown
   std::uint32_t col = 0;   // 1-based, in bytes
   std::int32_t json_item = -1;
+  std::uint16_t file = 0;  // index in LoadErrors' files: 0 the ruleset, then its includes
 };
 
 enum class ChainType : std::uint8_t { kFilter, kNat, kRoute };

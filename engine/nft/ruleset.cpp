@@ -11,6 +11,7 @@
 
 #include "engine/nft/evaluator.hpp"
 #include "engine/nft/json_parser.hpp"
+#include "engine/nft/load_error.hpp"
 #include "engine/nft/model.hpp"
 #include "engine/nft/printer.hpp"
 #include "engine/nft/ruleset_builder.hpp"
@@ -48,18 +49,28 @@ Ruleset& Ruleset::operator=(Ruleset&&) noexcept = default;
 Ruleset::~Ruleset() = default;
 
 Ruleset Ruleset::parse_text(std::string_view text, std::string_view filename) {
-  RulesetBuilder builder{std::string(filename)};
-  TextParser(text, builder).parse();
-  Ruleset ruleset;
-  ruleset.impl_->model = builder.finish();
-  return ruleset;
+  return build(filename, [&](RulesetBuilder& builder) {
+    TextParser(text, builder, std::filesystem::path(std::string(filename))).parse();
+  });
 }
 
 Ruleset Ruleset::parse_json(std::string_view text, std::string_view filename) {
-  RulesetBuilder builder{std::string(filename)};
-  JsonParser(text, builder).parse();
+  return build(filename, [&](RulesetBuilder& builder) { JsonParser(text, builder).parse(); });
+}
+
+Ruleset Ruleset::build(std::string_view filename, const std::function<void(RulesetBuilder&)>& parse) {
+  LoadErrors errors{std::string(filename)};
+  RulesetBuilder builder(errors);
   Ruleset ruleset;
-  ruleset.impl_->model = builder.finish();
+  try {
+    parse(builder);
+    // Checks of the whole ruleset (references, hooks) run even after syntax errors, so that
+    // one pass reports everything, as nft does.
+    ruleset.impl_->model = builder.finish();
+  } catch (const LoadAbort&) {
+    // recorded
+  }
+  errors.throw_if_any();
   return ruleset;
 }
 

@@ -9,6 +9,7 @@
 #include <array>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -100,11 +101,16 @@ struct EvalResult {
   RejectAction reject;                          // meaningful when verdict == kReject
 };
 
+class RulesetBuilder;
+
 class Ruleset {
  public:
-  // Parse nft text / libnftables JSON. Throws net::InputError "FILE:LINE:COL: message";
-  // for JSON "FILE:LINE:COL: nftables[N]: message", N the index of the offending object in
-  // the top-level "nftables" array and LINE:COL where the offending value starts.
+  // Parse nft text / libnftables JSON. Throws net::InputError listing every error of the
+  // ruleset, one per line, as "FILE:LINE:COL: message" (FILE the ruleset or an included
+  // file); for JSON "FILE:LINE:COL: nftables[N]: message", N the index of the offending
+  // object in the top-level "nftables" array and LINE:COL where the offending value starts.
+  // "unsupported" names what is valid nft that flowsim does not model. Text `include`s are
+  // read from the ruleset's directory (include_files.hpp).
   static Ruleset load_text(const std::filesystem::path& file);
   static Ruleset parse_text(std::string_view text, std::string_view filename);
   static Ruleset load_json(const std::filesystem::path& file);
@@ -139,6 +145,8 @@ class Ruleset {
   std::string list() const;
 
  private:
+  static Ruleset build(std::string_view filename, const std::function<void(RulesetBuilder&)>& parse);
+
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

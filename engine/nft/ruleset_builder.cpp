@@ -157,11 +157,11 @@ struct RulesetBuilder::RuleContext {
   bool l4_set = false;  // a set of transport protocols was matched (enough for port NAT)
 };
 
-RulesetBuilder::RulesetBuilder(std::string filename) : filename_(std::move(filename)) {}
+RulesetBuilder::RulesetBuilder(LoadErrors& errors) : errors_(errors) {}
 
-void RulesetBuilder::fail(const SourceLoc& loc, std::string_view message) const {
-  throw_load_error(filename_, loc, message);
-}
+void RulesetBuilder::fail(const SourceLoc& loc, std::string_view message) const { errors_.fail(loc, message); }
+
+void RulesetBuilder::report(const SourceLoc& loc, std::string_view message) const { errors_.add(loc, message); }
 
 Table& RulesetBuilder::add_table(Family family, std::string_view name, const SourceLoc& loc, bool create) {
   if (family == Family::kNetdev) {
@@ -614,23 +614,27 @@ void RulesetBuilder::resolve(Table& table) {
         if (auto* m = std::get_if<Match>(&s.body); m != nullptr && m->rhs == RhsKind::kNamedSet) {
           auto it = std::find_if(table.sets.begin(), table.sets.end(), [&](const auto& set) { return set->name == m->set_name; });
           if (it == table.sets.end()) {
-            fail(m->rhs_loc, fmt::format("unknown set @{}", m->set_name));
+            report(m->rhs_loc, fmt::format("unknown set @{}", m->set_name));
+            continue;
           }
           const ValueType want = value_type_of(m->field);
           if ((*it)->type != want) {
-            fail(m->rhs_loc, fmt::format("set @{} has type {}, {} needs {}", m->set_name, set_type_name((*it)->type),
-                                         field_text(m->field), set_type_name(want)));
+            report(m->rhs_loc, fmt::format("set @{} has type {}, {} needs {}", m->set_name, set_type_name((*it)->type),
+                                           field_text(m->field), set_type_name(want)));
+            continue;
           }
           m->set = it->get();
         } else if (auto* v = std::get_if<VerdictStmt>(&s.body);
                    v != nullptr && (v->kind == VerdictKind::kJump || v->kind == VerdictKind::kGoto)) {
           auto it = std::find_if(table.chains.begin(), table.chains.end(), [&](const auto& c) { return c->name == v->target; });
           if (it == table.chains.end()) {
-            fail(v->target_loc, fmt::format("unknown chain \"{}\"", v->target));
+            report(v->target_loc, fmt::format("unknown chain \"{}\"", v->target));
+            continue;
           }
           if ((*it)->base) {
-            fail(v->target_loc, fmt::format("cannot {} to base chain \"{}\"",
-                                            v->kind == VerdictKind::kJump ? "jump" : "goto", v->target));
+            report(v->target_loc, fmt::format("cannot {} to base chain \"{}\"",
+                                              v->kind == VerdictKind::kJump ? "jump" : "goto", v->target));
+            continue;
           }
           v->chain = it->get();
         }
@@ -652,13 +656,15 @@ unsigned RulesetBuilder::jump_height(Chain& chain, std::vector<Chain*>& path) {
         continue;
       }
       if (std::find(path.begin(), path.end(), v->chain) != path.end()) {
-        fail(v->target_loc, fmt::format("{} to chain \"{}\" creates a loop",
-                                        v->kind == VerdictKind::kJump ? "jump" : "goto", v->target));
+        report(v->target_loc, fmt::format("{} to chain \"{}\" creates a loop",
+                                          v->kind == VerdictKind::kJump ? "jump" : "goto", v->target));
+        continue;
       }
-      height = std::max(height, 1 + jump_height(*v->chain, path));
-      if (height > kMaxJumpDepth) {
-        fail(v->target_loc, fmt::format("jumps nest deeper than {} chains", kMaxJumpDepth));
+      const unsigned below = jump_height(*v->chain, path);
+      if (below + 1 > kMaxJumpDepth && height <= kMaxJumpDepth) {
+        report(v->target_loc, fmt::format("jumps nest deeper than {} chains", kMaxJumpDepth));
       }
+      height = std::max(height, below + 1);
     }
   }
   path.pop_back();
@@ -676,27 +682,26 @@ void RulesetBuilder::validate_from(Chain& base) {
       for (Stmt& s : rule.stmts) {
         if (const auto* f = std::get_if<FlowStmt>(&s.body)) {
           if (base.hook != Hook::kForward) {
-            fail(s.loc, fmt::format("{} is only allowed in a chain on the forward hook",
+            report(s.loc, fmt::format("{} is only allowed in a chain on the forward hook",
                                     f->offload_keyword ? "flow offload" : "flow add"));
           }
         } else if (const auto* n = std::get_if<NatStmt>(&s.body)) {
           const std::string_view name = nat_name(n->action.kind);
           if (base.type != ChainType::kNat) {
-            fail(s.loc, fmt::format("{} is only allowed in a chain of type nat", name));
-          }
+            report(s.loc, fmt::format("{} is only allowed in a chain of type nat", name));
           // nft_masq_validate / nft_nat_validate.
-          if (n->action.kind == NatKind::kMasquerade && base.hook != Hook::kPostrouting) {
-            fail(s.loc, "masquerade is only allowed on the postrouting hook");
-          }
-          if (n->action.kind == NatKind::kSnat && base.hook != Hook::kPostrouting && base.hook != Hook::kInput) {
-            fail(s.loc, "snat is only allowed on the postrouting and input hooks");
-          }
-          if (n->action.kind == NatKind::kDnat && base.hook != Hook::kPrerouting && base.hook != Hook::kOutput) {
-            fail(s.loc, "dnat is only allowed on the prerouting and output hooks");
+          } else if (n->action.kind == NatKind::kMasquerade && base.hook != Hook::kPostrouting) {
+            report(s.loc, "masquerade is only allowed on the postrouting hook");
+          } else if (n->action.kind == NatKind::kSnat && base.hook != Hook::kPostrouting &&
+                     base.hook != Hook::kInput) {
+            report(s.loc, "snat is only allowed on the postrouting and input hooks");
+          } else if (n->action.kind == NatKind::kDnat && base.hook != Hook::kPrerouting &&
+                     base.hook != Hook::kOutput) {
+            report(s.loc, "dnat is only allowed on the prerouting and output hooks");
           }
         } else if (std::holds_alternative<RejectStmt>(s.body)) {
           if (base.hook == Hook::kPostrouting) {
-            fail(s.loc, "reject is only allowed on the prerouting, input, forward and output hooks");
+            report(s.loc, "reject is only allowed on the prerouting, input, forward and output hooks");
           }
         } else if (const auto* v = std::get_if<VerdictStmt>(&s.body); v != nullptr && v->chain != nullptr) {
           if (seen.insert(v->chain).second) {
@@ -783,7 +788,8 @@ Model RulesetBuilder::finish() {
           auto it = std::find_if(table->flowtables.begin(), table->flowtables.end(),
                                  [&](const Flowtable& ft) { return ft.spec.name == f->flowtable; });
           if (it == table->flowtables.end()) {
-            fail(f->name_loc, fmt::format("unknown flowtable @{}", f->flowtable));
+            report(f->name_loc, fmt::format("unknown flowtable @{}", f->flowtable));
+            continue;
           }
           const auto index = first_flowtable[table.get()] + static_cast<std::size_t>(it - table->flowtables.begin());
           f->spec = &model.flowtables[index];

@@ -12,6 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "engine/nft/load_error.hpp"
 #include "engine/nft/model.hpp"
 
 namespace flowsim::engine::nft {
@@ -46,10 +47,13 @@ struct FlowtableDecl {
 
 class RulesetBuilder {
  public:
-  explicit RulesetBuilder(std::string filename);
+  explicit RulesetBuilder(LoadErrors& errors);
 
+  // Records the error and abandons the statement (throws LoadAbort).
   [[noreturn]] void fail(const SourceLoc& loc, std::string_view message) const;
-  const std::string& filename() const { return filename_; }
+  // Records the error and goes on (checks of the whole ruleset, which report every problem).
+  void report(const SourceLoc& loc, std::string_view message) const;
+  LoadErrors& errors() const { return errors_; }
 
   // `table`, `add table` (existing: returned) and `create table` (existing: error).
   Table& add_table(Family family, std::string_view name, const SourceLoc& loc, bool create);
@@ -93,7 +97,7 @@ class RulesetBuilder {
   unsigned jump_height(Chain& chain, std::vector<Chain*>& path);
   void build_hooks(Model& model) const;
 
-  std::string filename_;
+  LoadErrors& errors_;
   std::vector<std::unique_ptr<Table>> tables_;
   unsigned next_seq_ = 0;
   std::unordered_map<const Chain*, unsigned> heights_;  // jump_height memo

@@ -8,11 +8,14 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <fstream>
 #include <map>
+#include <sstream>
 
 #include <fmt/format.h>
 
 #include "engine/nft/fields.hpp"
+#include "engine/nft/include_files.hpp"
 #include "engine/nft/load_error.hpp"
 #include "engine/nft/names.hpp"
 #include "engine/nft/values.hpp"
@@ -25,6 +28,13 @@ namespace {
 constexpr std::array<std::string_view, 24> kUnsupportedMatches{
     "icmp", "icmpv6", "ether", "vlan", "arp",  "sctp", "dccp",   "esp",  "ah",    "comp", "igmp", "udplite",
     "mark", "fib",    "socket", "rt",  "frag", "hbh",  "dst",    "mh",   "srh",   "ipsec", "osf", "numgen",
+};
+
+// Statements of nft's grammar that flowsim does not model: "unsupported" is for these only,
+// any other word where a statement should start is a syntax error, as in nft.
+constexpr std::array<std::string_view, 19> kUnsupportedStatements{
+    "notrack", "limit", "quota", "queue",  "dup",    "fwd",   "redirect", "tproxy", "synproxy", "set",
+    "update",  "add",   "delete", "meter", "secmark", "xt",   "numgen",   "symhash", "jhash",
 };
 
 std::optional<int> parse_int(std::string_view text) {
@@ -75,16 +85,20 @@ SourceLoc offset(SourceLoc loc, std::size_t chars) {
 
 }  // namespace
 
-TextParser::TextParser(std::string_view text, RulesetBuilder& builder) : builder_(builder), text_(text) {}
+TextParser::TextParser(std::string_view text, RulesetBuilder& builder, std::filesystem::path file)
+    : builder_(builder), text_(text), file_(std::move(file)), root_(file_.parent_path()) {}
 
 void TextParser::fail(const SourceLoc& loc, std::string_view message) const { builder_.fail(loc, message); }
 
 void TextParser::unexpected(const Token& token, std::string_view expecting) const {
-  std::string message = "syntax error, unexpected " + describe(token);
-  if (!expecting.empty()) {
-    message += fmt::format(", expecting {}", expecting);
+  if (token.kind != TokenKind::kError) {  // else the lexer or the variable expansion has said what is wrong
+    std::string message = "syntax error, unexpected " + describe(token);
+    if (!expecting.empty()) {
+      message += fmt::format(", expecting {}", expecting);
+    }
+    builder_.report(token.loc, message);
   }
-  fail(token.loc, message);
+  throw LoadAbort{.syntax = true};
 }
 
 const Token& TextParser::peek(std::size_t ahead) const {
@@ -96,6 +110,7 @@ const Token& TextParser::next() {
   const Token& t = peek();
   if (pos_ < tokens_.size() - 1) {
     ++pos_;
+    depth_ += t.kind == TokenKind::kLBrace ? 1 : t.kind == TokenKind::kRBrace ? -1 : 0;
   }
   return t;
 }
@@ -162,70 +177,167 @@ void TextParser::end_statement() {
   }
 }
 
-void TextParser::expand_variables(std::vector<Token> raw) {
-  std::map<std::string, std::vector<Token>, std::less<>> defines;
-  tokens_.clear();
+void TextParser::end_block_item() {
+  const TokenKind k = peek().kind;
+  if (k != TokenKind::kNewline && k != TokenKind::kSemicolon) {
+    unexpected(peek(), "end of line or \";\"");
+  }
+  next();
+}
+
+// Resumes reading in the block at brace depth `depth` after `abort`. A syntax error skips
+// to the next newline or ";" whatever it passes (nft's `error stmt_separator`), so that a
+// misplaced "}" is not taken for the block's end. An error in a value skips to the end of
+// the statement at that depth (past the braces it opened) or up to the block's "}"; at top
+// level a stray "}" is skipped too, so that reading always moves on.
+void TextParser::recover(int depth, const LoadAbort& abort) {
+  if (abort.syntax) {
+    while (peek().kind != TokenKind::kEof) {
+      const TokenKind k = next().kind;
+      if (k == TokenKind::kNewline || k == TokenKind::kSemicolon) {
+        break;
+      }
+    }
+    depth_ = depth;
+    return;
+  }
+  for (;;) {
+    const Token& t = peek();
+    if (t.kind == TokenKind::kEof) {
+      return;
+    }
+    if (depth_ <= depth) {
+      if (t.kind == TokenKind::kNewline || t.kind == TokenKind::kSemicolon) {
+        next();
+        return;
+      }
+      if (t.kind == TokenKind::kRBrace) {
+        if (depth <= 0) {
+          next();
+        }
+        return;
+      }
+    }
+    next();
+  }
+}
+
+// Reads one `define NAME = VALUE` (or redefine) starting at raw[i]; returns the index of
+// the separator that ends it.
+std::size_t TextParser::read_define(const std::vector<Token>& raw, std::size_t i) {
+  const Token& t = raw[i];
+  if (i + 2 >= raw.size() || raw[i + 1].kind != TokenKind::kWord) {
+    unexpected(raw[std::min(i + 1, raw.size() - 1)], "a variable name");
+  }
+  const Token& name = raw[i + 1];
+  if (raw[i + 2].kind != TokenKind::kAssign) {
+    unexpected(raw[i + 2], "\"=\"");
+  }
+  std::vector<Token> value;
+  std::size_t j = i + 3;
+  int depth = 0;  // a `{ ... }` value may span lines
+  for (; j < raw.size(); ++j) {
+    const Token& v = raw[j];
+    if (v.kind == TokenKind::kEof || (depth == 0 && (v.kind == TokenKind::kNewline || v.kind == TokenKind::kSemicolon))) {
+      break;
+    }
+    depth += v.kind == TokenKind::kLBrace ? 1 : v.kind == TokenKind::kRBrace ? -1 : 0;
+    if (v.kind == TokenKind::kNewline) {
+      continue;
+    }
+    if (v.kind == TokenKind::kVariable) {
+      auto it = defines_.find(v.text);
+      if (it == defines_.end()) {
+        fail(v.loc, fmt::format("undefined variable ${}", v.text));
+      }
+      value.insert(value.end(), it->second.begin(), it->second.end());
+    } else {
+      value.push_back(v);
+    }
+  }
+  if (value.empty()) {
+    unexpected(raw[j], "a value");
+  }
+  if (t.text == "define" && defines_.contains(name.text)) {
+    fail(name.loc, fmt::format("redefinition of variable ${}", name.text));
+  }
+  defines_[name.text] = std::move(value);
+  return j;
+}
+
+// Reads `include "PATTERN"` at raw[i] and expands the files it names in place; returns the
+// index of the pattern token.
+std::size_t TextParser::read_include(const std::vector<Token>& raw, std::size_t i, const std::filesystem::path& dir,
+                                     int nesting) {
+  const Token& pattern = raw[std::min(i + 1, raw.size() - 1)];
+  if (pattern.kind != TokenKind::kString) {
+    unexpected(pattern, "a quoted file name");
+  }
+  if (nesting >= kMaxIncludeDepth) {
+    fail(raw[i].loc, fmt::format("Include nested too deeply, max {} levels", kMaxIncludeDepth));
+  }
+  const IncludeResult found = resolve_include(pattern.text, dir, root_);
+  if (!found.error.empty()) {
+    fail(raw[i].loc, found.error);
+  }
+  for (const std::filesystem::path& file : found.files) {
+    std::ifstream in(file, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    if (!in) {
+      fail(raw[i].loc, fmt::format("cannot read included file {}", file.string()));
+    }
+    texts_.push_back(std::make_unique<std::string>(text.str()));
+    const std::uint16_t index = builder_.errors().add_file(file.string());
+    expand(Lexer(*texts_.back(), builder_.errors(), index).tokenize(), file.parent_path(), nesting + 1);
+    // An included file ends its last statement, as the end of a file does.
+    tokens_.push_back(Token{TokenKind::kNewline, "\n", pattern.loc});
+  }
+  return i + 1;
+}
+
+// Appends the tokens of one file to tokens_ with `define`s applied and `include`s expanded
+// (nft's variables are textual; an included file's tokens take the include's place). A
+// mistake in a define or include is recorded and the rest of its statement skipped.
+void TextParser::expand(std::vector<Token> raw, const std::filesystem::path& dir, int nesting) {
   bool at_start = true;
   for (std::size_t i = 0; i < raw.size(); ++i) {
     const Token& t = raw[i];
-    const bool is_define = t.kind == TokenKind::kWord && (t.text == "define" || t.text == "redefine");
-    if (at_start && is_define) {
-      if (i + 2 >= raw.size() || raw[i + 1].kind != TokenKind::kWord) {
-        unexpected(raw[std::min(i + 1, raw.size() - 1)], "a variable name");
-      }
-      const Token& name = raw[i + 1];
-      if (raw[i + 2].kind != TokenKind::kAssign) {
-        unexpected(raw[i + 2], "\"=\"");
-      }
-      std::vector<Token> value;
-      std::size_t j = i + 3;
-      int depth = 0;  // a `{ ... }` value may span lines
-      for (; j < raw.size(); ++j) {
-        const Token& v = raw[j];
-        if (v.kind == TokenKind::kEof ||
-            (depth == 0 && (v.kind == TokenKind::kNewline || v.kind == TokenKind::kSemicolon))) {
-          break;
-        }
-        depth += v.kind == TokenKind::kLBrace ? 1 : v.kind == TokenKind::kRBrace ? -1 : 0;
-        if (v.kind == TokenKind::kNewline) {
-          continue;
-        }
-        if (v.kind == TokenKind::kVariable) {
-          auto it = defines.find(v.text);
-          if (it == defines.end()) {
-            fail(v.loc, fmt::format("undefined variable ${}", v.text));
+    if (t.kind == TokenKind::kEof) {
+      break;
+    }
+    const bool word = t.kind == TokenKind::kWord;
+    if (at_start && word && (t.text == "define" || t.text == "redefine" || t.text == "undefine" || t.text == "include")) {
+      try {
+        if (t.text == "include") {
+          i = read_include(raw, i, dir, nesting);
+        } else if (t.text == "undefine") {
+          if (i + 1 >= raw.size() || raw[i + 1].kind != TokenKind::kWord || !defines_.erase(raw[i + 1].text)) {
+            fail(raw[std::min(i + 1, raw.size() - 1)].loc, "undefine of an unknown variable");
           }
-          value.insert(value.end(), it->second.begin(), it->second.end());
+          ++i;
         } else {
-          value.push_back(v);
+          i = read_define(raw, i);
+        }
+      } catch (const LoadAbort&) {
+        while (i + 1 < raw.size() && raw[i].kind != TokenKind::kNewline && raw[i].kind != TokenKind::kSemicolon &&
+               raw[i + 1].kind != TokenKind::kEof) {
+          ++i;
         }
       }
-      if (value.empty()) {
-        unexpected(raw[j], "a value");
-      }
-      if (t.text == "define" && defines.contains(name.text)) {
-        fail(name.loc, fmt::format("redefinition of variable ${}", name.text));
-      }
-      defines[name.text] = std::move(value);
-      i = j;  // the separator: the definition leaves nothing behind
       at_start = true;
       continue;
     }
-    if (at_start && t.kind == TokenKind::kWord && t.text == "undefine") {
-      if (i + 1 >= raw.size() || raw[i + 1].kind != TokenKind::kWord || !defines.erase(raw[i + 1].text)) {
-        fail(raw[std::min(i + 1, raw.size() - 1)].loc, "undefine of an unknown variable");
-      }
-      ++i;
-      continue;
-    }
     if (t.kind == TokenKind::kVariable) {
-      auto it = defines.find(t.text);
-      if (it == defines.end()) {
-        fail(t.loc, fmt::format("undefined variable ${}", t.text));
-      }
-      for (Token copy : it->second) {
-        copy.loc = t.loc;  // errors point at the use
-        tokens_.push_back(std::move(copy));
+      auto it = defines_.find(t.text);
+      if (it == defines_.end()) {
+        builder_.report(t.loc, fmt::format("undefined variable ${}", t.text));
+        tokens_.push_back(Token{TokenKind::kError, {}, t.loc});
+      } else {
+        for (Token copy : it->second) {
+          copy.loc = t.loc;  // errors point at the use
+          tokens_.push_back(std::move(copy));
+        }
       }
       at_start = false;
       continue;
@@ -234,20 +346,26 @@ void TextParser::expand_variables(std::vector<Token> raw) {
     at_start = t.kind == TokenKind::kNewline || t.kind == TokenKind::kSemicolon || t.kind == TokenKind::kLBrace ||
                t.kind == TokenKind::kRBrace;
   }
-  if (tokens_.empty() || tokens_.back().kind != TokenKind::kEof) {
-    tokens_.push_back(raw.back());
-  }
 }
 
 void TextParser::parse() {
-  expand_variables(Lexer(text_, builder_.filename()).tokenize());
+  tokens_.clear();
+  std::vector<Token> raw = Lexer(text_, builder_.errors(), 0).tokenize();
+  const Token eof = raw.back();
+  expand(std::move(raw), file_.parent_path(), 0);
+  tokens_.push_back(eof);
   pos_ = 0;
+  depth_ = 0;
   for (;;) {
     skip_separators();
     if (peek().kind == TokenKind::kEof) {
       return;
     }
-    parse_command();
+    try {
+      parse_command();
+    } catch (const LoadAbort& abort) {
+      recover(0, abort);
+    }
   }
 }
 
@@ -336,9 +454,6 @@ void TextParser::parse_command() {
     builder_.delete_table(family, name.text, name.loc);
     end_statement();
     return;
-  }
-  if (word == "include") {
-    fail(loc, "include is not supported: give the whole ruleset in one file");
   }
   if (word == "list" || word == "reset" || word == "rename" || word == "replace" || word == "destroy" ||
       word == "monitor" || word == "describe" || word == "get" || word == "import" || word == "export") {
@@ -438,45 +553,56 @@ void TextParser::parse_table_body(Table& table) {
   for (;;) {
     skip_separators();
     const Token& t = peek();
-    if (t.kind == TokenKind::kRBrace) {
+    if (t.kind == TokenKind::kRBrace || t.kind == TokenKind::kEof) {
       return;
     }
-    if (t.kind != TokenKind::kWord) {
-      unexpected(t);
+    const int depth = depth_;
+    try {
+      parse_table_item(table);
+    } catch (const LoadAbort& abort) {
+      recover(depth, abort);
     }
-    if (t.text == "chain") {
-      next();
-      const Token& name = expect_name("a chain name");
-      Chain& chain = builder_.add_chain(table, name.text, name.loc, false);
-      expect(TokenKind::kLBrace, "\"{\"");
-      parse_chain_body(table, chain);
-      expect(TokenKind::kRBrace, "\"}\"");
-    } else if (t.text == "set") {
-      next();
-      const Token& name = expect_name("a set name");
-      const std::string set_name = name.text;
-      const SourceLoc set_loc = name.loc;
-      expect(TokenKind::kLBrace, "\"{\"");
-      SetDecl decl = parse_set_body(set_loc);
-      expect(TokenKind::kRBrace, "\"}\"");
-      builder_.declare_set(table, set_name, std::move(decl), set_loc, false);
-    } else if (t.text == "flowtable") {
-      next();
-      const Token& name = expect_name("a flowtable name");
-      const std::string ft_name = name.text;
-      const SourceLoc ft_loc = name.loc;
-      expect(TokenKind::kLBrace, "\"{\"");
-      FlowtableDecl decl = parse_flowtable_body();
-      expect(TokenKind::kRBrace, "\"}\"");
-      builder_.declare_flowtable(table, ft_name, std::move(decl), ft_loc, false);
-    } else if (t.text == "map" || t.text == "counter" || t.text == "quota" || t.text == "limit" || t.text == "ct" ||
-               t.text == "secmark" || t.text == "synproxy" || t.text == "flags" || t.text == "comment") {
-      fail(t.loc, fmt::format("unsupported table statement \"{}\"", t.text));
-    } else {
-      unexpected(t, "\"chain\", \"set\" or \"flowtable\"");
-    }
-    end_statement();
   }
+}
+
+// One object of a table block: a chain, set, flowtable, ... up to its end of statement.
+void TextParser::parse_table_item(Table& table) {
+  const Token& t = peek();
+  if (t.kind != TokenKind::kWord) {
+    unexpected(t);
+  }
+  if (t.text == "chain") {
+    next();
+    const Token& name = expect_name("a chain name");
+    Chain& chain = builder_.add_chain(table, name.text, name.loc, false);
+    expect(TokenKind::kLBrace, "\"{\"");
+    parse_chain_body(table, chain);
+    expect(TokenKind::kRBrace, "\"}\"");
+  } else if (t.text == "set") {
+    next();
+    const Token& name = expect_name("a set name");
+    const std::string set_name = name.text;
+    const SourceLoc set_loc = name.loc;
+    expect(TokenKind::kLBrace, "\"{\"");
+    SetDecl decl = parse_set_body(set_loc);
+    expect(TokenKind::kRBrace, "\"}\"");
+    builder_.declare_set(table, set_name, std::move(decl), set_loc, false);
+  } else if (t.text == "flowtable") {
+    next();
+    const Token& name = expect_name("a flowtable name");
+    const std::string ft_name = name.text;
+    const SourceLoc ft_loc = name.loc;
+    expect(TokenKind::kLBrace, "\"{\"");
+    FlowtableDecl decl = parse_flowtable_body();
+    expect(TokenKind::kRBrace, "\"}\"");
+    builder_.declare_flowtable(table, ft_name, std::move(decl), ft_loc, false);
+  } else if (t.text == "map" || t.text == "counter" || t.text == "quota" || t.text == "limit" || t.text == "ct" ||
+             t.text == "secmark" || t.text == "synproxy" || t.text == "flags" || t.text == "comment") {
+    fail(t.loc, fmt::format("unsupported table statement \"{}\"", t.text));
+  } else {
+    unexpected(t, "\"chain\", \"set\" or \"flowtable\"");
+  }
+  end_block_item();
 }
 
 void TextParser::parse_chain_body(Table& table, Chain& chain) {
@@ -489,23 +615,34 @@ void TextParser::parse_chain_body(Table& table, Chain& chain) {
     if (t.kind == TokenKind::kEof) {
       unexpected(t, "\"}\"");
     }
-    if (peek_word("type")) {
-      parse_chain_spec(chain);
-    } else if (peek_word("policy")) {
-      const SourceLoc loc = next().loc;
-      const Token& p = expect_word("\"accept\" or \"drop\"");
-      if (p.text != "accept" && p.text != "drop") {
-        unexpected(p, "\"accept\" or \"drop\"");
-      }
-      builder_.set_policy(chain, p.text == "drop", loc);
-    } else if (peek_word("comment") && (peek(1).kind == TokenKind::kString) &&
-               (peek(2).kind == TokenKind::kSemicolon || peek(2).kind == TokenKind::kNewline)) {
-      fail(t.loc, "chain comments are not supported");
-    } else {
-      builder_.add_rule(table, chain, parse_rule(), false);
+    const int depth = depth_;
+    try {
+      parse_chain_item(table, chain);
+    } catch (const LoadAbort& abort) {
+      recover(depth, abort);
     }
-    end_statement();
   }
+}
+
+// One line of a chain block: its type and hook, its policy, or a rule.
+void TextParser::parse_chain_item(Table& table, Chain& chain) {
+  const Token& t = peek();
+  if (peek_word("type")) {
+    parse_chain_spec(chain);
+  } else if (peek_word("policy")) {
+    const SourceLoc loc = next().loc;
+    const Token& p = expect_word("\"accept\" or \"drop\"");
+    if (p.text != "accept" && p.text != "drop") {
+      unexpected(p, "\"accept\" or \"drop\"");
+    }
+    builder_.set_policy(chain, p.text == "drop", loc);
+  } else if (peek_word("comment") && (peek(1).kind == TokenKind::kString) &&
+             (peek(2).kind == TokenKind::kSemicolon || peek(2).kind == TokenKind::kNewline)) {
+    fail(t.loc, "chain comments are not supported");
+  } else {
+    builder_.add_rule(table, chain, parse_rule(), false);
+  }
+  end_block_item();
 }
 
 void TextParser::parse_chain_spec(Chain& chain) {
@@ -601,19 +738,27 @@ SetDecl TextParser::parse_set_body(const SourceLoc& set_loc) {
       expect(TokenKind::kAssign, "\"=\"");
       expect(TokenKind::kLBrace, "\"{\"");
       parse_raw_set(raw);
+      end_statement();  // nft's grammar wants no separator after these two
+      continue;
     } else if (w.text == "auto-merge") {
       decl.auto_merge = true;
+      end_statement();
+      continue;
     } else {
       fail(w.loc, fmt::format("unsupported set option \"{}\"", w.text));
     }
-    end_statement();
+    end_block_item();
   }
   if (!decl.type) {
     fail(set_loc, "set definition does not specify its type");
   }
   for (const RawValue& r : raw) {
-    decl.elements.push_back(to_element(*decl.type, r));
-    decl.element_locs.push_back(r.loc);
+    try {
+      decl.elements.push_back(to_element(*decl.type, r));
+      decl.element_locs.push_back(r.loc);
+    } catch (const LoadAbort&) {
+      // recorded; the set is declared with its other elements, so that rules using it load
+    }
   }
   return decl;
 }
@@ -658,10 +803,12 @@ FlowtableDecl TextParser::parse_flowtable_body() {
       decl.offload = true;
     } else if (w.text == "counter") {
       decl.counter = true;
+      end_statement();  // nft's grammar wants no separator after it
+      continue;
     } else {
       fail(w.loc, fmt::format("unsupported flowtable option \"{}\"", w.text));
     }
-    end_statement();
+    end_block_item();
   }
 }
 
@@ -782,7 +929,10 @@ Stmt TextParser::parse_statement() {
       fail(loc, fmt::format("unsupported match \"{}\"", w));
     }
   }
-  fail(loc, fmt::format("unsupported statement \"{}\"", w));
+  if (std::find(kUnsupportedStatements.begin(), kUnsupportedStatements.end(), w) != kUnsupportedStatements.end()) {
+    fail(loc, fmt::format("unsupported statement \"{}\"", w));
+  }
+  unexpected(t);
 }
 
 Match TextParser::parse_match(Field field) {

@@ -5,6 +5,9 @@
 #pragma once
 
 #include <cstddef>
+#include <filesystem>
+#include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -19,9 +22,11 @@ namespace flowsim::engine::nft {
 
 class TextParser {
  public:
-  TextParser(std::string_view text, RulesetBuilder& builder);
+  // `file` is where `text` was read from: includes are resolved from its directory.
+  TextParser(std::string_view text, RulesetBuilder& builder, std::filesystem::path file);
 
-  // Throws net::InputError "FILE:LINE:COL: message" on the first problem.
+  // Reads the whole script. Every problem is recorded in the builder's errors; reading
+  // resumes at the next statement (rule, table object or command).
   void parse();
 
  private:
@@ -47,8 +52,18 @@ class TextParser {
   void skip_newlines();
   bool at_statement_end() const;
   void end_statement();
+  // The end of an item of a table, chain, set or flowtable block: nft wants a newline or
+  // ";" there, also before the block's "}".
+  void end_block_item();
 
-  void expand_variables(std::vector<Token> raw);
+  // nft's MAX_INCLUDE_DEPTH.
+  static constexpr int kMaxIncludeDepth = 16;
+
+  void expand(std::vector<Token> raw, const std::filesystem::path& dir, int nesting);
+  std::size_t read_define(const std::vector<Token>& raw, std::size_t i);
+  std::size_t read_include(const std::vector<Token>& raw, std::size_t i, const std::filesystem::path& dir,
+                           int nesting);
+  void recover(int depth, const LoadAbort& abort);
 
   void parse_command();
   void parse_add(bool create);
@@ -56,7 +71,9 @@ class TextParser {
   Family parse_family();
   Table& parse_table_ref();
   void parse_table_body(Table& table);
+  void parse_table_item(Table& table);
   void parse_chain_body(Table& table, Chain& chain);
+  void parse_chain_item(Table& table, Chain& chain);
   void parse_chain_spec(Chain& chain);
   int parse_priority(Family family, Hook hook);
   SetDecl parse_set_body(const SourceLoc& set_loc);
@@ -77,8 +94,13 @@ class TextParser {
 
   RulesetBuilder& builder_;
   std::string_view text_;
+  std::filesystem::path file_;
+  std::filesystem::path root_;  // the top-level ruleset's directory: where absolute includes start
   std::vector<Token> tokens_;
   std::size_t pos_ = 0;
+  int depth_ = 0;  // braces open at pos_
+  std::map<std::string, std::vector<Token>, std::less<>> defines_;
+  std::vector<std::unique_ptr<std::string>> texts_;  // included files, which tokens point into
 };
 
 }  // namespace flowsim::engine::nft

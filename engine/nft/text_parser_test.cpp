@@ -13,6 +13,7 @@
 
 #include "engine/nft/nft_test_util.hpp"
 #include "engine/nft/ruleset.hpp"
+#include "net/input_error.hpp"
 
 namespace flowsim::engine::nft {
 namespace {
@@ -209,10 +210,22 @@ add flowtable ip t h { hook ingress priority 0; }
   EXPECT_EQ(r.flowtables()[1].priority, -20);
 }
 
-TEST(TextParserTest, OneLineRulesMayEndAtTheBrace) {
-  // nft wants a separator before `}`; being lenient here costs nothing.
-  const Ruleset r = Ruleset::parse_text("table ip t { chain c { type filter hook input priority 0; accept } }", "x.nft");
+TEST(TextParserTest, BlockItemsEndWithASeparatorAsInNft) {
+  // nft wants a newline or ";" after a rule and after a chain's "}" (a misplaced "}" is then
+  // found where it is), but none after a set's elements or a flowtable's counter.
+  const Ruleset r = Ruleset::parse_text(
+      "table ip t { chain c { type filter hook input priority 0; accept; }; set s { type ipv4_addr; elements = { 10.0.0.1 } }\n"
+      "flowtable f { hook ingress priority 0; devices = { lan }; counter }; }",
+      "x.nft");
   EXPECT_NE(r.list().find("\t\taccept\n"), std::string::npos);
+  try {
+    Ruleset::parse_text("table ip t { chain c { type filter hook input priority 0; accept } }", "x.nft");
+    FAIL() << "loaded";
+  } catch (const net::InputError& e) {
+    EXPECT_STREQ(e.what(),
+                 "x.nft:1:66: syntax error, unexpected \"}\", expecting end of line or \";\"\n"
+                 "x.nft:1:69: syntax error, unexpected end of file, expecting \"}\"");
+  }
 }
 
 TEST(TextParserTest, LoadPicksTheSyntaxByContent) {
