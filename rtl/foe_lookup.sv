@@ -12,8 +12,10 @@
 //            ingress port, VLAN, PPPoE) and the decision is taken: the first matching way is
 //            hit; a miss may learn an UNBIND entry into the first INVALID way (TB_CFG.BIND_MODE
 //            learn); the write-back (timestamp, UNBIND packet count, BIND -> FIN on a TCP
-//            FIN/SYN/RST, or the learnt entry) is written at the end of this cycle, so the next
-//            request, read in its cycle 1, sees it.
+//            FIN/SYN/RST, or the learnt entry) is registered;
+//   cycle 3 (the next request's cycle 0): the write-back is written, so the next request, read
+//            in its cycle 1, sees it.
+// The configuration inputs are registers: a change takes effect in the next cycle.
 // A lookup's result leaves LookupLatency (7) cycles after its request: the four stages after
 // the decision stand for the hit way's action beat and the hand-off of hardware.md §4.2. An
 // entry operation's result (op_done_o, op_data_o) is there 3 cycles after its request.
@@ -93,6 +95,21 @@ module foe_lookup
   typedef enum logic [2:0] {OpNone, OpLookup, OpRead, OpWrite, OpInvalidate} op_e;
   typedef enum logic [1:0] {EventNone, EventLearned, EventFin} event_e;
 
+  // ---- Configuration registers --------------------------------------------------------------
+  // Loaded every cycle: a change takes effect one cycle later, before any request taken with
+  // it reaches its decision. Only the bucket of a request is computed from the inputs as it is
+  // taken.
+  logic [2:0]  cfg_ways_q;
+  logic [14:0] cfg_bucket_mask_q;
+  logic        cfg_learn_q;
+  logic [15:0] cfg_bind_rate_q;
+  always_ff @(posedge clk_i) begin
+    cfg_ways_q        <= cfg_ways_i;
+    cfg_bucket_mask_q <= cfg_bucket_mask_i;
+    cfg_learn_q       <= cfg_learn_i;
+    cfg_bind_rate_q   <= cfg_bind_rate_i;
+  end
+
   // ---- Cycle 0: take a request --------------------------------------------------------------
   logic [1:0]  phase_q;  // 0 free, 1 reading, 2 deciding
   logic        clearing_q;
@@ -102,10 +119,10 @@ module foe_lookup
 
   // Rows in use: entries / SramBanks = (buckets * ways) / 4.
   always_comb begin
-    case (cfg_ways_i)
-      3'd4:    last_row = RowBits'(cfg_bucket_mask_i);
-      3'd2:    last_row = RowBits'(cfg_bucket_mask_i >> 1);
-      default: last_row = RowBits'(cfg_bucket_mask_i >> 2);
+    case (cfg_ways_q)
+      3'd4:    last_row = RowBits'(cfg_bucket_mask_q);
+      3'd2:    last_row = RowBits'(cfg_bucket_mask_q >> 1);
+      default: last_row = RowBits'(cfg_bucket_mask_q >> 2);
     endcase
     case (cfg_ways_i)
       3'd4:    base = {req_hash_i[12:0] & cfg_bucket_mask_i[12:0], 2'b00};
@@ -170,15 +187,18 @@ module foe_lookup
       s1_sid      <= req_sid_i;
       s1_teardown <= req_teardown_i;
       s1_now      <= now_i;
-      s1_data     <= op_data_i;
+      // Only a write carries data: a lookup does not copy the entry bus.
+      if (op_valid_i && op_i == 2'd2) begin
+        s1_data <= op_data_i;
+      end
     end
   end
 
   // ---- The SRAM banks -----------------------------------------------------------------------
-  logic [3:0]              bank_req, bank_we;
-  logic [RowBits-1:0]      bank_addr;
-  logic [1023:0]           bank_wdata;
-  logic [3:0][1023:0]      bank_rdata;
+  logic [3:0]          bank_req, bank_we;
+  logic [RowBits-1:0]  bank_addr;
+  logic [1023:0]       bank_wdata;
+  logic [1023:0]       bank_rdata [4];
 
   for (genvar b = 0; b < 4; b++) begin : gen_bank
     foe_sram #(.Rows(Rows), .Width(1024)) u_sram (
@@ -192,50 +212,43 @@ module foe_lookup
   end
 
   // ---- Cycle 2: compare and decide ----------------------------------------------------------
+  // Only the fields the decision needs are taken from the banks' read data here; whole entries
+  // are moved only where one is written or handed on (below, in registers loaded on demand).
   logic [1:0]          first_bank;
-  logic [3:0]          way_en, way_free, way_hit;
-  logic [3:0][1023:0]  way_entry;
   assign first_bank = s1_index[1:0];
 
-  // The functions below look at some fields of a whole entry.
-  /* verilator lint_off UNUSEDSIGNAL */
-  function automatic logic identity_matches(foe_entry_t e, logic [1023:0] raw, logic ipv6, logic udp,
-                                            logic [287:0] key);
-    // IB1.UDP, the family of IB1.TYPE (HNAPT and ROUTE are both IPv4; 3-tuple never matches),
-    // the key words.
-    if (e.ib1.udp != udp) return 1'b0;
-    if (ipv6) return e.ib1.type_f == FoeEntryIb1TypeIpv6Route5T && raw[32 +: 288] == key;
-    return (e.ib1.type_f == FoeEntryIb1TypeIpv4Hnapt || e.ib1.type_f == FoeEntryIb1TypeIpv4Route) &&
-           raw[32 +: 96] == key[95:0];
-  endfunction
-
-  function automatic logic match_fits(foe_entry_t e, logic [3:0] port, logic [1:0] vlans, logic [11:0] vid,
-                                      logic pppoe, logic [15:0] sid);
-    if (e.match.in_port_valid && e.match.in_port != port) return 1'b0;
-    // The encapsulation is part of the flow: without IN_VLAN_VALID only untagged packets
-    // match, without IN_PPPOE_VALID only non-PPPoE ones.
-    if (e.match.in_vlan_valid ? (vlans != 2'd1 || vid != e.match.in_vlan) : vlans != 2'd0) return 1'b0;
-    if (e.match.in_pppoe_valid ? (!pppoe || sid != e.in_pppoe.in_pppoe_sid) : pppoe) return 1'b0;
-    return 1'b1;
-  endfunction
-
-  function automatic logic is_invalid(foe_entry_t e);
-    return e.ib1.state == FoeEntryIb1StateInvalid;
-  endfunction
-  /* verilator lint_on UNUSEDSIGNAL */
+  foe_entry_ib1_t      bank_ib1   [4];
+  foe_entry_match_t    bank_match [4];
+  logic [15:0]         bank_sid   [4];
+  logic [15:0]         bank_packets [4];
+  logic [3:0]          bank_free, bank_hit;
 
   always_comb begin
-    for (int w = 0; w < 4; w++) begin
-      way_entry[w] = bank_rdata[2'(first_bank + 2'(w))];
-      way_en[w] = 3'(w) < cfg_ways_i;
-      way_free[w] = way_en[w] && is_invalid(way_entry[w]);
-      way_hit[w] = way_en[w] && !way_free[w] &&
-                   identity_matches(way_entry[w], way_entry[w], s1_ipv6, s1_udp, s1_key) &&
-                   match_fits(way_entry[w], s1_port, s1_vlans, s1_vid, s1_pppoe, s1_sid);
+    for (int b = 0; b < 4; b++) begin
+      bank_ib1[b]     = bank_rdata[b][32*FoeEntryIb1Word +: 32];
+      bank_match[b]   = bank_rdata[b][32*FoeEntryMatchWord +: 32];
+      bank_sid[b]     = bank_rdata[b][32*FoeEntryInPppoeWord +: 16];
+      bank_packets[b] = bank_rdata[b][32*FoeEntryUnbindWord +: 16];
+      bank_free[b]    = bank_ib1[b].state == FoeEntryIb1StateInvalid;
+      // IB1.UDP, the family of IB1.TYPE (HNAPT and ROUTE are both IPv4; 3-tuple never
+      // matches), the key words, then MATCH: ingress port, VLAN, PPPoE. The encapsulation is
+      // part of the flow: without IN_VLAN_VALID only untagged packets match, without
+      // IN_PPPOE_VALID only non-PPPoE ones.
+      bank_hit[b] = !bank_free[b] && bank_ib1[b].udp == s1_udp &&
+                    (s1_ipv6 ? bank_ib1[b].type_f == FoeEntryIb1TypeIpv6Route5T &&
+                               bank_rdata[b][32 +: 288] == s1_key
+                             : (bank_ib1[b].type_f == FoeEntryIb1TypeIpv4Hnapt ||
+                                bank_ib1[b].type_f == FoeEntryIb1TypeIpv4Route) &&
+                               bank_rdata[b][32 +: 96] == s1_key[95:0]) &&
+                    !(bank_match[b].in_port_valid && bank_match[b].in_port != s1_port) &&
+                    !(bank_match[b].in_vlan_valid ? (s1_vlans != 2'd1 || s1_vid != bank_match[b].in_vlan)
+                                                  : s1_vlans != 2'd0) &&
+                    !(bank_match[b].in_pppoe_valid ? (!s1_pppoe || s1_sid != bank_sid[b]) : s1_pppoe);
     end
   end
 
-  // The first matching way wins; a miss learns into the first free one.
+  // Way w of the bucket is in bank first_bank + w. The first matching way wins; a miss learns
+  // into the first free one.
   logic       hit, any_free;
   logic [1:0] hit_way, free_way;
   always_comb begin
@@ -244,65 +257,45 @@ module foe_lookup
     any_free = 1'b0;
     free_way = 2'd0;
     for (int w = 3; w >= 0; w--) begin
-      if (way_hit[w]) begin
-        hit = 1'b1;
-        hit_way = 2'(w);
-      end
-      if (way_free[w]) begin
-        any_free = 1'b1;
-        free_way = 2'(w);
+      if (3'(w) < cfg_ways_q) begin
+        if (bank_hit[2'(first_bank + 2'(w))]) begin
+          hit = 1'b1;
+          hit_way = 2'(w);
+        end
+        if (bank_free[2'(first_bank + 2'(w))]) begin
+          any_free = 1'b1;
+          free_way = 2'(w);
+        end
       end
     end
   end
 
-  // The learnt UNBIND entry (IPv4 as HNAPT, MediaTek's FLOW_CFG IP4_NAPT): the key words, then
-  // IB1, MATCH, IN_PPPOE and UNBIND.
-  foe_entry_t learnt;
-  logic [1023:0] learnt_key;
-  always_comb begin
-    learnt_key = '0;
-    learnt_key[32 +: 288] = s1_ipv6 ? s1_key : {192'd0, s1_key[95:0]};
-    learnt = learnt_key;
-    learnt.ib1.udp = s1_udp;
-    learnt.ib1.type_f = s1_ipv6 ? FoeEntryIb1TypeIpv6Route5T : FoeEntryIb1TypeIpv4Hnapt;
-    learnt.ib1.state = FoeEntryIb1StateUnbind;
-    learnt.ib1.timestamp = s1_now;
-    learnt.match.in_port = s1_port;
-    learnt.match.in_port_valid = 1'b1;
-    if (s1_vlans == 2'd1) begin
-      learnt.match.in_vlan = s1_vid;
-      learnt.match.in_vlan_valid = 1'b1;
-    end
-    if (s1_pppoe) begin
-      learnt.match.in_pppoe_valid = 1'b1;
-      learnt.in_pppoe.in_pppoe_sid = s1_sid;
-    end
-    learnt.unbind.packets = 16'd1;
-    learnt.unbind.first_seen = s1_now;
-  end
-
-  foe_entry_t hit_entry, written;
+  logic [1:0]  hit_bank;
   logic [14:0] hit_index, free_index;
+  logic [1:0]  hit_state;
   logic [15:0] packets;
-  assign hit_entry = way_entry[hit_way];
+  assign hit_bank = first_bank + hit_way;
   assign hit_index = s1_index + {13'd0, hit_way};
   assign free_index = s1_index + {13'd0, free_way};
-  assign packets = hit_entry.unbind.packets == 16'hffff ? 16'hffff : hit_entry.unbind.packets + 16'd1;
+  assign hit_state = bank_ib1[hit_bank].state;
+  assign packets = bank_packets[hit_bank] == 16'hffff ? 16'hffff : bank_packets[hit_bank] + 16'd1;
 
   logic         d_forward, d_write;
   logic [4:0]   d_reason;
   logic [14:0]  d_index;
   event_e       d_event;
+  logic         d_count;  // the write-back counts an UNBIND packet
+  logic         d_fin;    // the write-back moves BIND to FIN
   always_comb begin
     d_forward = 1'b0;
     d_write = 1'b0;
     d_reason = 5'd0;
     d_index = NoIndex;
     d_event = EventNone;
-    written = hit_entry;
-    written.ib1.timestamp = s1_now;
+    d_count = 1'b0;
+    d_fin = 1'b0;
     if (!hit) begin
-      if (!cfg_learn_i) begin
+      if (!cfg_learn_q) begin
         d_reason = PuntNoFlow;
       end else if (s1_teardown) begin
         // Nothing is learnt from a SYN/FIN/RST: conntrack must see the handshake first.
@@ -313,27 +306,26 @@ module foe_lookup
         // 0x7fff reads as "none"; MATCH holds one VID.
         d_reason = PuntNoFlow;
       end else begin
-        d_reason = cfg_bind_rate_i <= 16'd1 ? PuntHitUnbindRateReached : PuntUnHit;
+        d_reason = cfg_bind_rate_q <= 16'd1 ? PuntHitUnbindRateReached : PuntUnHit;
         d_index = free_index;
         d_event = EventLearned;
         d_write = 1'b1;
-        written = learnt;
       end
     end else begin
       d_index = hit_index;
       d_write = 1'b1;
-      if (hit_entry.ib1.state == FoeEntryIb1StateUnbind) begin
+      if (hit_state == FoeEntryIb1StateUnbind) begin
         if (s1_teardown) begin
           d_reason = PuntTcpFinSynRst;
         end else begin
-          written.unbind.packets = packets;
-          d_reason = packets >= cfg_bind_rate_i ? PuntHitUnbindRateReached : PuntHitUnbind;
+          d_count = 1'b1;
+          d_reason = packets >= cfg_bind_rate_q ? PuntHitUnbindRateReached : PuntHitUnbind;
         end
-      end else if (hit_entry.ib1.state == FoeEntryIb1StateFin) begin
+      end else if (hit_state == FoeEntryIb1StateFin) begin
         d_reason = PuntHitBindTcpFin;
       end else if (s1_teardown) begin
         // BIND: a FIN/RST/SYN tears the flow down in software; the entry waits in FIN.
-        written.ib1.state = FoeEntryIb1StateFin;
+        d_fin = 1'b1;
         d_reason = PuntHitBindTcpFin;
         d_event = EventFin;
       end else begin
@@ -342,51 +334,127 @@ module foe_lookup
     end
   end
 
-  // Entry-window operations on the entry s1_index.
-  foe_entry_t op_old, op_new;
-  logic       old_valid, new_valid;
-  assign op_old = bank_rdata[first_bank];
-  assign old_valid = op_old.ib1.state != FoeEntryIb1StateInvalid;
-  always_comb begin
-    op_new = op_old;
-    if (s1_op == OpWrite) begin
-      op_new = s1_data;
-      // Aging counts idle time from IB1.TIMESTAMP: a valid entry written with 0 is stamped now.
-      if (op_new.ib1.state != FoeEntryIb1StateInvalid && op_new.ib1.timestamp == 16'd0) begin
-        op_new.ib1.timestamp = s1_now;
-      end
-    end else if (s1_op == OpInvalidate) begin
-      op_new.ib1.state = FoeEntryIb1StateInvalid;
+  // The hit entry after its write-back: stamped now, an UNBIND packet counted, BIND -> FIN.
+  function automatic logic [1023:0] written_entry(logic [1023:0] hit_raw, logic [15:0] now, logic count,
+                                                  logic [15:0] count_to, logic fin);
+    foe_entry_t e;
+    e = hit_raw;
+    e.ib1.timestamp = now;
+    if (count) e.unbind.packets = count_to;
+    if (fin) e.ib1.state = FoeEntryIb1StateFin;
+    return e;
+  endfunction
+
+  // The learnt UNBIND entry (IPv4 as HNAPT, MediaTek's FLOW_CFG IP4_NAPT): the key words, then
+  // IB1, MATCH, IN_PPPOE and UNBIND.
+  function automatic logic [1023:0] learnt_entry(logic ipv6, logic udp, logic [287:0] key, logic [15:0] now,
+                                                 logic [3:0] port, logic [1:0] vlans, logic [11:0] vid,
+                                                 logic pppoe, logic [15:0] sid);
+    foe_entry_t e;
+    logic [1023:0] raw;
+    raw = '0;
+    raw[32 +: 288] = ipv6 ? key : {192'd0, key[95:0]};
+    e = raw;
+    e.ib1.udp = udp;
+    e.ib1.type_f = ipv6 ? FoeEntryIb1TypeIpv6Route5T : FoeEntryIb1TypeIpv4Hnapt;
+    e.ib1.state = FoeEntryIb1StateUnbind;
+    e.ib1.timestamp = now;
+    e.match.in_port = port;
+    e.match.in_port_valid = 1'b1;
+    if (vlans == 2'd1) begin
+      e.match.in_vlan = vid;
+      e.match.in_vlan_valid = 1'b1;
     end
-  end
-  assign new_valid = op_new.ib1.state != FoeEntryIb1StateInvalid;
+    if (pppoe) begin
+      e.match.in_pppoe_valid = 1'b1;
+      e.in_pppoe.in_pppoe_sid = sid;
+    end
+    e.unbind.packets = 16'd1;
+    e.unbind.first_seen = now;
+    return e;
+  endfunction
+
+  // An entry-window write or invalidation of `old`. Aging counts idle time from
+  // IB1.TIMESTAMP: a valid entry written with 0 is stamped now.
+  function automatic logic [1023:0] operated_entry(logic [1023:0] old, logic [1023:0] data, logic write,
+                                                   logic [15:0] now);
+    foe_entry_t e;
+    if (write) begin
+      e = data;
+      if (e.ib1.state != FoeEntryIb1StateInvalid && e.ib1.timestamp == 16'd0) e.ib1.timestamp = now;
+    end else begin
+      e = old;
+      e.ib1.state = FoeEntryIb1StateInvalid;
+    end
+    return e;
+  endfunction
+
+  // Entry-window operations on the entry s1_index: its state before and after.
+  logic old_valid, new_valid;
+  /* verilator lint_off UNUSEDSIGNAL */
+  foe_entry_ib1_t s1_data_ib1;  // only its state is looked at
+  /* verilator lint_on UNUSEDSIGNAL */
+  assign s1_data_ib1 = s1_data[32*FoeEntryIb1Word +: 32];
+  assign old_valid = bank_ib1[first_bank].state != FoeEntryIb1StateInvalid;
+  assign new_valid = s1_op == OpWrite && s1_data_ib1.state != FoeEntryIb1StateInvalid;
 
   logic deciding;
   assign deciding = phase_q == 2'd2;
 
-  // Bank port: clear, the read of cycle 1, or the write-back of cycle 2.
+  // ---- Cycle 3: the write-back --------------------------------------------------------------
+  // The decision's write (lookup write-back, learnt entry, entry-window write or invalidation)
+  // is registered and written in the next cycle, while the table takes the next request, whose
+  // read (its cycle 1) comes after it. The register is zeroed when a clear starts, so the clear
+  // writes zeros through the same data path.
+  logic                wb_valid_q;
+  logic [1:0]          wb_bank_q;
+  logic [RowBits-1:0]  wb_row_q;
+  logic [1023:0]       wb_data_q;
+  logic                decide_write;
+  assign decide_write = deciding && (s1_op == OpLookup ? d_write : (s1_op == OpWrite || s1_op == OpInvalidate));
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      wb_valid_q <= 1'b0;
+    end else begin
+      wb_valid_q <= decide_write;
+    end
+  end
+
+  always_ff @(posedge clk_i) begin
+    if (clear_i) begin
+      wb_data_q <= '0;
+    end else if (decide_write) begin
+      if (s1_op != OpLookup) begin
+        wb_bank_q <= first_bank;
+        wb_row_q  <= s1_index[14:2];
+        wb_data_q <= operated_entry(bank_rdata[first_bank], s1_data, s1_op == OpWrite, s1_now);
+      end else begin
+        wb_bank_q <= d_index[1:0];
+        wb_row_q  <= d_index[14:2];
+        wb_data_q <= d_event == EventLearned
+                   ? learnt_entry(s1_ipv6, s1_udp, s1_key, s1_now, s1_port, s1_vlans, s1_vid, s1_pppoe, s1_sid)
+                   : written_entry(bank_rdata[hit_bank], s1_now, d_count, packets, d_fin);
+      end
+    end
+  end
+
+  // Bank port: clear, the read of cycle 1, or the write-back of cycle 3.
+  assign bank_wdata = wb_data_q;
   always_comb begin
     bank_req = 4'd0;
     bank_we = 4'd0;
     bank_addr = s1_index[14:2];
-    bank_wdata = written;
     if (clearing_q) begin
       bank_req = 4'hf;
       bank_we = 4'hf;
       bank_addr = clear_row_q;
-      bank_wdata = '0;
+    end else if (wb_valid_q) begin
+      bank_req[wb_bank_q] = 1'b1;
+      bank_we[wb_bank_q] = 1'b1;
+      bank_addr = wb_row_q;
     end else if (phase_q == 2'd1) begin
       bank_req = 4'hf;
-    end else if (deciding) begin
-      if (s1_op == OpLookup && d_write) begin
-        bank_req[d_index[1:0]] = 1'b1;
-        bank_we[d_index[1:0]] = 1'b1;
-        bank_addr = d_index[14:2];
-      end else if (s1_op == OpWrite || s1_op == OpInvalidate) begin
-        bank_req[first_bank] = 1'b1;
-        bank_we[first_bank] = 1'b1;
-        bank_wdata = op_new;
-      end
     end
   end
 
@@ -417,7 +485,7 @@ module foe_lookup
   end
   always_ff @(posedge clk_i) begin
     if (deciding && s1_op == OpRead) begin
-      op_data_o <= op_old;
+      op_data_o <= bank_rdata[first_bank];
     end
   end
 
@@ -428,7 +496,7 @@ module foe_lookup
   logic [OutStages-1:0][4:0]  out_reason_q;
   logic [OutStages-1:0][14:0] out_index_q;
   logic [OutStages-1:0][1:0]  out_event_q;
-  logic [OutStages-1:0][1023:0] out_entry_q;
+  logic [1023:0]              out_entry_q [OutStages];
 
   logic result;
   assign result = deciding && s1_op == OpLookup;
@@ -441,14 +509,17 @@ module foe_lookup
     end
   end
 
-  // Each stage loads only when it holds a result, so an idle pipe does not toggle.
+  // Each stage loads only when it holds a result, so an idle pipe does not toggle; the entry
+  // only when the result forwards.
   always_ff @(posedge clk_i) begin
     if (result) begin
       out_forward_q[0] <= d_forward;
       out_reason_q[0]  <= d_reason;
       out_index_q[0]   <= d_index;
       out_event_q[0]   <= d_event;
-      out_entry_q[0]   <= d_forward ? written : '0;
+      if (d_forward) begin
+        out_entry_q[0] <= written_entry(bank_rdata[hit_bank], s1_now, 1'b0, packets, 1'b0);
+      end
     end
   end
   for (genvar s = 1; s < OutStages; s++) begin : gen_out_stage
@@ -458,7 +529,9 @@ module foe_lookup
         out_reason_q[s]  <= out_reason_q[s-1];
         out_index_q[s]   <= out_index_q[s-1];
         out_event_q[s]   <= out_event_q[s-1];
-        out_entry_q[s]   <= out_entry_q[s-1];
+        if (out_forward_q[s-1]) begin
+          out_entry_q[s] <= out_entry_q[s-1];
+        end
       end
     end
   end
