@@ -42,6 +42,7 @@ flowsim_require_package(yaml-cpp 0.7 libyaml-cpp-dev)
 flowsim_require_package(nlohmann_json 3.10 nlohmann-json3-dev)
 flowsim_require_package(CLI11 2.1 libcli11-dev)
 flowsim_require_package(fmt 9.0 libfmt-dev)
+flowsim_require_package(ZLIB 1.2 zlib1g-dev)
 include(GoogleTest)
 
 # Scapy and PyYAML work only under Debian's interpreter; a pyenv python3 earlier on PATH

@@ -16,7 +16,7 @@ endif()
 
 file(GLOB produced RELATIVE ${OUT_DIR} ${OUT_DIR}/*)
 file(GLOB committed RELATIVE ${COMMITTED_DIR} ${COMMITTED_DIR}/*.pcap ${COMMITTED_DIR}/*.pcapng
-     ${COMMITTED_DIR}/*.json)
+     ${COMMITTED_DIR}/*.gz ${COMMITTED_DIR}/*.json)
 list(SORT produced)
 list(SORT committed)
 if(NOT produced)

@@ -67,7 +67,17 @@ void Ledger::drop(std::string_view reason) {
   ++it->second;
 }
 
-void Ledger::warn(std::string message) { warnings_.push_back(std::move(message)); }
+void Ledger::not_injected(std::string_view reason) {
+  auto it = not_injected_.find(reason);
+  if (it == not_injected_.end()) it = not_injected_.emplace(std::string(reason), 0).first;
+  ++it->second;
+}
+
+void Ledger::warn(std::string_view kind, std::string_view file, std::uint64_t packet, std::string message) {
+  warnings_.add(kind, file, packet, std::move(message));
+}
+
+void Ledger::warn(std::string message) { warnings_.add(std::move(message)); }
 
 void Ledger::on_transmit(unsigned port, const sc_core::sc_time& start, std::span<const std::uint8_t> frame,
                          model::FrameOrigin origin) {
@@ -133,7 +143,10 @@ void Ledger::fill(Report& report) const {
   }
   report.punts.clear();
   for (const auto& [reason, n] : punts_) report.punts[reason] = n;
-  report.warnings = warnings_;
+  report.captured = captured_;
+  report.not_injected.clear();
+  for (const auto& [reason, n] : not_injected_) report.not_injected[reason] = n;
+  report.warnings = warnings_.lines();
 }
 
 }  // namespace flowsim::testbench

@@ -15,6 +15,7 @@
 
 #include "model/asic_observer.hpp"
 #include "testbench/harness/report.hpp"
+#include "testbench/harness/warning_log.hpp"
 #include "testbench/pcap/pcap_writer.hpp"
 
 namespace flowsim::testbench {
@@ -34,8 +35,14 @@ class Ledger : public model::AsicObserver {
   // carry trace time, so they line up with the input captures.
   void set_time_base(const sc_core::sc_time& sim_start, std::uint64_t trace_base_ns);
 
+  // A packet read from a capture: it is then either injected (count_in) or not, with a
+  // reason (not_injected).
+  void count_captured() { ++captured_; }
+  void not_injected(std::string_view reason);
   void count_in(unsigned port, std::size_t bytes);
   void drop(std::string_view reason);
+  // A warning about packet `packet` of `file` (0: not about one packet), grouped by `kind`.
+  void warn(std::string_view kind, std::string_view file, std::uint64_t packet, std::string message);
   void warn(std::string message);
 
   void on_transmit(unsigned port, const sc_core::sc_time& start, std::span<const std::uint8_t> frame,
@@ -61,7 +68,9 @@ class Ledger : public model::AsicObserver {
   std::vector<std::uint8_t> tagged_;  // scratch for the CPU pcap's punt tag
   std::map<std::string, std::uint64_t, std::less<>> drops_;
   std::map<std::string, std::uint64_t, std::less<>> punts_;
-  std::vector<std::string> warnings_;
+  std::map<std::string, std::uint64_t, std::less<>> not_injected_;
+  WarningLog warnings_;
+  std::uint64_t captured_ = 0;
   std::uint64_t packets_in_ = 0;
   std::uint64_t sim_start_ps_ = 0;
   std::uint64_t trace_base_ns_ = 0;

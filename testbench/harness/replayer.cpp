@@ -8,6 +8,7 @@
 
 #include "model/core_clock.hpp"
 #include "net/input_error.hpp"
+#include "testbench/pcap/link_layer.hpp"
 #include "testbench/pcap/pcap_reader.hpp"
 #include "testbench/shard/shard_filter.hpp"
 
@@ -23,11 +24,6 @@ struct Stream {
   std::uint64_t last_ts_ns = 0;
   std::optional<shard::ShardFilter> shard;  // with --shard: which records are this shard's
 };
-
-// Skips the records of other shards (with no shard, none).
-void skip_other_shards(Stream& s) {
-  while (s.live && s.shard && !s.shard->keep(s.record.bytes)) s.live = s.reader.next(s.record);
-}
 
 sc_core::sc_time ps(std::uint64_t v) { return sc_core::sc_time::from_value(v); }
 
@@ -69,11 +65,25 @@ void Replayer::replay() {
   const std::uint64_t start_ps = sc_core::sc_time_stamp().value();
   std::vector<std::uint64_t> port_free_ps(asic_.params().ports.size(), start_ps);
   std::uint64_t base_ns = std::numeric_limits<std::uint64_t>::max();
-  for (auto& s : streams) {
+  // Reads a stream's next record, whatever its shard; at its end, says if the file was cut off.
+  auto read = [&](Stream& s) {
     s.live = s.reader.next(s.record);
+    if (!s.live && !s.reader.truncation().empty()) {
+      ledger_.warn("truncated_file", s.reader.path().string(), 0,
+                   fmt::format("{}: {}; the {} whole packets before it were replayed", s.reader.path().string(),
+                               s.reader.truncation(), s.reader.packets_read()));
+    }
+  };
+  // Skips the records of other shards (with no shard, none), unseen; counts the one it stops at.
+  auto keep_own = [&](Stream& s) {
+    while (s.live && s.shard && !s.shard->keep(s.record.bytes)) read(s);
+    if (s.live) ledger_.count_captured();
+  };
+  for (auto& s : streams) {
+    read(s);
     // The time base is the whole capture's, so that every shard keeps the trace's times.
     if (s.live) base_ns = std::min(base_ns, s.record.timestamp_ns);
-    skip_other_shards(s);
+    keep_own(s);
   }
   if (base_ns == std::numeric_limits<std::uint64_t>::max()) base_ns = 0;
   ledger_.set_time_base(sc_core::sc_time_stamp(), base_ns);
@@ -84,7 +94,8 @@ void Replayer::replay() {
       port_free_ps[s.port] += model::wire_time(s.record.wire_length, asic_.params().ports[s.port].speed_bps).value();
     } else {
       if (s.record.timestamp_ns < s.last_ts_ns) {
-        ledger_.warn(fmt::format("{}: packet #{}: timestamp goes back in time; injected at once",
+        ledger_.warn("timestamp_backwards", s.reader.path().string(), s.record.index,
+                     fmt::format("{}: packet #{}: timestamp goes back in time; injected at once",
                                  s.reader.path().string(), s.record.index));
       }
       s.last_ts_ns = std::max(s.last_ts_ns, s.record.timestamp_ns);
@@ -110,16 +121,23 @@ void Replayer::replay() {
       }
       if (next == nullptr || n == kBatchFrames || next->due_ps > now_ps + span_ps) break;
       const pcap::PcapRecord& r = next->record;
-      ledger_.count_in(next->port, r.wire_length);
-      if (r.truncated()) {
-        ledger_.drop("truncated_capture");
-        ledger_.warn(fmt::format("{}: packet #{}: captured {} of {} bytes; not injected (truncated_capture)",
-                                 next->reader.path().string(), r.index, r.bytes.size(), r.wire_length));
+      const std::string file = next->reader.path().string();
+      if (!r.unusable.empty()) {
+        ledger_.not_injected(r.unusable);
+        ledger_.warn(r.unusable, file, r.index,
+                     fmt::format("{}: packet #{}: link type {} cannot be replayed; not injected ({})", file, r.index,
+                                 pcap::link_type_name(r.link_type), r.unusable));
+      } else if (r.truncated()) {
+        ledger_.not_injected("truncated_capture");
+        ledger_.warn("truncated_capture", file, r.index,
+                     fmt::format("{}: packet #{}: captured {} of {} bytes; not injected (truncated_capture)", file,
+                                 r.index, r.bytes.size(), r.wire_length));
       } else {
+        ledger_.count_in(next->port, r.wire_length);
         asic_.inject(next->port, r.bytes, next->due_ps);
       }
-      next->live = next->reader.next(next->record);
-      skip_other_shards(*next);
+      read(*next);
+      keep_own(*next);
       if (next->live) schedule(*next);
     }
     if (next == nullptr) break;

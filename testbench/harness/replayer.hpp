@@ -3,8 +3,9 @@
 // the driver has brought the device up; from then on trace time maps 1:1 onto simulated
 // time (recorded timing), or each port's frames are sent back to back at line rate.
 // Records whose captured length is shorter than their wire length are never injected as
-// if whole: they are counted as dropped ("truncated_capture") with a warning naming file
-// and packet number.
+// if whole: they are counted as not injected ("truncated_capture") with a warning naming
+// file and packet number; so are records of a link type that cannot be replayed. A file cut
+// off mid-record is replayed up to the cut, with a warning saying where it ends.
 #pragma once
 
 #include <filesystem>

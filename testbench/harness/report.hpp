@@ -41,7 +41,9 @@ struct Report {
   // outputs of the two runs compare byte for byte.
   std::string rtl_blocks;
   std::string shard;  // "K/N" when only shard K of N of the traffic's conversations was replayed
-  std::uint64_t packets_in = 0;
+  std::uint64_t captured = 0;  // packets read from the captures: packets_in + not injected
+  std::map<std::string, std::uint64_t> not_injected;  // captured but never injected, by reason
+  std::uint64_t packets_in = 0;  // injected into the router's ports
   std::uint64_t forwarded_hw = 0;
   std::uint64_t forwarded_sw = 0;
   std::uint64_t dropped = 0;
@@ -60,9 +62,18 @@ struct Report {
   std::uint64_t register_bus_errors = 0;
   std::uint64_t dma_errors = 0;
   std::vector<ReportEvent> events;     // in the order they ran
-  std::vector<std::string> warnings;  // input problems that did not stop the run
+  std::vector<std::string> warnings;  // input problems that did not stop the run, grouped by kind
 
-  bool accounted() const { return packets_in == forwarded_hw + forwarded_sw + dropped; }
+  std::uint64_t not_injected_total() const {
+    std::uint64_t n = 0;
+    for (const auto& [reason, count] : not_injected) n += count;
+    return n;
+  }
+  // Every captured packet was injected or not injected with a reason, and every injected one
+  // was forwarded or dropped with a reason.
+  bool accounted() const {
+    return packets_in == forwarded_hw + forwarded_sw + dropped && captured == packets_in + not_injected_total();
+  }
   double offload_hit_rate() const {
     return packets_in == 0 ? 0.0 : static_cast<double>(forwarded_hw) / static_cast<double>(packets_in);
   }

@@ -419,7 +419,7 @@ def main():
                                             (pattern_frame(6, 61), 1700000000123456790),
                                             (pattern_frame(7, 62), 1700000001000000001),
                                             (pattern_frame(8, 63), 1700000002999999999)])
-    # linux_sll.pcap: a non-Ethernet link type (Linux cooked capture).
+    # linux_sll.pcap: a non-Ethernet link type (Linux cooked capture), read as Ethernet.
     sll = CookedLinux(pkttype=0, lladdrtype=1, lladdrlen=6, src=bytes(6 * [2]), proto=0x0800) \
         / IP(src=LAN4, dst=SRV4, id=1) / UDP(sport=1, dport=2)
     write_pcap(out / "linux_sll.pcap", [(bytes(sll), T0, 0)], linktype=DLT_LINUX_SLL)
