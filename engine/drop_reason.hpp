@@ -27,6 +27,9 @@ enum class DropReason : std::uint8_t {
   kRulesetReject,     // a `reject` verdict of the nft ruleset (answered with ICMP)
   kConntrackDrop,     // conntrack's own NF_DROP: a new entry's tuple was taken at confirmation
   kNatFailed,         // NAT could not be applied (masquerade without an address, cut-off header)
+  kMartianSource,     // source address no host can have: multicast, broadcast, 0/8, loopback (RFC 1812)
+  kMartianDestination,  // destination 0/8 or loopback on a wire (ip_route_input_slow)
+  kBeyondScope,       // IPv6 link-local source leaving its link (ICMPv6 "beyond scope of source address")
   kCount,
 };
 
@@ -48,6 +51,9 @@ constexpr std::string_view to_string(DropReason r) {
     case DropReason::kRulesetReject: return "ruleset_reject";
     case DropReason::kConntrackDrop: return "conntrack_drop";
     case DropReason::kNatFailed: return "nat_failed";
+    case DropReason::kMartianSource: return "martian_source";
+    case DropReason::kMartianDestination: return "martian_destination";
+    case DropReason::kBeyondScope: return "beyond_scope";
     case DropReason::kCount: break;
   }
   return "unknown";

@@ -15,7 +15,9 @@
 #include "engine/local/local_stack.hpp"
 #include "engine/nat/nat_manip.hpp"
 #include "engine/nft/ruleset.hpp"
+#include "engine/address_checks.hpp"
 #include "engine/reject/tcp_reset.hpp"
+#include "net/address_scope.hpp"
 #include "net/byte_order.hpp"
 #include "net/checksum.hpp"
 #include "net/ether_type.hpp"
@@ -45,8 +47,6 @@ constexpr std::size_t kEth = net::EthernetHeader::kSize;
 constexpr std::uint8_t kTcp = net::ip_proto::kTcp;
 constexpr std::uint8_t kUdp = net::ip_proto::kUdp;
 
-bool is_multicast(net::Ipv4Addr a) { return (a.value() >> 28) == 0xe; }
-bool is_multicast(const net::Ipv6Addr& a) { return a.bytes()[0] == 0xff; }
 
 std::string prefix_text(const std::variant<net::Ipv4Prefix, net::Ipv6Prefix>& p) {
   return std::visit([](const auto& x) { return x.to_string(); }, p);
@@ -119,7 +119,8 @@ Engine::Engine(EngineConfig config) : local_stack_(config.services) {
   interfaces_.reserve(n);
   for (unsigned ifindex = 0; ifindex < n; ++ifindex) {
     const InterfaceConfig& ifc = config.interfaces[ifindex];
-    interfaces_.push_back(Interface{ifc.name, ifc.mac, ifc.mtu, ifc.ipv4, ifc.ipv6});
+    interfaces_.push_back(Interface{ifc.name, ifc.mac, ifc.mtu, ifc.ipv4, ifc.ipv6, net::eui64_link_local(ifc.mac)});
+    local_.add(net::Ipv6Prefix(interfaces_.back().link_local, 128), Route{std::nullopt, ifindex});
     // fib_add_ifaddr: a local host entry per address, a broadcast entry for the subnet's
     // broadcast address when the prefix is shorter than /31, and a connected route unless
     // the address is a /32.
@@ -434,13 +435,30 @@ Verdict Engine::slow_path(SlowPacket& p) {
   }
   // The route is looked up on the (translated) destination.
   const net::IpAddr dst = net::datagram_dst(datagram(p));
+  if (p.family == 4) {
+    switch (ipv4_route_input_check(std::get<net::Ipv4Addr>(net::datagram_src(datagram(p))),
+                                   std::get<net::Ipv4Addr>(dst))) {
+      case RouteInputCheck::kRoute: break;
+      case RouteInputCheck::kBroadcastInput: return local_input(p);
+      case RouteInputCheck::kMartianSource: return Verdict::drop(DropReason::kMartianSource);
+      case RouteInputCheck::kMartianDestination: return Verdict::drop(DropReason::kMartianDestination);
+    }
+  }
   if (lookup_route(local_, dst) != nullptr) return local_input(p);
   // A multicast group with our unicast MAC: Linux delivers it only to a joined group and
   // forwards it only with a multicast router; neither exists here.
-  if (std::visit([](const auto& a) { return is_multicast(a); }, dst)) return Verdict::drop(DropReason::kNotForUs);
-  const Route* route = lookup_route(routes_, dst);
-  if (route == nullptr) return Verdict::drop(DropReason::kNoRoute);
+  if (std::visit([](const auto& a) { return net::is_multicast(a); }, dst)) return Verdict::drop(DropReason::kNotForUs);
+  const std::optional<Route> route = route_input(dst, p.iif);
+  if (!route) return Verdict::drop(DropReason::kNoRoute);
   return forward(p, *route);
+}
+
+std::optional<Route> Engine::route_input(const net::IpAddr& dst, unsigned iif) const {
+  if (const auto* v6 = std::get_if<net::Ipv6Addr>(&dst); v6 != nullptr && net::is_link_local(*v6)) {
+    return Route{std::nullopt, iif};
+  }
+  const Route* r = lookup_route(routes_, dst);
+  return r != nullptr ? std::optional<Route>(*r) : std::nullopt;
 }
 
 Verdict Engine::local_input(SlowPacket& p) {
@@ -497,8 +515,8 @@ Verdict Engine::deliver_local(SlowPacket& p) {
     // The echo reply to an anycast address comes from the address routing picks toward the
     // sender (anycast_src_echo_reply = 0).
     const net::Ipv6Addr to = std::get<net::Ipv6Addr>(net::datagram_src(d));
-    const Route* back = routes_.lookup(to);
-    const std::optional<net::Ipv6Addr> src = back != nullptr ? select_source(back->ifindex, to) : std::nullopt;
+    const std::optional<Route> back = route_input(to, p.iif);
+    const std::optional<net::Ipv6Addr> src = back ? select_source(back->ifindex, to) : std::nullopt;
     if (!src) return Verdict::drop(DropReason::kLocalDelivery);
     anycast_src = src->bytes();
   }
@@ -531,6 +549,19 @@ Verdict Engine::forward(SlowPacket& p, const Route& route) {
                             DropReason::kTtlExceeded);
   }
   const unsigned egress = route.ifindex;
+  // ip6_forward: a packet leaving by another link than it came from must have a source that
+  // means something there (a packet sent back out of its own link would get a redirect,
+  // which is not modelled).
+  if (!v4 && egress != p.iif) {
+    const net::Ipv6Addr src = std::get<net::Ipv6Addr>(net::datagram_src(datagram(p)));
+    switch (ipv6_forward_source_check(src)) {
+      case ForwardSourceCheck::kOk: break;
+      case ForwardSourceCheck::kMartian: return Verdict::drop(DropReason::kMartianSource);
+      case ForwardSourceCheck::kBeyondScope:
+        return answer_with_icmp(p, net::icmpv6_type::kDestUnreachable, net::icmpv6_code::kBeyondScope, 0,
+                                DropReason::kBeyondScope);
+    }
+  }
   const std::uint32_t mtu = route_mtu(egress, p.family);
   if (p.parsed.l3_length > mtu) {
     if (v4) {
@@ -728,8 +759,8 @@ Verdict Engine::answer_with_icmp(SlowPacket& p, std::uint8_t type, std::uint8_t 
     icmp::build_icmpv4_error(scratch_, offending, *src, type, code, info);
   } else {
     const net::Ipv6Addr to = std::get<net::Ipv6Addr>(net::datagram_src(offending));
-    const Route* back = routes_.lookup(to);
-    if (back == nullptr) return Verdict::drop(reason);
+    const std::optional<Route> back = route_input(to, p.iif);
+    if (!back) return Verdict::drop(reason);
     const auto src = from_destination ? std::optional<net::Ipv6Addr>(std::get<net::Ipv6Addr>(net::datagram_dst(offending)))
                                       : select_source(back->ifindex, to);
     if (!src) return Verdict::drop(reason);
@@ -760,20 +791,20 @@ Verdict Engine::send_local(SlowPacket& p, DropReason reason, std::optional<connt
   SlowPacket out{p.frame, net::parse_frame(bytes), p.iif, p.now, {}, p.family, 0, 0, true};
   out.l4proto = out.parsed.l4_proto;  // the router's own packets carry no extension headers
   out.l4_offset = out.parsed.l4_offset - out.parsed.l3_offset;
-  auto route_of = [&]() -> const Route* { return lookup_route(routes_, net::datagram_dst(datagram(out))); };
-  const Route* route = route_of();
-  if (route == nullptr) return Verdict::drop(reason);
+  auto route_of = [&]() { return route_input(net::datagram_dst(datagram(out)), p.iif); };
+  std::optional<Route> route = route_of();
+  if (!route) return Verdict::drop(reason);
   if (ruleset_) {
     out.ct = attached ? *attached : conntrack_->in(datagram(out), p.family, conntrack::CtHook::kLocalOut, p.now);
     nft::EvalResult res = ruleset_->evaluate(nft::Hook::kOutput, packet_info(out, route->ifindex, ManipType::kDst));
     if (res.verdict != nft::Verdict::kAccept) return Verdict::drop(reason);
-    setup_nat(out, res, ManipType::kDst, route);
+    setup_nat(out, res, ManipType::kDst, route ? &*route : nullptr);
     if (!nat_hook(out, ManipType::kDst)) return Verdict::drop(reason);
     route = route_of();  // a translated destination is routed again (ip_route_me_harder)
-    if (route == nullptr) return Verdict::drop(reason);
+    if (!route) return Verdict::drop(reason);
     res = ruleset_->evaluate(nft::Hook::kPostrouting, packet_info(out, route->ifindex, ManipType::kSrc));
     if (res.verdict != nft::Verdict::kAccept) return Verdict::drop(reason);
-    setup_nat(out, res, ManipType::kSrc, route);
+    setup_nat(out, res, ManipType::kSrc, route ? &*route : nullptr);
     if (!nat_hook(out, ManipType::kSrc)) return Verdict::drop(reason);
     // No confirmation: what the router answers with never starts a connection (a reply of
     // the request's, or RELATED to the offending packet's, which conntrack does not confirm
@@ -807,9 +838,11 @@ std::optional<net::Ipv4Addr> Engine::select_source(unsigned ifindex, net::Ipv4Ad
   return first;
 }
 
-// A simplification of ipv6_dev_get_saddr (RFC 6724): the interface's first address whose
-// prefix holds the destination, else its first address that is not link-local.
+// A simplification of ipv6_dev_get_saddr (RFC 6724): for a link-local destination the
+// interface's link-local address (rule 2, appropriate scope); otherwise its first address
+// whose prefix holds the destination, else its first address that is not link-local.
 std::optional<net::Ipv6Addr> Engine::select_source(unsigned ifindex, const net::Ipv6Addr& next_hop) const {
+  if (net::is_link_local(next_hop)) return interfaces_[ifindex].link_local;
   const std::vector<net::Ipv6Prefix>& addrs = interfaces_[ifindex].ipv6;
   for (const net::Ipv6Prefix& a : addrs) {
     if (a.contains(next_hop)) return a.addr();

@@ -30,6 +30,7 @@
 #include "engine/route_table.hpp"
 #include "engine/verdict.hpp"
 #include "net/frame_parser.hpp"
+#include "net/ip_datagram.hpp"
 #include "net/mac_addr.hpp"
 #include "net/packet_buffer.hpp"
 
@@ -145,6 +146,7 @@ class Engine {
     std::uint32_t mtu = 1500;
     std::vector<net::Ipv4Prefix> ipv4;
     std::vector<net::Ipv6Prefix> ipv6;
+    net::Ipv6Addr link_local;  // fe80::/64 + EUI-64, as addrconf gives every Ethernet device
   };
   // One packet on the slow path: where its headers are and what conntrack made of it.
   struct SlowPacket {
@@ -181,6 +183,9 @@ class Engine {
   std::optional<net::Ipv4Addr> select_source(unsigned ifindex, net::Ipv4Addr next_hop) const;
   std::optional<net::Ipv6Addr> select_source(unsigned ifindex, const net::Ipv6Addr& next_hop) const;
   std::uint32_t route_mtu(unsigned ifindex, std::uint8_t family) const;
+  // The route of a destination seen on `iif`: an IPv6 link-local one is on that link only
+  // (ip6_route_input's strict lookup), anything else goes by the table. nullopt: no route.
+  std::optional<Route> route_input(const net::IpAddr& dst, unsigned iif) const;
   void start_timers(std::chrono::nanoseconds now);
   void add_connected_routes(unsigned ifindex);
   void rebuild_routes();

@@ -9,6 +9,7 @@
 #include <random>
 #include <stdexcept>
 
+#include "engine/address_checks.hpp"
 #include "engine/test_frames.hpp"
 #include "net/checksum.hpp"
 #include "net/ethernet_header.hpp"
@@ -129,7 +130,10 @@ TEST_F(EngineTest, IncrementalTtlChecksumEqualsFullRecompute) {
   std::mt19937 rng(1234);  // fixed seed: the same headers on every run
   for (int i = 0; i < 5000; ++i) {
     Ipv4Spec s;
-    s.src = net::Ipv4Addr(static_cast<std::uint32_t>(rng()));
+    // Any source but the martians ip_route_input_slow drops (0/8, loopback, multicast, broadcast).
+    do {
+      s.src = net::Ipv4Addr(static_cast<std::uint32_t>(rng()));
+    } while (ipv4_route_input_check(s.src, v4("1.1.1.1")) != RouteInputCheck::kRoute);
     // Unicast, off-link, not ours: 1.0.0.0 .. 126.255.255.255.
     s.dst = net::Ipv4Addr(0x01000000u + static_cast<std::uint32_t>(rng() % 0x7e000000u));
     s.ttl = static_cast<std::uint8_t>(2 + rng() % 254);
@@ -464,7 +468,7 @@ TEST(DropReasonTest, NamesAreStableAndRoundTrip) {
   const std::vector<std::string_view> expected = {
       "malformed",      "not_ip",           "not_for_us",   "ip_checksum",    "ttl_exceeded",   "no_route",
       "no_neighbour",   "mtu_exceeded",     "local_delivery", "encap_unsupported", "ruleset_drop", "ruleset_reject",
-      "conntrack_drop", "nat_failed"};
+      "conntrack_drop", "nat_failed", "martian_source", "martian_destination", "beyond_scope"};
   ASSERT_EQ(expected.size(), kDropReasonCount);
   for (std::size_t i = 0; i < kDropReasonCount; ++i) {
     const auto r = static_cast<DropReason>(i);

@@ -23,6 +23,7 @@ enum class ModelDropReason : std::uint8_t {
   kTxBadLength,      // TX descriptor with length 0 or larger than a frame can be
   kRxFifoOverflow,   // the ingress port's MAC RX FIFO was full: the pipeline fell behind
   kPuntMeter,        // a punt beyond the CPU port's meter (AsicParams::punt_meter_pps)
+  kOversizeFrame,    // a giant: longer than the port's PORT_MTU + 18 bytes, dropped by the MAC
   kCount,
 };
 

@@ -128,6 +128,35 @@ TEST(CpuPort, PuntWritesFrameAndDescriptorByDma) {
   EXPECT_EQ(b.observer.punted[0].reason, hw::PuntReason::kNoFlow);
 }
 
+TEST(MacRx, GiantIsDroppedByTheMacAndCounted) {
+  // PORT_MTU 1500: frames up to 1518 bytes (header, one VLAN tag, 1500 of IP) pass the MAC; a
+  // 1519-byte frame and a 9000-byte segmentation-offload leftover are giants.
+  AsicBench b;
+  const auto fits = udp4_frame(0xc0a80164, 0xc6336401, 40000, 53, 1518 - 42);
+  const auto giant = udp4_frame(0xc0a80164, 0xc6336401, 40000, 53, 1519 - 42);
+  const auto jumbo = udp4_frame(0xc0a80164, 0xc6336401, 40000, 53, 9000 - 42);
+  ASSERT_EQ(fits.size(), 1518u);
+  ASSERT_EQ(giant.size(), 1519u);
+  std::uint32_t oversize = 0, rx_pkts = 0;
+  b.run([&] {
+    bring_up(b, 3);
+    make_ring(b, 0, 8, 2048, 7);
+    b.asic.receive(2, giant);
+    b.asic.receive(2, fits);
+    b.asic.receive(2, jumbo);
+    b.hal.sleep(std::chrono::microseconds(50));
+    oversize = b.hal.read32(PortRxOversize::offset(2));
+    rx_pkts = b.hal.read32(PortRxPkts::offset(2));
+  });
+  EXPECT_EQ(oversize, 2u);
+  EXPECT_EQ(rx_pkts, 3u);
+  ASSERT_EQ(b.observer.dropped.size(), 2u);
+  for (const auto& d : b.observer.dropped) EXPECT_EQ(d.drop, ModelDropReason::kOversizeFrame);
+  EXPECT_EQ(to_string(ModelDropReason::kOversizeFrame), "oversize_frame");
+  ASSERT_EQ(b.observer.punted.size(), 1u);  // the 1518-byte frame, whole (no punt_truncated)
+  EXPECT_EQ(b.observer.punted[0].reason, hw::PuntReason::kNoFlow);
+}
+
 TEST(CpuPort, ExceptionsPuntWithTheirReason) {
   AsicBench b;
   auto ttl_options = udp4_frame(0x0a000001, 0x0a000002, 1, 2);

@@ -16,6 +16,7 @@ using Ib1 = FoeEntry::Ib1;
 
 constexpr std::uint32_t kNoIndex = hw::desc::RxDesc::Info::kFoeIndexNone;
 constexpr std::uint32_t kMinFrame = 60;  // a FIFO slot holds at least a minimum-size frame
+constexpr std::uint32_t kMaxFrameOverhead = 18;  // Ethernet header + one VLAN tag, beyond the MTU
 constexpr std::uint8_t kTcpTeardownFlags = net::tcp_flag::kFin | net::tcp_flag::kSyn | net::tcp_flag::kRst;
 
 unsigned ceil_div(unsigned a, unsigned b) { return (a + b - 1) / b; }
@@ -73,6 +74,15 @@ void IngressPipeline::arrive(Frame* frame, std::uint64_t now) {
   rx_busy_until_[port] = rx_done;
   csr_.hw_add(hw::reg::PortRxPkts::offset(port), 1);
   csr_.hw_add(hw::reg::PortRxBytes::offset(port), static_cast<std::uint32_t>(bytes.size()));
+  // The MAC's maximum frame length follows the port MTU with room for an Ethernet header and
+  // one VLAN tag (as Linux drivers program it, e.g. mtk_eth_soc's MTK_RX_ETH_HLEN); a longer
+  // frame is a giant, discarded by the MAC before the RX FIFO.
+  if (bytes.size() > csr_.value(hw::reg::PortMtu::offset(port)) + kMaxFrameOverhead) {
+    csr_.hw_add(hw::reg::PortRxOversize::offset(port), 1);
+    observer_.on_drop(port, sc_core::sc_time::from_value(now), bytes, ModelDropReason::kOversizeFrame);
+    pool_.release(frame);
+    return;
+  }
   // Store and forward: the MAC hands the frame on once its last bit (and FCS) is in.
   calendar_.schedule(rx_done, received_, frame);
 }

@@ -13,6 +13,7 @@ std::string_view to_string(ModelDropReason r) {
     case ModelDropReason::kTxBadLength: return "tx_bad_length";
     case ModelDropReason::kRxFifoOverflow: return "rx_fifo_overflow";
     case ModelDropReason::kPuntMeter: return "punt_meter";
+    case ModelDropReason::kOversizeFrame: return "oversize_frame";
     case ModelDropReason::kCount: break;
   }
   return "unknown";

@@ -47,6 +47,10 @@ inline constexpr std::uint8_t kRedirect = 137;
 inline constexpr std::uint8_t kNodeInfoQuery = 139;
 }  // namespace icmpv6_type
 
+namespace icmpv6_code {
+inline constexpr std::uint8_t kBeyondScope = 2;  // destination unreachable: beyond scope of source address
+}  // namespace icmpv6_code
+
 // ICMP errors (icmp_is_err / ICMPV6_INFOMSG_MASK clear): never answered with another error,
 // and carry the offending packet.
 constexpr bool icmp_is_error(std::uint8_t type) {
