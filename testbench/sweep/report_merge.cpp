@@ -11,10 +11,10 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-constexpr std::array<std::string_view, 9> kSummed = {"packets_in",  "forwarded_hw", "forwarded_sw",
+constexpr std::array<std::string_view, 10> kSummed = {"captured", "packets_in",  "forwarded_hw", "forwarded_sw",
                                                      "dropped",     "generated_sw", "sw_fast_path",
                                                      "driver_irqs", "register_bus_errors", "dma_errors"};
-constexpr std::array<std::string_view, 6> kSummedMaps = {"drops", "punts", "slow_path",
+constexpr std::array<std::string_view, 7> kSummedMaps = {"not_injected", "drops", "punts", "slow_path",
                                                          "flows", "offload_refused", "driver"};
 constexpr std::array<std::string_view, 6> kPortSummed = {"rx_packets", "rx_bytes", "tx_packets",
                                                          "tx_bytes",   "tx_hw",    "tx_sw"};
@@ -136,7 +136,12 @@ Json merge_reports(const std::vector<Json>& shards) {
   }
   const std::uint64_t in = u64(out, "packets_in");
   const std::uint64_t hw = u64(out, "forwarded_hw");
-  out["accounted"] = in == hw + u64(out, "forwarded_sw") + u64(out, "dropped");
+  std::uint64_t not_injected = 0;
+  if (out.contains("not_injected")) {
+    for (auto m = out["not_injected"].begin(); m != out["not_injected"].end(); ++m) not_injected += m.value().get<std::uint64_t>();
+  }
+  out["accounted"] = in == hw + u64(out, "forwarded_sw") + u64(out, "dropped") &&
+                     (!out.contains("captured") || u64(out, "captured") == in + not_injected);
   out["offload_hit_rate"] = in == 0 ? 0.0 : static_cast<double>(hw) / static_cast<double>(in);
   out["shards"] = shards.size();
   if (!not_merged.empty()) out["not_merged"] = not_merged;
