@@ -190,6 +190,8 @@ bool ReplaySession::run_until_idle(std::uint64_t limit_ps) {
 void ReplaySession::inject(unsigned port, std::span<const std::uint8_t> frame, std::uint64_t at_ps) {
   start();
   if (port >= board_->asic.params().ports.size()) throw std::out_of_range("no port " + std::to_string(port));
+  // An input packet like a capture's: captured, then injected.
+  board_->ledger.count_captured();
   board_->ledger.count_in(port, frame.size());
   board_->asic.inject(port, frame, std::max(start_ps_ + at_ps, sc_now_ps()));
 }
