@@ -13,6 +13,7 @@
 #include "engine/conntrack/ct_tuple.hpp"
 #include "engine/icmp/icmp_error.hpp"
 #include "engine/local/local_stack.hpp"
+#include "engine/mangle/tcp_mss.hpp"
 #include "engine/nat/nat_manip.hpp"
 #include "engine/nft/ruleset.hpp"
 #include "engine/address_checks.hpp"
@@ -359,7 +360,16 @@ nft::PacketInfo Engine::packet_info(const SlowPacket& p, std::optional<unsigned>
   }
   info.ct_state = ct_state_of(p.ct);
   if (p.ct.ct != nullptr) info.ct_original_packets = p.ct.ct->counters[0].packets;
+  if (p.ct.ct != nullptr) info.ct_status = p.ct.ct->status;
   info.length = static_cast<std::uint32_t>(d.size());
+  // `tcp flags`, `icmp type/code`: the transport header's first bytes, as nft's payload loads.
+  if (!later_fragment && p.l4proto == kTcp && p.l4_offset + 14 <= d.size()) info.tcp_flags = d[p.l4_offset + 13];
+  const bool icmp = p.l4proto == net::ip_proto::kIcmp || p.l4proto == net::ip_proto::kIcmpv6;
+  if (!later_fragment && icmp && p.l4_offset + 2 <= d.size()) {
+    info.icmp_type = d[p.l4_offset];
+    info.icmp_code = d[p.l4_offset + 1];
+  }
+  info.now_ns = static_cast<std::uint64_t>(p.now.count());  // `limit` runs on simulated time
   return info;
 }
 
@@ -430,6 +440,7 @@ Verdict Engine::slow_path(SlowPacket& p) {
     p.ct = conntrack_->in(datagram(p), p.family, conntrack::CtHook::kPrerouting, p.now);
     const nft::EvalResult res = ruleset_->evaluate(nft::Hook::kPrerouting, packet_info(p, std::nullopt, ManipType::kDst));
     if (res.verdict != nft::Verdict::kAccept) return refuse(p, res);
+    attach_helper(p, res);
     setup_nat(p, res, ManipType::kDst, nullptr);
     if (!nat_hook(p, ManipType::kDst)) return Verdict::drop(DropReason::kNatFailed);
   }
@@ -478,6 +489,30 @@ Verdict Engine::local_input(SlowPacket& p) {
     if (!conntrack_->confirm(p.ct)) return Verdict::drop(DropReason::kConntrackDrop);
   }
   return deliver_local(p);
+}
+
+// nft_ct_helper_obj_eval: `ct helper set` attaches the helper to a connection not yet
+// confirmed and without one (IPS_HELPER); the flowtable then leaves it in software.
+void Engine::attach_helper(SlowPacket& p, const nft::EvalResult& res) {
+  if (res.helper.empty() || p.ct.ct == nullptr) return;
+  if (p.ct.ct->status & (conntrack::kConfirmed | conntrack::kHelper)) return;
+  p.ct.ct->status |= conntrack::kHelper;
+}
+
+// `tcp option maxseg size set rt mtu | N`: `rt mtu` is get_tcpmss's smaller MTU of the
+// route out and the route back to the sender, less the headers.
+void Engine::clamp_mss(SlowPacket& p, const nft::EvalResult& res, unsigned egress) {
+  if (!res.mss_set || p.l4proto != kTcp) return;
+  std::uint16_t mss = res.mss_value;
+  if (res.mss_rt_mtu) {
+    std::uint32_t mtu = route_mtu(egress, p.family);
+    if (const Route* back = lookup_route(routes_, net::datagram_src(datagram(p)))) {
+      mtu = std::min(mtu, route_mtu(back->ifindex, p.family));
+    }
+    mss = mangle::tcpmss_for_mtu(mtu, p.family);
+  }
+  const std::span<std::uint8_t> d = datagram(p);
+  if (p.l4_offset < d.size()) mangle::lower_tcp_mss(d.subspan(p.l4_offset), mss);
 }
 
 // Whether the packet's destination is one of the router's own unicast addresses (not a
@@ -596,6 +631,8 @@ Verdict Engine::forward(SlowPacket& p, const Route& route) {
     info.flow_add_eligible = routes.has_value();
     nft::EvalResult res = ruleset_->evaluate(nft::Hook::kForward, info);
     if (res.verdict != nft::Verdict::kAccept) return refuse(p, res);
+    attach_helper(p, res);
+    clamp_mss(p, res, egress);
     if (res.flow_add != nullptr && res.flow_add == flowtable_spec_ && routes) {
       p.ct.ct->status |= conntrack::kOffload;
       if (flowtable_->add(*p.ct.ct, *routes, p.now) == nullptr) p.ct.ct->status &= ~conntrack::kOffload;
@@ -607,6 +644,7 @@ Verdict Engine::forward(SlowPacket& p, const Route& route) {
     const bool binding_due = nat_pending(p, ManipType::kSrc);
     nft::EvalResult res = ruleset_->evaluate(nft::Hook::kPostrouting, packet_info(p, egress, ManipType::kSrc));
     if (res.verdict != nft::Verdict::kAccept) return refuse(p, res);
+    clamp_mss(p, res, egress);
     setup_nat(p, res, ManipType::kSrc, &route);
     if (binding_due && !nat::NatCore::initialized(*p.ct.ct, ManipType::kSrc)) {
       return Verdict::drop(DropReason::kNatFailed);  // masquerade found no address
@@ -653,7 +691,8 @@ std::optional<std::array<flowtable::FlowRoute, 2>> Engine::flow_routes(const Slo
   } else if (proto != kUdp) {
     return std::nullopt;
   }
-  if (ct.status & (conntrack::kSeqAdjust | conntrack::kNatClash)) return std::nullopt;
+  // nf_ct_ext_exist(ct, NF_CT_EXT_HELPER): a helped connection stays in software.
+  if (ct.status & (conntrack::kSeqAdjust | conntrack::kNatClash | conntrack::kHelper)) return std::nullopt;
   if (!(ct.status & conntrack::kConfirmed) || (ct.status & conntrack::kOffload)) return std::nullopt;
 
   const unsigned d = conntrack::index_of(p.ct.dir);

@@ -163,6 +163,8 @@ class Engine {
 
   Verdict decide(net::PacketBuffer& frame, unsigned ingress_ifindex, std::chrono::nanoseconds now);
   Verdict slow_path(SlowPacket& p);
+  void attach_helper(SlowPacket& p, const nft::EvalResult& res);
+  void clamp_mss(SlowPacket& p, const nft::EvalResult& res, unsigned egress);
   Verdict local_input(SlowPacket& p);
   Verdict deliver_local(SlowPacket& p);
   Verdict forward(SlowPacket& p, const Route& route);

@@ -5,6 +5,7 @@
 // whatever its operator, as the kernel's NFT_BREAK does.
 #include "engine/nft/evaluator.hpp"
 
+#include <algorithm>
 #include <array>
 #include <string_view>
 
@@ -51,16 +52,81 @@ bool element_hit(ValueType type, const Element& e, const Key& key, std::string_v
   }
 }
 
+// IP_CT_* as a bit (what `ct state` keys hold) of the packet's CtStateBit.
+std::uint64_t ct_state_kernel_value(std::uint8_t bit) {
+  switch (bit) {
+    case kCtInvalid: return 1;
+    case kCtEstablished: return 2;
+    case kCtRelated: return 4;
+    case kCtNew: return 8;
+    case kCtUntracked: return 64;
+    default: return 0;
+  }
+}
+
+Key key_and(const Key& a, const Key& b) { return Key{a.hi & b.hi, a.lo & b.lo}; }
+
+// The packet's value of each component of a (possibly concatenated) key. False: the packet
+// lacks one of them.
+struct KeyValues {
+  std::array<Key, 4> keys{};
+  std::array<std::string_view, 4> names{};
+};
+
+bool read_key(const Match& m, const PacketInfo& p, KeyValues& out) {
+  if (!read_field(field_info(m.field), p, out.keys[0], out.names[0])) {
+    return false;
+  }
+  if (m.field == Field::kCtState) {
+    out.keys[0] = key_from_u64(ct_state_kernel_value(p.ct_state));
+  }
+  for (std::size_t i = 0; i < m.concat.size() && i + 1 < out.keys.size(); ++i) {
+    if (!read_field(field_info(m.concat[i]), p, out.keys[i + 1], out.names[i + 1])) {
+      return false;
+    }
+  }
+  if (m.mask) {
+    out.keys[0] = key_and(out.keys[0], *m.mask);
+  }
+  return true;
+}
+
+bool key_hit(const Match& m, const Element& e, const KeyValues& v) {
+  if (!element_hit(value_type_of(m.field), e, v.keys[0], v.names[0])) {
+    return false;
+  }
+  for (std::size_t i = 0; i < m.concat.size() && i < e.rest.size(); ++i) {
+    if (!element_hit(value_type_of(m.concat[i]), e.rest[i], v.keys[i + 1], v.names[i + 1])) {
+      return false;
+    }
+  }
+  return true;
+}
+
 bool match_holds(const Match& m, const PacketInfo& p) {
   const FieldInfo& f = field_info(m.field);
   Key key;
   std::string_view name;
+  if (!m.concat.empty()) {
+    KeyValues v;
+    if (!read_key(m, p, v)) {
+      return false;
+    }
+    const std::vector<Element>& elements = m.rhs == RhsKind::kNamedSet ? m.set->elements : m.elements;
+    const bool hit = std::any_of(elements.begin(), elements.end(), [&](const Element& e) { return key_hit(m, e, v); });
+    return m.op == Op::kNe ? !hit : hit;
+  }
   if (!read_field(f, p, key, name)) {
     return false;
+  }
+  if (m.mask) {
+    key = key_and(key, *m.mask);
   }
   bool hit = false;
   if (m.field == Field::kCtState) {
     hit = (p.ct_state & m.ct_mask) != 0;
+  } else if (is_bitmask(f.type) && m.implicit_op && m.rhs == RhsKind::kValue) {
+    hit = key_and(key, m.elements[0].lo) != Key{};  // any of the bits
   } else {
     switch (m.op) {
       case Op::kLt: return key < m.elements[0].lo;
@@ -111,6 +177,51 @@ Outcome run_rule(Rule& rule, const PacketInfo& p, EvalResult& result, Chain*& ta
       }
       if (result.flow_add == nullptr) {
         result.flow_add = f->spec;
+      }
+    } else if (const auto* map = std::get_if<VmapStmt>(&s.body)) {
+      KeyValues v;
+      if (!read_key(map->key, p, v)) {
+        return Outcome::kNext;
+      }
+      const std::vector<Element>& keys = map->key.elements;
+      for (std::size_t i = 0; i < keys.size(); ++i) {
+        if (key_hit(map->key, keys[i], v)) {
+          const VerdictStmt& verdict = map->verdicts[i];
+          switch (verdict.kind) {
+            case VerdictKind::kAccept: return Outcome::kAccept;
+            case VerdictKind::kDrop: return Outcome::kDrop;
+            case VerdictKind::kReturn: return Outcome::kReturn;
+            case VerdictKind::kJump: target = verdict.chain; return Outcome::kJump;
+            case VerdictKind::kGoto: target = verdict.chain; return Outcome::kGoto;
+          }
+        }
+      }
+      return Outcome::kNext;  // no key: the lookup breaks the rule
+    } else if (auto* l = std::get_if<LimitStmt>(&s.body)) {
+      // nft_limit_eval in simulated time.
+      const std::uint64_t elapsed = p.now_ns > l->last_ns ? p.now_ns - l->last_ns : 0;
+      std::uint64_t tokens = l->tokens + elapsed < l->tokens ? l->tokens_max : l->tokens + elapsed;
+      tokens = std::min(tokens, l->tokens_max);
+      l->last_ns = std::max(l->last_ns, p.now_ns);
+      const bool within = tokens >= l->cost;
+      l->tokens = within ? tokens - l->cost : tokens;
+      if (within == l->over) {
+        return Outcome::kNext;  // NFT_BREAK
+      }
+    } else if (const auto* mss = std::get_if<TcpMssStmt>(&s.body)) {
+      if (p.l4proto == 6) {
+        result.mss_set = true;
+        result.mss_rt_mtu = mss->rt_mtu;
+        result.mss_value = mss->value;
+      }
+    } else if (const auto* h = std::get_if<CtHelperSetStmt>(&s.body)) {
+      // nft_ct_helper_obj_eval: the helper's protocol and family must be the packet's.
+      const CtHelper& helper = *h->helper;
+      const bool family_ok = helper.l3proto == Family::kInet || (helper.l3proto == Family::kIp && p.nfproto == kNfprotoIpv4) ||
+                             (helper.l3proto == Family::kIp6 && p.nfproto == kNfprotoIpv6);
+      if (family_ok && helper.l4proto == p.l4proto) {
+        result.helper = helper.type;
+        result.helper_l4proto = helper.l4proto;
       }
     } else if (const auto* n = std::get_if<NatStmt>(&s.body)) {
       if (n->action.family != 0 && n->action.family != packet_family(p)) {

@@ -41,6 +41,9 @@ constexpr Read kDport = [](const PacketInfo& p, Key& k, std::string_view&) { k =
 constexpr Read kThSport = [](const PacketInfo& p, Key& k, std::string_view&) { k = key_from_u64(p.sport); return has_ports(p.l4proto); };
 constexpr Read kThDport = [](const PacketInfo& p, Key& k, std::string_view&) { k = key_from_u64(p.dport); return has_ports(p.l4proto); };
 
+constexpr Read kIcmpTypeRead = [](const PacketInfo& p, Key& k, std::string_view&) { k = key_from_u64(p.icmp_type); return true; };
+constexpr Read kIcmpCodeRead = [](const PacketInfo& p, Key& k, std::string_view&) { k = key_from_u64(p.icmp_code); return true; };
+
 // One line per field, in enum order (checked below).
 constexpr std::array kFields{
   FieldInfo{F::kIif,               "iif",                 "meta iif",     J::kMeta,    "iif",      "",         T::kIfindex,   0, kNoL4, kIifRead},
@@ -66,6 +69,14 @@ constexpr std::array kFields{
             [](const PacketInfo& p, Key& k, std::string_view&) { k = key_from_u64(p.ct_state); return true; }},
   FieldInfo{F::kCtOriginalPackets, "ct original packets", "",             J::kCt,      "packets",  "original", T::kInteger,   0, kNoL4,
             [](const PacketInfo& p, Key& k, std::string_view&) { k = key_from_u64(p.ct_original_packets); return true; }},
+  FieldInfo{F::kTcpFlags,          "tcp flags",           "",             J::kPayload, "tcp",      "flags",    T::kTcpFlags,  0, 6,
+            [](const PacketInfo& p, Key& k, std::string_view&) { k = key_from_u64(p.tcp_flags); return true; }},
+  FieldInfo{F::kCtStatus,          "ct status",           "",             J::kCt,      "status",   "",         T::kCtStatus,  0, kNoL4,
+            [](const PacketInfo& p, Key& k, std::string_view&) { k = key_from_u64(p.ct_status); return true; }},
+  FieldInfo{F::kIcmpType,          "icmp type",           "",             J::kPayload, "icmp",     "type",     T::kIcmpType,  0, 1,     kIcmpTypeRead},
+  FieldInfo{F::kIcmpCode,          "icmp code",           "",             J::kPayload, "icmp",     "code",     T::kIcmpCode,  0, 1,     kIcmpCodeRead},
+  FieldInfo{F::kIcmpv6Type,        "icmpv6 type",         "",             J::kPayload, "icmpv6",   "type",     T::kIcmpv6Type, 0, 58,   kIcmpTypeRead},
+  FieldInfo{F::kIcmpv6Code,        "icmpv6 code",         "",             J::kPayload, "icmpv6",   "code",     T::kIcmpv6Code, 0, 58,   kIcmpCodeRead},
 };
 // clang-format on
 

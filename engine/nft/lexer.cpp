@@ -154,8 +154,7 @@ std::vector<Token> Lexer::tokenize() {
           punct(TokenKind::kNe, 2);
           continue;
         }
-        error(loc, "unexpected \"!\" (did you mean \"!=\"?)");
-        advance();
+        punct(TokenKind::kWord, 1);  // nft's `tcp flags ! syn`: none of these bits
         continue;
       default:
         break;

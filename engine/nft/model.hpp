@@ -50,6 +50,12 @@ enum class Field : std::uint8_t {
   kThDport,
   kCtState,
   kCtOriginalPackets,
+  kTcpFlags,
+  kCtStatus,
+  kIcmpType,
+  kIcmpCode,
+  kIcmpv6Type,
+  kIcmpv6Code,
 };
 
 // The data type of a field, of a named set, of a set element.
@@ -63,7 +69,17 @@ enum class ValueType : std::uint8_t {
   kService,
   kCtState,
   kInteger,
+  kTcpFlags,   // bitmask
+  kCtStatus,   // bitmask
+  kIcmpType,
+  kIcmpCode,
+  kIcmpv6Type,
+  kIcmpv6Code,
 };
+
+// Types whose values are bits: a plain value matches if any of its bits is set (nft's
+// implicit flag comparison), `v / m` and `& m == v` compare under a mask.
+constexpr bool is_bitmask(ValueType type) { return type == ValueType::kTcpFlags || type == ValueType::kCtStatus; }
 
 // A numeric value as a 128-bit unsigned number, so that addresses, ports and counters all
 // compare, merge and print with the same code. IPv4 sits in the low 32 bits.
@@ -84,6 +100,7 @@ struct Element {
   unsigned prefix_len = 0;
   std::string name;       // kIfname, or kIfindex given by name
   bool wildcard = false;  // "eth*": `name` holds "eth"
+  std::vector<Element> rest;  // a concatenation's further components (`130 . 0`)
 };
 
 enum class Op : std::uint8_t { kEq, kNe, kLt, kGt, kLe, kGe };
@@ -106,6 +123,12 @@ struct Match {
   std::uint8_t ct_mask = 0;  // CtStateBit union, for ct state values and flag lists
   std::string set_name;
   const NamedSet* set = nullptr;  // resolved by RulesetBuilder::finish
+  std::vector<Field> concat;  // `icmpv6 type . icmpv6 code`: the fields after `field`
+  // `field & mask OP value` (bitmask types also `value / mask`).
+  std::optional<Key> mask;
+  // No operator was written: on a bitmask type, "any of these bits" (with a mask and value
+  // 0 and op kEq: "none of them", printed `! bits`).
+  bool implicit_op = true;
   // An implicit dependency nft adds and does not print in this family (the `meta l4proto
   // tcp` in front of `reject with tcp reset` in an ip table).
   bool hidden = false;
@@ -126,6 +149,42 @@ struct VerdictStmt {
   std::string target;      // jump / goto
   Chain* chain = nullptr;  // resolved by RulesetBuilder::finish
   SourceLoc target_loc;
+};
+
+// `EXPR vmap { key : verdict, ... }`: `key` holds the expression and the keys (kSet), in
+// the order nft lists them; verdicts[i] belongs to key.elements[i].
+struct VmapStmt {
+  Match key;
+  std::vector<VerdictStmt> verdicts;
+};
+
+// `limit rate [over] RATE/UNIT [burst N packets]`: nft_limit's token bucket in nanoseconds
+// of simulated time, full when the ruleset is loaded.
+struct LimitStmt {
+  std::uint64_t rate = 0;
+  std::uint64_t unit_seconds = 1;
+  std::uint32_t burst = 5;  // NFT_LIMIT_PKT_BURST_DEFAULT; `burst 5 packets` is not printed
+  bool over = false;
+  std::uint64_t tokens = 0;
+  std::uint64_t tokens_max = 0;
+  std::uint64_t cost = 0;
+  std::uint64_t last_ns = 0;
+};
+
+// `tcp option maxseg size set rt mtu | N`: the MSS option of a SYN lowered to the route's
+// MTU (less the headers) or to N; never raised (nft_exthdr_tcp_set_eval).
+struct TcpMssStmt {
+  bool rt_mtu = true;
+  std::uint16_t value = 0;
+};
+
+struct CtHelper;
+
+// `ct helper set "NAME"`: assigns the table's ct helper object NAME to the connection.
+struct CtHelperSetStmt {
+  std::string name;
+  const CtHelper* helper = nullptr;  // resolved by RulesetBuilder::finish
+  SourceLoc name_loc;
 };
 
 struct RejectStmt {
@@ -157,7 +216,8 @@ struct LogStmt {
   bool flags_all = false;
 };
 
-using StmtBody = std::variant<Match, CounterStmt, VerdictStmt, RejectStmt, FlowStmt, NatStmt, LogStmt>;
+using StmtBody = std::variant<Match, CounterStmt, VerdictStmt, RejectStmt, FlowStmt, NatStmt, LogStmt, VmapStmt,
+                              LimitStmt, CtHelperSetStmt, TcpMssStmt>;
 
 struct Stmt {
   StmtBody body;
@@ -195,6 +255,15 @@ struct NamedSet {
   SourceLoc loc;
 };
 
+// `ct helper NAME { type "ftp" protocol tcp; [l3proto ip;] }`.
+struct CtHelper {
+  std::string name;
+  std::string type;  // the kernel helper: "ftp", "sip", ...
+  std::uint8_t l4proto = 6;
+  Family l3proto = Family::kInet;  // printed as the table's family when not written
+  SourceLoc loc;
+};
+
 struct Flowtable {
   FlowtableSpec spec;
   SourceLoc loc;
@@ -206,6 +275,7 @@ struct Table {
   std::vector<std::unique_ptr<Chain>> chains;
   std::vector<std::unique_ptr<NamedSet>> sets;
   std::vector<Flowtable> flowtables;
+  std::vector<std::unique_ptr<CtHelper>> helpers;
   SourceLoc loc;
 };
 

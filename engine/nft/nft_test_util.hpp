@@ -33,6 +33,11 @@ struct Pkt {
   std::uint64_t ct_packets = 1;
   std::uint32_t length = 60;
   bool eligible = true;
+  std::uint8_t tcp_flags = 0;
+  std::uint8_t icmp_type = 0;
+  std::uint8_t icmp_code = 0;
+  std::uint32_t ct_status = 0;
+  std::uint64_t now_ns = 0;
 };
 
 inline unsigned ifindex_of(std::string_view name) {
@@ -71,6 +76,11 @@ inline PacketInfo packet(const Pkt& p) {
   info.ct_original_packets = p.ct_packets;
   info.length = p.length;
   info.flow_add_eligible = p.eligible;
+  info.tcp_flags = p.tcp_flags;
+  info.icmp_type = p.icmp_type;
+  info.icmp_code = p.icmp_code;
+  info.ct_status = p.ct_status;
+  info.now_ns = p.now_ns;
   return info;
 }
 

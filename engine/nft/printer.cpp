@@ -6,6 +6,7 @@
 #include "engine/nft/printer.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <string_view>
 #include <vector>
 
@@ -42,11 +43,70 @@ unsigned elements_per_line(ValueType type) {
     case ValueType::kNfproto:
     case ValueType::kIfindex:
       return 5;
+    case ValueType::kTcpFlags:
+    case ValueType::kCtStatus:
+    case ValueType::kIcmpType:
+    case ValueType::kIcmpCode:
+    case ValueType::kIcmpv6Type:
+    case ValueType::kIcmpv6Code:
+      return 5;
     case ValueType::kIpv6:
     case ValueType::kIfname:
       break;
   }
   return 1;
+}
+
+// A key as written: `a . b` for a concatenation.
+std::string format_key_element(const Match& m, const Element& e) {
+  std::string out = format_element(value_type_of(m.field), e);
+  for (std::size_t i = 0; i < m.concat.size() && i < e.rest.size(); ++i) {
+    out += " . " + format_element(value_type_of(m.concat[i]), e.rest[i]);
+  }
+  return out;
+}
+
+std::string format_lhs(const Match& m) {
+  std::string out(field_text(m.field));
+  for (Field f : m.concat) {
+    out += " . ";
+    out += field_text(f);
+  }
+  return out;
+}
+
+// nft's binop_postprocess for bitmask types: `& m == 0` is `! m`, `& b == b` of one bit
+// stays as written, anything else is `v / m`.
+std::string format_bitmask_match(const Match& m) {
+  const ValueType type = value_type_of(m.field);
+  const Key v = m.elements[0].lo;
+  const std::string lhs(field_text(m.field));
+  if (!m.mask) {
+    if (m.implicit_op) {
+      return fmt::format("{} {}", lhs, format_key(type, v));
+    }
+    return fmt::format("{} {} {}", lhs, m.op == Op::kNe ? "!=" : "==", format_key(type, v));
+  }
+  const Key mask = *m.mask;
+  if (v == Key{} && m.op == Op::kEq) {
+    return fmt::format("{} ! {}", lhs, format_key(type, mask));
+  }
+  if (v == mask && std::popcount(mask.lo) + std::popcount(mask.hi) == 1) {
+    return fmt::format("{} & {} {} {}", lhs, format_key(type, mask), m.op == Op::kNe ? "!=" : "==", format_key(type, v));
+  }
+  return fmt::format("{} {}{} / {}", lhs, m.op == Op::kNe ? "!= " : "", format_key(type, v), format_key(type, mask));
+}
+
+std::string_view op_word(Op op) {
+  switch (op) {
+    case Op::kEq: return "==";
+    case Op::kNe: return "!=";
+    case Op::kLt: return "<";
+    case Op::kGt: return ">";
+    case Op::kLe: return "<=";
+    case Op::kGe: return ">=";
+  }
+  return "==";
 }
 
 std::string join_elements(ValueType type, const std::vector<Element>& elements, std::string_view sep) {
@@ -62,6 +122,28 @@ std::string join_elements(ValueType type, const std::vector<Element>& elements, 
 
 std::string format_match(const Match& m) {
   const ValueType type = value_type_of(m.field);
+  if (is_bitmask(type) && m.rhs == RhsKind::kValue) {
+    return format_bitmask_match(m);
+  }
+  if (!m.concat.empty()) {
+    std::string rhs;
+    if (m.rhs == RhsKind::kNamedSet) {
+      rhs = "@" + m.set_name;
+    } else if (m.rhs == RhsKind::kSet) {
+      rhs = "{ ";
+      for (std::size_t i = 0; i < m.elements.size(); ++i) {
+        rhs += (i == 0 ? "" : ", ") + format_key_element(m, m.elements[i]);
+      }
+      rhs += " }";
+    } else {
+      rhs = format_key_element(m, m.elements[0]);
+    }
+    return fmt::format("{} {}{}", format_lhs(m), op_prefix(m.op), rhs);
+  }
+  if (m.mask) {
+    return fmt::format("{} & {} {} {}", field_text(m.field), format_key(type, *m.mask), op_word(m.op),
+                       format_element(type, m.elements[0]));
+  }
   std::string rhs;
   switch (m.rhs) {
     case RhsKind::kValue:
@@ -156,6 +238,17 @@ std::string format_nat(const NatStmt& n, Family family) {
   return out;
 }
 
+std::string format_verdict(const VerdictStmt& v) {
+  switch (v.kind) {
+    case VerdictKind::kAccept: return "accept";
+    case VerdictKind::kDrop: return "drop";
+    case VerdictKind::kReturn: return "return";
+    case VerdictKind::kJump: return "jump " + v.target;
+    case VerdictKind::kGoto: return "goto " + v.target;
+  }
+  return {};
+}
+
 std::string format_stmt(const Stmt& s, Family family) {
   if (const auto* m = std::get_if<Match>(&s.body)) {
     return format_match(*m);
@@ -164,13 +257,7 @@ std::string format_stmt(const Stmt& s, Family family) {
     return fmt::format("counter packets {} bytes {}", c->packets, c->bytes);
   }
   if (const auto* v = std::get_if<VerdictStmt>(&s.body)) {
-    switch (v->kind) {
-      case VerdictKind::kAccept: return "accept";
-      case VerdictKind::kDrop: return "drop";
-      case VerdictKind::kReturn: return "return";
-      case VerdictKind::kJump: return "jump " + v->target;
-      case VerdictKind::kGoto: return "goto " + v->target;
-    }
+    return format_verdict(*v);
   }
   if (const auto* r = std::get_if<RejectStmt>(&s.body)) {
     return format_reject(r->action, family);
@@ -180,6 +267,36 @@ std::string format_stmt(const Stmt& s, Family family) {
   }
   if (const auto* n = std::get_if<NatStmt>(&s.body)) {
     return format_nat(*n, family);
+  }
+  if (const auto* map = std::get_if<VmapStmt>(&s.body)) {
+    std::string out = format_lhs(map->key) + " vmap { ";
+    for (std::size_t i = 0; i < map->verdicts.size(); ++i) {
+      out += (i == 0 ? "" : ", ") + format_key_element(map->key, map->key.elements[i]) + " : " +
+             format_verdict(map->verdicts[i]);
+    }
+    return out + " }";
+  }
+  if (const auto* l = std::get_if<LimitStmt>(&s.body)) {
+    std::string_view unit = "second";
+    switch (l->unit_seconds) {
+      case 60: unit = "minute"; break;
+      case 3600: unit = "hour"; break;
+      case 86400: unit = "day"; break;
+      case 604800: unit = "week"; break;
+      default: break;
+    }
+    std::string out = fmt::format("limit rate {}{}/{}", l->over ? "over " : "", l->rate, unit);
+    if (l->burst != 5) {
+      out += fmt::format(" burst {} packets", l->burst);
+    }
+    return out;
+  }
+  if (const auto* mss = std::get_if<TcpMssStmt>(&s.body)) {
+    return mss->rt_mtu ? std::string("tcp option maxseg size set rt mtu")
+                       : fmt::format("tcp option maxseg size set {}", mss->value);
+  }
+  if (const auto* h = std::get_if<CtHelperSetStmt>(&s.body)) {
+    return fmt::format("ct helper set \"{}\"", h->name);
   }
   if (const auto* l = std::get_if<LogStmt>(&s.body)) {
     std::string out = "log";
@@ -239,6 +356,13 @@ void print_set(std::string& out, const NamedSet& set) {
   out += "\t}\n";
 }
 
+void print_ct_helper(std::string& out, const CtHelper& h) {
+  out += fmt::format("\tct helper {} {{\n", h.name);
+  out += fmt::format("\t\ttype \"{}\" protocol {}\n", h.type, h.l4proto == 6 ? "tcp" : "udp");
+  out += fmt::format("\t\tl3proto {}\n", family_name(h.l3proto));
+  out += "\t}\n";
+}
+
 void print_flowtable(std::string& out, const Flowtable& ft) {
   out += fmt::format("\tflowtable {} {{\n", ft.spec.name);
   out += fmt::format("\t\thook ingress priority {}\n", format_priority(ft.spec.priority, Family::kNetdev, Hook::kIngress));
@@ -281,6 +405,11 @@ std::string print_model(const Model& model) {
   for (const auto& table : model.tables) {
     out += fmt::format("table {} {} {{\n", family_name(table->family), table->name);
     std::string_view delim;
+    for (const auto& helper : table->helpers) {
+      out += delim;
+      print_ct_helper(out, *helper);
+      delim = "\n";
+    }
     for (const auto& set : table->sets) {
       out += delim;
       print_set(out, *set);

@@ -45,6 +45,11 @@ struct PacketInfo {
   std::uint8_t ct_state = 0;      // CtStateBit mask (exactly one bit set)
   std::uint64_t ct_original_packets = 0;  // `ct original packets`
   std::uint32_t length = 0;       // L3 bytes, for counters
+  std::uint8_t tcp_flags = 0;     // TCP only
+  std::uint8_t icmp_type = 0;     // ICMP (IPv4) or ICMPv6, by l4proto
+  std::uint8_t icmp_code = 0;
+  std::uint32_t ct_status = 0;    // IPS_* bits (`ct status`)
+  std::uint64_t now_ns = 0;       // simulated time, for `limit`
   // What `flow add @ft` would find: false when the ct is not eligible (not ESTABLISHED +
   // ASSURED, FIN/RST, helper, ...; spec §1.1). Then the statement breaks its rule as
   // nft_flow_offload_eval does (later statements of that rule, e.g. `counter accept`, are
@@ -99,6 +104,15 @@ struct EvalResult {
   NatAction nat;                                // from the nat chains of this hook
   const FlowtableSpec* flow_add = nullptr;      // `flow add @ft` ran (and was not broken)
   RejectAction reject;                          // meaningful when verdict == kReject
+  // `ct helper set` ran: the helper's type ("ftp"), which the caller attaches to a new
+  // connection (nft_ct_helper_obj_eval); empty if none.
+  std::string_view helper;
+  std::uint8_t helper_l4proto = 0;
+  // `tcp option maxseg size set` ran: the caller lowers the packet's MSS option to the route
+  // MTU less the IP and TCP headers (mss_rt_mtu) or to mss_value, if it is larger.
+  bool mss_set = false;
+  bool mss_rt_mtu = false;
+  std::uint16_t mss_value = 0;
 };
 
 class RulesetBuilder;

@@ -5,6 +5,7 @@
 #include "engine/nft/ruleset_builder.hpp"
 
 #include <algorithm>
+#include <array>
 #include <numeric>
 #include <unordered_map>
 #include <unordered_set>
@@ -46,8 +47,20 @@ int table_l3(const Table& table) {
 }
 
 bool is_single_eq(const Match& m) {
-  return m.op == Op::kEq && m.rhs == RhsKind::kValue && m.elements.size() == 1 &&
+  return m.op == Op::kEq && !m.mask && m.concat.empty() && m.rhs == RhsKind::kValue && m.elements.size() == 1 &&
          m.elements[0].form == ElementForm::kSingle && m.elements[0].name.empty();
+}
+
+// The verdicts a statement can give: a verdict statement's, or every one of a verdict map.
+template <typename F>
+void for_each_verdict(Stmt& s, F&& f) {
+  if (auto* v = std::get_if<VerdictStmt>(&s.body)) {
+    f(*v);
+  } else if (auto* map = std::get_if<VmapStmt>(&s.body)) {
+    for (VerdictStmt& mv : map->verdicts) {
+      f(mv);
+    }
+  }
 }
 
 bool is_proto_field(Field f) { return f == Field::kL4proto || f == Field::kIpProtocol || f == Field::kIp6Nexthdr; }
@@ -69,7 +82,42 @@ bool element_less(ValueType type, const Element& a, const Element& b) {
   return std::tie(a.lo, a.hi) < std::tie(b.lo, b.hi);
 }
 
-bool element_equal(const Element& a, const Element& b) {
+std::vector<ValueType> concat_types(const Match& m) {
+  std::vector<ValueType> types{value_type_of(m.field)};
+  for (Field f : m.concat) {
+    types.push_back(value_type_of(f));
+  }
+  return types;
+}
+
+// The bytes of a concatenated key as the kernel stores it: each component in network order,
+// padded to 32-bit registers.
+std::vector<std::uint8_t> concat_bytes(const std::vector<ValueType>& types, const Element& e) {
+  std::vector<std::uint8_t> out;
+  for (std::size_t i = 0; i < types.size(); ++i) {
+    const Key& k = i == 0 ? e.lo : e.rest[i - 1].lo;
+    const unsigned width = (value_bits(types[i]) + 7) / 8;
+    for (unsigned b = width; b-- > 0;) {
+      out.push_back(static_cast<std::uint8_t>(b >= 8 ? k.hi >> (8 * (b - 8)) : k.lo >> (8 * b)));
+    }
+    out.resize((out.size() + 3) / 4 * 4, 0);
+  }
+  return out;
+}
+
+// nft lists a concatenation's elements by their bytes read as one little-endian number (it
+// imports them in host order): the last byte weighs most.
+bool concat_less(const std::vector<ValueType>& types, const Element& a, const Element& b) {
+  const std::vector<std::uint8_t> x = concat_bytes(types, a);
+  const std::vector<std::uint8_t> y = concat_bytes(types, b);
+  return std::lexicographical_compare(x.rbegin(), x.rend(), y.rbegin(), y.rend());
+}
+
+bool element_equal(const Element& a, const Element& b) {  // NOLINT(misc-no-recursion)
+  if (a.rest.size() != b.rest.size()) return false;
+  for (std::size_t i = 0; i < a.rest.size(); ++i) {
+    if (!element_equal(a.rest[i], b.rest[i])) return false;
+  }
   return a.lo == b.lo && a.hi == b.hi && a.name == b.name && a.wildcard == b.wildcard;
 }
 
@@ -117,8 +165,20 @@ void hide_dependencies(const Table& table, std::vector<Stmt>& stmts) {
         continue;
       }
       if (m->field == Field::kL4proto && is_single_eq(*m)) {
+        // meta_may_dependency_kill: ICMP implies IPv4 and ICMPv6 IPv6, so nft drops the
+        // `meta nfproto` in front of them.
+        const std::uint64_t l4 = m->elements[0].lo.lo;
+        if (nfproto_dep != nullptr && ((nfproto_dep->elements[0].lo.lo == 2 && l4 == 1) ||
+                                       (nfproto_dep->elements[0].lo.lo == 10 && l4 == 58))) {
+          nfproto_dep->hidden = true;
+        }
         l4_dep = m;
         continue;
+      }
+      if (const int l4 = field_l4proto(m->field); nfproto_dep != nullptr && (l4 == 1 || l4 == 58)) {
+        if ((nfproto_dep->elements[0].lo.lo == 2 && l4 == 1) || (nfproto_dep->elements[0].lo.lo == 10 && l4 == 58)) {
+          nfproto_dep->hidden = true;
+        }
       }
       if (const int fam = field_family(m->field); fam != 0) {
         if (nfproto_dep != nullptr && (nfproto_dep->elements[0].lo.lo == 2 ? 4 : 6) == fam) {
@@ -435,10 +495,41 @@ void RulesetBuilder::normalize_match(const Table& table, Match& m, const SourceL
       fail(m.rhs_loc, fmt::format("Relational expression ({}) is undefined for {} expressions", op_text(m.op), what));
     }
   }
-  if ((m.rhs == RhsKind::kSet || m.rhs == RhsKind::kFlags) && m.elements.size() == 1) {
+  if (m.mask && (type == ValueType::kIfname || type == ValueType::kIfindex || type == ValueType::kCtState)) {
+    fail(m.rhs_loc, fmt::format("unsupported match: a mask on {}", field_text(m.field)));
+  }
+  if (m.mask && (m.rhs == RhsKind::kSet || m.rhs == RhsKind::kNamedSet)) {
+    fail(m.rhs_loc, "unsupported match: a masked value looked up in a set");
+  }
+  if (is_bitmask(type) && (m.rhs == RhsKind::kFlags || m.rhs == RhsKind::kValue)) {
+    // `syn,ack` is one value: its bits.
+    Key bits;
+    for (const Element& e : m.elements) {
+      bits = Key{bits.hi | e.lo.hi, bits.lo | e.lo.lo};
+    }
+    m.elements.resize(1);
+    m.elements[0] = Element{};
+    m.elements[0].lo = m.elements[0].hi = bits;
+    m.rhs = RhsKind::kValue;
+    if (m.mask && bits == Key{} && m.op == Op::kNe) {
+      // `& m != 0` is nft's implicit flag test `m`.
+      m.elements[0].lo = m.elements[0].hi = *m.mask;
+      m.mask.reset();
+      m.op = Op::kEq;
+      m.implicit_op = true;
+    } else if (m.mask) {
+      m.implicit_op = false;
+    }
+  }
+  if ((m.rhs == RhsKind::kSet || m.rhs == RhsKind::kFlags) && m.elements.size() == 1 && m.concat.empty()) {
     m.rhs = RhsKind::kValue;  // nft turns a one-element anonymous set into a plain match
   }
-  if (m.rhs == RhsKind::kSet) {
+  if (m.rhs == RhsKind::kSet && !m.concat.empty()) {
+    const std::vector<ValueType> types = concat_types(m);
+    std::stable_sort(m.elements.begin(), m.elements.end(),
+                     [&](const Element& a, const Element& b) { return concat_less(types, a, b); });
+    m.elements.erase(std::unique(m.elements.begin(), m.elements.end(), element_equal), m.elements.end());
+  } else if (m.rhs == RhsKind::kSet) {
     const bool interval = std::any_of(m.elements.begin(), m.elements.end(), [](const Element& e) {
       return e.form != ElementForm::kSingle || e.wildcard;
     });
@@ -595,6 +686,16 @@ void RulesetBuilder::add_rule(Table& table, Chain& chain, Rule rule, bool prepen
       terminal = true;
     } else if (std::holds_alternative<VerdictStmt>(s.body)) {
       terminal = true;
+    } else if (auto* map = std::get_if<VmapStmt>(&s.body)) {
+      normalize_vmap(table, *map, s.loc, ctx);
+      terminal = true;
+    } else if (auto* l = std::get_if<LimitStmt>(&s.body)) {
+      // nft_limit_init / nft_limit_pkts_init: a full bucket of `burst` packets' worth of time.
+      const std::uint64_t nsecs = l->unit_seconds * 1'000'000'000ULL;
+      l->cost = nsecs / l->rate;
+      l->tokens_max = l->cost * l->burst;
+      l->tokens = l->tokens_max;
+      l->last_ns = 0;
     }
     out.push_back(std::move(s));
   }
@@ -605,6 +706,71 @@ void RulesetBuilder::add_rule(Table& table, Chain& chain, Rule rule, bool prepen
   } else {
     chain.rules.push_back(std::move(rule));
   }
+}
+
+void RulesetBuilder::normalize_vmap(const Table& table, VmapStmt& map, const SourceLoc& loc, RuleContext& ctx) const {
+  Match& key = map.key;
+  const ValueType type = value_type_of(key.field);
+  if (key.mask) {
+    fail(loc, "a verdict map of a masked value is not supported");
+  }
+  // The dependencies and protocol context, as a set match of the same keys would give them.
+  Match probe = key;
+  normalize_match(table, probe, loc, ctx);
+  std::vector<std::size_t> order(key.elements.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  if (!key.concat.empty()) {
+    const std::vector<ValueType> types = concat_types(key);
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+      return concat_less(types, key.elements[a], key.elements[b]);
+    });
+  } else if (type != ValueType::kIfname) {
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+      return element_less(type, key.elements[a], key.elements[b]);
+    });
+  }
+  std::vector<Element> elements;
+  std::vector<VerdictStmt> verdicts;
+  for (std::size_t i : order) {
+    for (const Element& e : elements) {
+      if (element_equal(e, key.elements[i])) {
+        fail(key.rhs_loc, fmt::format("duplicate key {} in verdict map", format_element(type, e)));
+      }
+    }
+    elements.push_back(std::move(key.elements[i]));
+    verdicts.push_back(std::move(map.verdicts[i]));
+  }
+  key.elements = std::move(elements);
+  map.verdicts = std::move(verdicts);
+}
+
+void RulesetBuilder::add_ct_helper(Table& table, CtHelper helper) {
+  for (const auto& h : table.helpers) {
+    if (h->name == helper.name) {
+      return;  // nf_tables_newobj: an existing object without NLM_F_EXCL is kept as it is
+    }
+  }
+  if (table.family == Family::kNetdev) {
+    fail(helper.loc, "ct helpers are not available in the netdev family");
+  }
+  // The kernel's helpers (nf_conntrack_*), and OpenWrt's rtsp; some exist for IPv4 only, so
+  // an inet object gets l3proto ip (nft_ct_helper_obj_init finds no IPv6 helper).
+  static constexpr std::array<std::string_view, 12> kKnown{"amanda", "ftp",  "RAS",  "Q.931", "irc",  "netbios-ns",
+                                                           "pptp",   "sane", "sip",  "snmp",  "tftp", "rtsp"};
+  static constexpr std::array<std::string_view, 4> kIpv4Only{"irc", "netbios-ns", "pptp", "snmp"};
+  if (std::find(kKnown.begin(), kKnown.end(), helper.type) == kKnown.end()) {
+    fail(helper.loc, fmt::format("unknown ct helper type \"{}\" (the kernel has amanda, ftp, RAS, Q.931, irc, "
+                                 "netbios-ns, pptp, sane, sip, snmp, tftp; OpenWrt adds rtsp)",
+                                 helper.type));
+  }
+  const bool ipv4_only = std::find(kIpv4Only.begin(), kIpv4Only.end(), helper.type) != kIpv4Only.end();
+  if (ipv4_only && helper.l3proto == Family::kIp6) {
+    fail(helper.loc, fmt::format("ct helper type \"{}\" exists for IPv4 only", helper.type));
+  }
+  if (ipv4_only && helper.l3proto == Family::kInet) {
+    helper.l3proto = Family::kIp;
+  }
+  table.helpers.push_back(std::make_unique<CtHelper>(std::move(helper)));
 }
 
 void RulesetBuilder::resolve(Table& table) {
@@ -624,19 +790,32 @@ void RulesetBuilder::resolve(Table& table) {
             continue;
           }
           m->set = it->get();
-        } else if (auto* v = std::get_if<VerdictStmt>(&s.body);
-                   v != nullptr && (v->kind == VerdictKind::kJump || v->kind == VerdictKind::kGoto)) {
-          auto it = std::find_if(table.chains.begin(), table.chains.end(), [&](const auto& c) { return c->name == v->target; });
-          if (it == table.chains.end()) {
-            report(v->target_loc, fmt::format("unknown chain \"{}\"", v->target));
+        } else if (auto* h = std::get_if<CtHelperSetStmt>(&s.body)) {
+          auto it = std::find_if(table.helpers.begin(), table.helpers.end(),
+                                 [&](const auto& obj) { return obj->name == h->name; });
+          if (it == table.helpers.end()) {
+            report(h->name_loc, fmt::format("unknown ct helper \"{}\"", h->name));
             continue;
           }
-          if ((*it)->base) {
-            report(v->target_loc, fmt::format("cannot {} to base chain \"{}\"",
-                                              v->kind == VerdictKind::kJump ? "jump" : "goto", v->target));
-            continue;
-          }
-          v->chain = it->get();
+          h->helper = it->get();
+        } else {
+          for_each_verdict(s, [&](VerdictStmt& verdict) {
+            VerdictStmt* v = &verdict;
+            if (v->kind != VerdictKind::kJump && v->kind != VerdictKind::kGoto) {
+              return;
+            }
+            auto it = std::find_if(table.chains.begin(), table.chains.end(), [&](const auto& c) { return c->name == v->target; });
+            if (it == table.chains.end()) {
+              report(v->target_loc, fmt::format("unknown chain \"{}\"", v->target));
+              return;
+            }
+            if ((*it)->base) {
+              report(v->target_loc, fmt::format("cannot {} to base chain \"{}\"",
+                                                v->kind == VerdictKind::kJump ? "jump" : "goto", v->target));
+              return;
+            }
+            v->chain = it->get();
+          });
         }
       }
     }
@@ -651,20 +830,22 @@ unsigned RulesetBuilder::jump_height(Chain& chain, std::vector<Chain*>& path) {
   unsigned height = 0;
   for (Rule& rule : chain.rules) {
     for (Stmt& s : rule.stmts) {
-      const auto* v = std::get_if<VerdictStmt>(&s.body);
-      if (v == nullptr || v->chain == nullptr) {
-        continue;
-      }
-      if (std::find(path.begin(), path.end(), v->chain) != path.end()) {
-        report(v->target_loc, fmt::format("{} to chain \"{}\" creates a loop",
-                                          v->kind == VerdictKind::kJump ? "jump" : "goto", v->target));
-        continue;
-      }
-      const unsigned below = jump_height(*v->chain, path);
-      if (below + 1 > kMaxJumpDepth && height <= kMaxJumpDepth) {
-        report(v->target_loc, fmt::format("jumps nest deeper than {} chains", kMaxJumpDepth));
-      }
-      height = std::max(height, below + 1);
+      for_each_verdict(s, [&](VerdictStmt& verdict) {
+        const VerdictStmt* v = &verdict;
+        if (v->chain == nullptr) {
+          return;
+        }
+        if (std::find(path.begin(), path.end(), v->chain) != path.end()) {
+          report(v->target_loc, fmt::format("{} to chain \"{}\" creates a loop",
+                                            v->kind == VerdictKind::kJump ? "jump" : "goto", v->target));
+          return;
+        }
+        const unsigned below = jump_height(*v->chain, path);
+        if (below + 1 > kMaxJumpDepth && height <= kMaxJumpDepth) {
+          report(v->target_loc, fmt::format("jumps nest deeper than {} chains", kMaxJumpDepth));
+        }
+        height = std::max(height, below + 1);
+      });
     }
   }
   path.pop_back();
@@ -703,10 +884,12 @@ void RulesetBuilder::validate_from(Chain& base) {
           if (base.hook == Hook::kPostrouting) {
             report(s.loc, "reject is only allowed on the prerouting, input, forward and output hooks");
           }
-        } else if (const auto* v = std::get_if<VerdictStmt>(&s.body); v != nullptr && v->chain != nullptr) {
-          if (seen.insert(v->chain).second) {
-            todo.push_back(v->chain);
-          }
+        } else {
+          for_each_verdict(s, [&](VerdictStmt& v) {
+            if (v.chain != nullptr && seen.insert(v.chain).second) {
+              todo.push_back(v.chain);
+            }
+          });
         }
       }
     }

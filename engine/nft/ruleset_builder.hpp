@@ -75,6 +75,9 @@ class RulesetBuilder {
   void declare_flowtable(Table& table, std::string_view name, FlowtableDecl decl, const SourceLoc& loc,
                          bool create);
 
+  // `ct helper NAME { ... }` (one of an existing name leaves that one as it is, as in nft).
+  void add_ct_helper(Table& table, CtHelper helper);
+
   // Normalises the rule (see the file comment) and appends it, or inserts it first.
   void add_rule(Table& table, Chain& chain, Rule rule, bool prepend);
 
@@ -89,6 +92,7 @@ class RulesetBuilder {
   void normalize_reject(const Table& table, RejectStmt& reject, const SourceLoc& loc, RuleContext& ctx,
                         std::vector<Stmt>& out) const;
   void normalize_nat(const Table& table, NatStmt& nat, const SourceLoc& loc, const RuleContext& ctx) const;
+  void normalize_vmap(const Table& table, VmapStmt& map, const SourceLoc& loc, RuleContext& ctx) const;
   // Sorts, dedups and (interval sets) merges or checks elements as nft does.
   void normalize_elements(ValueType type, bool interval, bool merge, std::vector<Element>& elements,
                           const std::vector<SourceLoc>* locs) const;

@@ -32,8 +32,8 @@ constexpr std::array<std::string_view, 24> kUnsupportedMatches{
 
 // Statements of nft's grammar that flowsim does not model: "unsupported" is for these only,
 // any other word where a statement should start is a syntax error, as in nft.
-constexpr std::array<std::string_view, 19> kUnsupportedStatements{
-    "notrack", "limit", "quota", "queue",  "dup",    "fwd",   "redirect", "tproxy", "synproxy", "set",
+constexpr std::array<std::string_view, 18> kUnsupportedStatements{
+    "notrack", "quota", "queue",  "dup",    "fwd",   "redirect", "tproxy", "synproxy", "set",
     "update",  "add",   "delete", "meter", "secmark", "xt",   "numgen",   "symhash", "jhash",
 };
 
@@ -596,6 +596,10 @@ void TextParser::parse_table_item(Table& table) {
     FlowtableDecl decl = parse_flowtable_body();
     expect(TokenKind::kRBrace, "\"}\"");
     builder_.declare_flowtable(table, ft_name, std::move(decl), ft_loc, false);
+  } else if (t.text == "ct" && peek_word("helper", 1)) {
+    const SourceLoc loc = next().loc;
+    next();
+    parse_ct_helper(table, loc);
   } else if (t.text == "map" || t.text == "counter" || t.text == "quota" || t.text == "limit" || t.text == "ct" ||
              t.text == "secmark" || t.text == "synproxy" || t.text == "flags" || t.text == "comment") {
     fail(t.loc, fmt::format("unsupported table statement \"{}\"", t.text));
@@ -826,6 +830,10 @@ void TextParser::parse_raw_set(std::vector<RawValue>& out) {
     } else if (t.kind == TokenKind::kWord || t.kind == TokenKind::kString) {
       out.push_back(RawValue{t.text, t.kind == TokenKind::kString, t.loc});
       next();
+      // `a . b`: a concatenation's components arrive as values joined by "." words.
+      if (peek_word(".") || (t.kind == TokenKind::kWord && out.back().text == ".")) {
+        continue;
+      }
     } else {
       unexpected(t, "a set element");
     }
@@ -885,11 +893,39 @@ Stmt TextParser::parse_statement() {
   if (const FieldInfo* f = peek_field(words)) {
     const SourceLoc loc = peek().loc;
     pos_ += words;
-    return Stmt{parse_match(f->field), loc};
+    return parse_expression_statement(f->field, loc);
   }
   const Token& t = next();
   const std::string w = t.text;
   const SourceLoc loc = t.loc;
+  if (w == "ct" && peek_word("helper") && peek_word("set", 1)) {
+    next();
+    next();
+    const Token& name = expect_name("a ct helper name");
+    return Stmt{CtHelperSetStmt{name.text, nullptr, name.loc}, loc};
+  }
+  if (w == "limit") return Stmt{parse_limit(loc), loc};
+  if (w == "tcp" && peek_word("option")) {
+    next();
+    if (!accept_word("maxseg")) {
+      fail(loc, fmt::format("unsupported match \"tcp option {}\"", peek().text));
+    }
+    if (!accept_word("size")) unexpected(peek(), "\"size\"");
+    if (!accept_word("set")) {
+      fail(loc, "unsupported match \"tcp option maxseg size\" (only `set` is modelled)");
+    }
+    TcpMssStmt mss;
+    if (accept_word("rt")) {
+      if (!accept_word("mtu")) unexpected(peek(), "\"mtu\"");
+    } else {
+      const Token& v = expect_word("\"rt mtu\" or a number");
+      const auto n = parse_u64(v.text);
+      if (!n || *n > 65535) unexpected(v, "\"rt mtu\" or a number");
+      mss.rt_mtu = false;
+      mss.value = static_cast<std::uint16_t>(*n);
+    }
+    return Stmt{mss, loc};
+  }
   for (std::string_view family : {"meta", "ip", "ip6", "tcp", "udp", "th", "ct"}) {
     if (w == family) {
       const Token& k = expect_word("a field");
@@ -935,13 +971,131 @@ Stmt TextParser::parse_statement() {
   unexpected(t);
 }
 
-Match TextParser::parse_match(Field field) {
+Stmt TextParser::parse_expression_statement(Field field, const SourceLoc& loc) {
   Match m;
   m.field = field;
-  const ValueType type = value_type_of(field);
+  // `a . b . c`: a concatenation of fields.
+  while (peek_word(".")) {
+    std::size_t words = 0;
+    ++pos_;
+    const FieldInfo* f = peek_field(words);
+    if (f == nullptr) {
+      unexpected(peek(), "a field to concatenate");
+    }
+    pos_ += words;
+    m.concat.push_back(f->field);
+  }
+  if (peek_word("&")) {
+    next();
+    m.mask = parse_mask(m);
+  }
+  if (peek_word("vmap")) {
+    next();
+    VmapStmt vmap;
+    m.rhs = RhsKind::kSet;
+    m.rhs_loc = peek().loc;
+    if (peek().kind == TokenKind::kWord && peek().text.starts_with('@')) {
+      fail(m.rhs_loc, fmt::format("unsupported statement: a named verdict map (vmap {})", peek().text));
+    }
+    expect(TokenKind::kLBrace, "\"{\"");
+    for (;;) {
+      skip_newlines();
+      if (peek().kind == TokenKind::kRBrace) {
+        next();
+        break;
+      }
+      m.elements.push_back(parse_key_value(m));
+      if (!accept_word(":")) {
+        unexpected(peek(), "\":\"");
+      }
+      vmap.verdicts.push_back(parse_verdict());
+      skip_newlines();
+      if (peek().kind == TokenKind::kComma) {
+        next();
+      } else if (peek().kind != TokenKind::kRBrace) {
+        unexpected(peek(), "\",\" or \"}\"");
+      }
+    }
+    if (m.elements.empty()) {
+      fail(m.rhs_loc, "empty verdict map");
+    }
+    vmap.key = std::move(m);
+    return Stmt{std::move(vmap), loc};
+  }
+  parse_rhs(m);
+  return Stmt{std::move(m), loc};
+}
+
+// The mask after "&": one value, or bits joined by "|" in optional parentheses
+// ("(fin | syn | rst | ack)", which arrives as the words "(fin", "|", ..., "ack)").
+Key TextParser::parse_mask(const Match& m) {
+  const SourceLoc loc = peek().loc;
+  std::string text;
+  int parens = 0;
+  while (peek().kind == TokenKind::kWord) {
+    const std::string& w = peek().text;
+    const bool continues = text.empty() || parens > 0 || text.back() == '|' || w.front() == '|';
+    if (!continues) {
+      break;
+    }
+    for (char c : w) {
+      parens += c == '(' ? 1 : c == ')' ? -1 : 0;
+    }
+    text += w;
+    next();
+  }
+  if (text.empty()) {
+    unexpected(peek(), "a mask");
+  }
+  std::erase(text, '(');
+  std::erase(text, ')');
+  const ValueType type = value_type_of(m.field);
+  if (!m.concat.empty()) {
+    fail(loc, "a mask on a concatenation is not supported");
+  }
+  Key mask;
+  std::size_t start = 0;
+  for (;;) {
+    const std::size_t bar = text.find('|', start);
+    const std::string piece = text.substr(start, bar == std::string::npos ? std::string::npos : bar - start);
+    const Element e = to_element(type, RawValue{piece, false, loc});
+    if (e.form != ElementForm::kSingle) {
+      fail(loc, fmt::format("invalid mask \"{}\"", piece));
+    }
+    mask = Key{mask.hi | e.lo.hi, mask.lo | e.lo.lo};
+    if (bar == std::string::npos) {
+      break;
+    }
+    start = bar + 1;
+  }
+  return mask;
+}
+
+void TextParser::parse_rhs(Match& m) {
+  const ValueType type = value_type_of(m.field);
   if (auto op = op_from_token(peek())) {
     m.op = *op;
+    m.implicit_op = false;
     next();
+  }
+  if (is_bitmask(type) && m.implicit_op && !m.mask && peek_word("!")) {
+    // `! bits`: none of them, (field & bits) == 0.
+    next();
+    m.implicit_op = false;
+    m.rhs_loc = peek().loc;
+    Key bits;
+    for (;;) {
+      const Token& v = expect_word("a flag");
+      const Key b = to_element(type, RawValue{v.text, false, v.loc}).lo;
+      bits = Key{bits.hi | b.hi, bits.lo | b.lo};
+      if (peek().kind != TokenKind::kComma) {
+        break;
+      }
+      next();
+    }
+    m.mask = bits;
+    m.elements.push_back(Element{});
+    return;
   }
   const Token& t = peek();
   m.rhs_loc = t.loc;
@@ -952,32 +1106,226 @@ Match TextParser::parse_match(Field field) {
     if (raw.empty()) {
       fail(m.rhs_loc, "empty set");
     }
-    for (const RawValue& r : raw) {
-      m.elements.push_back(to_element(type, r));
+    if (!m.concat.empty()) {
+      m.elements = to_concat_elements(m, raw);
+    } else {
+      for (const RawValue& r : raw) {
+        m.elements.push_back(to_element(type, r));
+      }
     }
     m.rhs = RhsKind::kSet;
-    return m;
+    return;
   }
   if (t.kind == TokenKind::kWord && t.text.starts_with('@')) {
+    if (!m.concat.empty() || m.mask) {
+      fail(t.loc, "a named set lookup of a concatenation or masked value is not supported");
+    }
     m.set_name = t.text.substr(1);
     m.rhs = RhsKind::kNamedSet;
     next();
-    return m;
+    return;
   }
   if (t.kind != TokenKind::kWord && t.kind != TokenKind::kString) {
     unexpected(t, "a value");
   }
+  if (!m.concat.empty()) {
+    m.elements.push_back(parse_key_value(m));
+    return;
+  }
   m.elements.push_back(to_element(type, RawValue{t.text, t.kind == TokenKind::kString, t.loc}));
   next();
-  if (type == ValueType::kCtState && peek().kind == TokenKind::kComma) {
+  if ((type == ValueType::kCtState || is_bitmask(type)) && peek().kind == TokenKind::kComma) {
     m.rhs = RhsKind::kFlags;
     while (peek().kind == TokenKind::kComma) {
       next();
-      const Token& v = expect_word("a conntrack state");
+      const Token& v = expect_word("a flag");
       m.elements.push_back(to_element(type, RawValue{v.text, false, v.loc}));
     }
   }
-  return m;
+  if (type == ValueType::kCtState && peek_word("/")) {
+    fail(peek().loc, "unsupported match: a mask on ct state");
+  }
+  if (is_bitmask(type) && peek_word("/")) {
+    // `value / mask`: nft's (field & mask) OP value.
+    if (m.mask) {
+      unexpected(peek(), "end of the match");
+    }
+    next();
+    Key mask;
+    for (int n = 0;; ++n) {
+      const Token& v = expect_word("a flag");
+      const Key bits = to_element(type, RawValue{v.text, false, v.loc}).lo;
+      mask = Key{mask.hi | bits.hi, mask.lo | bits.lo};
+      if (peek().kind != TokenKind::kComma) {
+        if (n == 0) {
+          unexpected(peek(), "\",\"");  // nft's grammar wants a list after "/"
+        }
+        break;
+      }
+      next();
+    }
+    m.mask = mask;
+    if (m.implicit_op) {
+      m.implicit_op = false;  // `v / m` is an equality
+    }
+  }
+}
+
+std::vector<Element> TextParser::to_concat_elements(const Match& m, const std::vector<RawValue>& raw) const {
+  std::vector<Element> out;
+  const std::size_t parts = m.concat.size() + 1;
+  std::size_t i = 0;
+  while (i < raw.size()) {
+    Element e;
+    for (std::size_t k = 0; k < parts; ++k) {
+      if (k != 0) {
+        if (i >= raw.size() || raw[i].quoted || raw[i].text != ".") {
+          fail(i < raw.size() ? raw[i].loc : raw.back().loc,
+               fmt::format("a value of this concatenation has {} parts, joined by \".\"", parts));
+        }
+        ++i;
+      }
+      if (i >= raw.size()) {
+        fail(raw.back().loc, fmt::format("a value of this concatenation has {} parts, joined by \".\"", parts));
+      }
+      const Field f = k == 0 ? m.field : m.concat[k - 1];
+      Element part = to_element(value_type_of(f), raw[i++]);
+      if (k == 0) {
+        e = std::move(part);
+      } else {
+        e.rest.push_back(std::move(part));
+      }
+    }
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+Element TextParser::parse_key_value(const Match& m) {
+  std::vector<RawValue> raw;
+  for (std::size_t k = 0; k <= m.concat.size(); ++k) {
+    if (k != 0) {
+      const Token& dot = expect_word("\".\"");
+      raw.push_back(RawValue{dot.text, false, dot.loc});
+    }
+    const Token& v = expect_name("a value");
+    raw.push_back(RawValue{v.text, v.kind == TokenKind::kString, v.loc});
+  }
+  if (m.concat.empty()) {
+    return to_element(value_type_of(m.field), raw[0]);
+  }
+  return std::move(to_concat_elements(m, raw)[0]);
+}
+
+VerdictStmt TextParser::parse_verdict() {
+  const Token& v = expect_word("a verdict");
+  if (v.text == "accept") return VerdictStmt{VerdictKind::kAccept, {}, nullptr, {}};
+  if (v.text == "drop") return VerdictStmt{VerdictKind::kDrop, {}, nullptr, {}};
+  if (v.text == "return") return VerdictStmt{VerdictKind::kReturn, {}, nullptr, {}};
+  if (v.text == "jump" || v.text == "goto") {
+    const bool jump = v.text == "jump";
+    const Token& target = expect_name("a chain name");
+    return VerdictStmt{jump ? VerdictKind::kJump : VerdictKind::kGoto, target.text, nullptr, target.loc};
+  }
+  if (v.text == "continue" || v.text == "queue") {
+    fail(v.loc, fmt::format("unsupported verdict \"{}\"", v.text));
+  }
+  unexpected(v, "a verdict");
+}
+
+// `limit rate [over] N/UNIT [burst N packets]` (packets; byte rates are not modelled).
+LimitStmt TextParser::parse_limit(const SourceLoc& loc) {
+  LimitStmt l;
+  if (!accept_word("rate")) {
+    unexpected(peek(), "\"rate\"");
+  }
+  l.over = accept_word("over");
+  const Token& r = expect_word("a rate (N/second)");
+  const std::size_t slash = r.text.find('/');
+  if (slash == std::string::npos) {
+    if (peek().kind == TokenKind::kWord && peek().text.find("bytes/") != std::string::npos) {
+      fail(loc, "unsupported statement \"limit\" with a byte rate");
+    }
+    unexpected(r, "a rate (N/second)");
+  }
+  const auto rate = parse_u64(r.text.substr(0, slash));
+  const std::string unit = r.text.substr(slash + 1);
+  std::uint64_t seconds = 0;
+  if (unit == "second") seconds = 1;
+  else if (unit == "minute") seconds = 60;
+  else if (unit == "hour") seconds = 3600;
+  else if (unit == "day") seconds = 86400;
+  else if (unit == "week") seconds = 604800;
+  if (!rate || *rate == 0 || seconds == 0) {
+    fail(r.loc, fmt::format("invalid rate \"{}\" (N/second, minute, hour, day or week, N > 0)", r.text));
+  }
+  l.rate = *rate;
+  l.unit_seconds = seconds;
+  if (accept_word("burst")) {
+    const Token& b = expect_word("a number");
+    const auto burst = parse_u64(b.text);
+    if (!burst || *burst > 0xffffffffu) {
+      unexpected(b, "a number");
+    }
+    if (peek_word("bytes") || peek_word("kbytes") || peek_word("mbytes")) {
+      fail(peek().loc, "unsupported statement \"limit\" with a byte burst");
+    }
+    if (!accept_word("packets")) {
+      unexpected(peek(), "\"packets\"");
+    }
+    l.burst = *burst == 0 ? 5 : static_cast<std::uint32_t>(*burst);
+  }
+  return l;
+}
+
+// `ct helper NAME { type "T" protocol P; [l3proto F;] }`
+void TextParser::parse_ct_helper(Table& table, const SourceLoc& loc) {
+  const Token& name = expect_name("a ct helper name");
+  CtHelper h;
+  h.name = name.text;
+  h.loc = loc;
+  h.l3proto = table.family;
+  bool typed = false;
+  expect(TokenKind::kLBrace, "\"{\"");
+  for (;;) {
+    skip_separators();
+    if (peek().kind == TokenKind::kRBrace) {
+      next();
+      break;
+    }
+    const Token& w = expect_word("\"type\" or \"l3proto\"");
+    if (w.text == "type") {
+      const Token& type = next();
+      if (type.kind != TokenKind::kString) {
+        unexpected(type, "a quoted helper type");
+      }
+      h.type = type.text;
+      if (!accept_word("protocol")) {
+        unexpected(peek(), "\"protocol\"");
+      }
+      const Token& proto = expect_word("\"tcp\" or \"udp\"");
+      if (proto.text != "tcp" && proto.text != "udp") {
+        unexpected(proto, "\"tcp\" or \"udp\"");
+      }
+      h.l4proto = proto.text == "tcp" ? 6 : 17;
+      typed = true;
+    } else if (w.text == "l3proto") {
+      const Token& f = expect_word("\"ip\", \"ip6\" or \"inet\"");
+      if (f.text == "ip") h.l3proto = Family::kIp;
+      else if (f.text == "ip6") h.l3proto = Family::kIp6;
+      else if (f.text == "inet") h.l3proto = Family::kInet;
+      else unexpected(f, "\"ip\", \"ip6\" or \"inet\"");
+    } else {
+      unexpected(w, "\"type\" or \"l3proto\"");
+    }
+    if (peek().kind != TokenKind::kRBrace) {
+      end_block_item();
+    }
+  }
+  if (!typed) {
+    fail(loc, fmt::format("ct helper \"{}\" does not specify its type", h.name));
+  }
+  builder_.add_ct_helper(table, std::move(h));
 }
 
 CounterStmt TextParser::parse_counter() {

@@ -84,7 +84,17 @@ class TextParser {
   Rule parse_rule();
   const FieldInfo* peek_field(std::size_t& words) const;
   Stmt parse_statement();
-  Match parse_match(Field field);
+  // The left-hand side (a field, `a . b` concatenations, `& mask`), then a relational
+  // right-hand side or a verdict map.
+  Stmt parse_expression_statement(Field field, const SourceLoc& loc);
+  void parse_rhs(Match& m);
+  Key parse_mask(const Match& m);
+  // `a . b` values of a concatenation (the raw values of a set, "." separated) as elements.
+  std::vector<Element> to_concat_elements(const Match& m, const std::vector<RawValue>& raw) const;
+  Element parse_key_value(const Match& m);  // one key (of a vmap), concatenated if m is
+  VerdictStmt parse_verdict();
+  LimitStmt parse_limit(const SourceLoc& loc);
+  void parse_ct_helper(Table& table, const SourceLoc& loc);
   CounterStmt parse_counter();
   RejectStmt parse_reject();
   NatStmt parse_nat(NatKind kind);

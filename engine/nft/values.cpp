@@ -58,11 +58,12 @@ constexpr std::array<CtStateName, 5> kCtStates{{
     {"untracked", 64, kCtUntracked},
 }};
 
-constexpr std::array<NamedNumber, 7> kIcmpCodes{{
+constexpr std::array<NamedNumber, 8> kIcmpCodes{{
     {"net-unreachable", 0},
     {"host-unreachable", 1},
     {"prot-unreachable", 2},
     {"port-unreachable", 3},
+    {"frag-needed", 4},
     {"net-prohibited", 9},
     {"host-prohibited", 10},
     {"admin-prohibited", 13},
@@ -80,6 +81,32 @@ constexpr std::array<NamedNumber, 4> kIcmpxCodes{{
     {"port-unreachable", 1},
     {"host-unreachable", 2},
     {"admin-prohibited", 3},
+}};
+
+// nftables' icmp_type / icmpv6_type / tcp_flag / ct_status symbol tables.
+constexpr std::array<NamedNumber, 15> kIcmpTypes{{
+    {"echo-reply", 0},           {"destination-unreachable", 3}, {"source-quench", 4},
+    {"redirect", 5},             {"echo-request", 8},            {"router-advertisement", 9},
+    {"router-solicitation", 10}, {"time-exceeded", 11},          {"parameter-problem", 12},
+    {"timestamp-request", 13},   {"timestamp-reply", 14},        {"info-request", 15},
+    {"info-reply", 16},          {"address-mask-request", 17},   {"address-mask-reply", 18},
+}};
+constexpr std::array<NamedNumber, 19> kIcmpv6Types{{
+    {"destination-unreachable", 1}, {"packet-too-big", 2},        {"time-exceeded", 3},
+    {"parameter-problem", 4},       {"echo-request", 128},        {"echo-reply", 129},
+    {"mld-listener-query", 130},    {"mld-listener-report", 131}, {"mld-listener-done", 132},
+    {"nd-router-solicit", 133},     {"nd-router-advert", 134},    {"nd-neighbor-solicit", 135},
+    {"nd-neighbor-advert", 136},    {"nd-redirect", 137},         {"router-renumbering", 138},
+    {"ind-neighbor-solicit", 141},  {"ind-neighbor-advert", 142}, {"mld2-listener-report", 143},
+    {"mld-listener-reduction", 132},
+}};
+constexpr std::array<NamedNumber, 8> kTcpFlags{{
+    {"fin", 0x01}, {"syn", 0x02}, {"rst", 0x04}, {"psh", 0x08},
+    {"ack", 0x10}, {"urg", 0x20}, {"ecn", 0x40}, {"cwr", 0x80},
+}};
+constexpr std::array<NamedNumber, 7> kCtStatus{{
+    {"expected", 0x01}, {"seen-reply", 0x02}, {"assured", 0x04}, {"confirmed", 0x08},
+    {"snat", 0x10},     {"dnat", 0x20},       {"dying", 0x200},
 }};
 
 template <std::size_t N>
@@ -212,17 +239,80 @@ std::optional<std::string> parse_scalar(ValueType type, std::string_view text, K
       out = key_from_u64(*v);
       return std::nullopt;
     }
+    case ValueType::kTcpFlags:
+    case ValueType::kCtStatus:
+      if (const std::size_t bar = text.find('|'); bar != std::string_view::npos) {
+        // `syn|ack`: the bits of both
+        Key a;
+        Key b;
+        if (auto err = parse_scalar(type, text.substr(0, bar), a)) return err;
+        if (auto err = parse_scalar(type, text.substr(bar + 1), b)) return err;
+        out = key_or(a, b);
+        return std::nullopt;
+      }
+      [[fallthrough]];
+    case ValueType::kIcmpType:
+    case ValueType::kIcmpCode:
+    case ValueType::kIcmpv6Type:
+    case ValueType::kIcmpv6Code: {
+      std::optional<unsigned> named;
+      std::string_view what;
+      switch (type) {
+        case ValueType::kTcpFlags: named = lookup(kTcpFlags, text); what = "TCP flag"; break;
+        case ValueType::kCtStatus: named = lookup(kCtStatus, text); what = "conntrack status"; break;
+        case ValueType::kIcmpType: named = lookup(kIcmpTypes, text); what = "ICMP type"; break;
+        case ValueType::kIcmpCode: named = lookup(kIcmpCodes, text); what = "ICMP code"; break;
+        case ValueType::kIcmpv6Type: named = lookup(kIcmpv6Types, text); what = "ICMPv6 type"; break;
+        default: named = lookup(kIcmpv6Codes, text); what = "ICMPv6 code"; break;
+      }
+      if (named) {
+        out = key_from_u64(*named);
+        return std::nullopt;
+      }
+      std::optional<std::uint64_t> v;
+      if (text.starts_with("0x")) {
+        std::uint64_t hex = 0;
+        auto [end, ec] = std::from_chars(text.data() + 2, text.data() + text.size(), hex, 16);
+        if (ec == std::errc() && end == text.data() + text.size() && text.size() > 2) v = hex;
+      } else {
+        v = parse_u64(text);
+      }
+      const unsigned bits = type == ValueType::kCtStatus ? 32 : 8;
+      if (!v || *v >= (std::uint64_t{1} << bits)) {
+        return fmt::format("invalid {} \"{}\"", what, text);
+      }
+      out = key_from_u64(*v);
+      return std::nullopt;
+    }
     case ValueType::kIfname:
       break;
   }
   return fmt::format("invalid value \"{}\"", text);
 }
 
+// A bitmask value as nft prints it: the names of its bits in bit order, unnamed ones in hex.
+template <std::size_t N>
+std::string format_bits(const std::array<NamedNumber, N>& names, std::uint64_t value) {
+  if (value == 0) {
+    return "0x0";
+  }
+  std::string out;
+  for (unsigned bit = 0; bit < 64; ++bit) {
+    const std::uint64_t b = std::uint64_t{1} << bit;
+    if ((value & b) == 0) continue;
+    if (!out.empty()) out += ',';
+    const std::string_view name = lookup_name(names, static_cast<unsigned>(b));
+    out += name.empty() ? fmt::format("{:#x}", b) : std::string(name);
+  }
+  return out;
+}
+
 bool is_address(ValueType type) { return type == ValueType::kIpv4 || type == ValueType::kIpv6; }
 
 bool allows_range(ValueType type) {
   return type == ValueType::kIpv4 || type == ValueType::kIpv6 || type == ValueType::kService ||
-         type == ValueType::kInetProto || type == ValueType::kInteger;
+         type == ValueType::kInetProto || type == ValueType::kInteger || type == ValueType::kIcmpType ||
+         type == ValueType::kIcmpCode || type == ValueType::kIcmpv6Type || type == ValueType::kIcmpv6Code;
 }
 
 }  // namespace
@@ -238,6 +328,12 @@ unsigned value_bits(ValueType type) {
     case ValueType::kIfindex: return 32;
     case ValueType::kInteger: return 64;
     case ValueType::kIfname: return 128;
+    case ValueType::kCtStatus: return 32;
+    case ValueType::kTcpFlags:
+    case ValueType::kIcmpType:
+    case ValueType::kIcmpCode:
+    case ValueType::kIcmpv6Type:
+    case ValueType::kIcmpv6Code: return 8;
   }
   return 64;
 }
@@ -253,6 +349,12 @@ std::string_view set_type_name(ValueType type) {
     case ValueType::kNfproto: return "nf_proto";
     case ValueType::kCtState: return "ct_state";
     case ValueType::kInteger: return "integer";
+    case ValueType::kTcpFlags: return "tcp_flag";
+    case ValueType::kCtStatus: return "ct_status";
+    case ValueType::kIcmpType: return "icmp_type";
+    case ValueType::kIcmpCode: return "icmp_code";
+    case ValueType::kIcmpv6Type: return "icmpv6_type";
+    case ValueType::kIcmpv6Code: return "icmpv6_code";
   }
   return "?";
 }
@@ -315,8 +417,8 @@ std::optional<std::string> parse_element(ValueType type, std::string_view text, 
   // A range "a-b"; protocol names and addresses never contain '-' ("ipv6-icmp" does, so a
   // whole-text name wins first).
   if (allows_range(type)) {
-    bool whole_is_name = type == ValueType::kInetProto && l4proto_from_name(text).has_value();
-    whole_is_name = whole_is_name || (type == ValueType::kService && lookup(kServices, text).has_value());
+    Key whole;
+    const bool whole_is_name = !is_address(type) && !parse_scalar(type, text, whole).has_value();
     if (auto dash = text.find('-'); dash != std::string_view::npos && dash != 0 && !whole_is_name) {
       Key lo;
       Key hi;
@@ -362,6 +464,24 @@ std::string format_key(ValueType type, const Key& key) {
     case ValueType::kCtState: {
       const CtStateName* s = ct_state_by_kernel_value(static_cast<std::uint32_t>(key.lo));
       return s != nullptr ? std::string(s->name) : std::to_string(key.lo);
+    }
+    case ValueType::kTcpFlags:
+      return format_bits(kTcpFlags, key.lo);
+    case ValueType::kCtStatus:
+      return format_bits(kCtStatus, key.lo);
+    case ValueType::kIcmpType:
+    case ValueType::kIcmpCode:
+    case ValueType::kIcmpv6Type:
+    case ValueType::kIcmpv6Code: {
+      const unsigned v = static_cast<unsigned>(key.lo);
+      std::string_view name;
+      switch (type) {
+        case ValueType::kIcmpType: name = lookup_name(kIcmpTypes, v); break;
+        case ValueType::kIcmpCode: name = lookup_name(kIcmpCodes, v); break;
+        case ValueType::kIcmpv6Type: name = lookup_name(kIcmpv6Types, v); break;
+        default: name = lookup_name(kIcmpv6Codes, v); break;
+      }
+      return name.empty() ? std::to_string(v) : std::string(name);
     }
     case ValueType::kService:
     case ValueType::kInteger:
