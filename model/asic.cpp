@@ -66,11 +66,13 @@ Asic::Asic(sc_core::sc_module_name name, AsicParams params, AsicObserver& observ
       cpu_port_("cpu_port", calendar_, csr_, pool_, sinks_of(mac_tx_), observer,
                 sc_core::sc_time(static_cast<double>(params_.dma_latency_ns), sc_core::SC_NS), params_.dma_gbps,
                 params_.punt_meter_pps, params_.punt_meter_burst),
-      engines_(make_datapath_engines(params_.rtl, params_.table_entries, params_.table_ways)),
+      engines_(make_datapath_engines(params_.rtl, params_.table_entries, params_.table_ways, params_.rtl_instruments,
+                                     clock_.cycles_ps(1))),
       flow_table_(csr_, std::move(engines_.lookup)),
       aging_("aging", calendar_, flow_table_, csr_, cpu_port_),
       pipeline_(params_, calendar_, csr_, pool_, flow_table_, cpu_port_, sinks_of(mac_tx_), observer,
-                std::move(engines_.parser), std::move(engines_.hash), std::move(engines_.rewrite)) {
+                std::move(engines_.parser), std::move(engines_.hash), std::move(engines_.rewrite),
+                engines_.instruments.get()) {
   cpu_port_.irq_o(irq_o);
   flow_table_.set_watcher(&aging_);
   SC_METHOD(finish_reset);
@@ -78,6 +80,10 @@ Asic::Asic(sc_core::sc_module_name name, AsicParams params, AsicObserver& observ
   dont_initialize();
   // Power-on behaves like a soft reset: BUSY until initialisation is over.
   start_reset();
+}
+
+Asic::~Asic() {
+  if (engines_.instruments) engines_.instruments->finish();
 }
 
 void Asic::start_reset() {

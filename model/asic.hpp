@@ -36,6 +36,8 @@ class Asic : public sc_core::sc_module, private CsrListener {
   // Throws std::invalid_argument for impossible parameters (no ports, more than the
   // register map has, zero speed or clock, a table geometry the registers cannot describe).
   Asic(sc_core::sc_module_name name, AsicParams params, AsicObserver& observer);
+  // Finishes the RTL's waveform and coverage files, if any, while the blocks still exist.
+  ~Asic() override;
 
   // The host-bus register target and the DMA initiator, to be bound by the board.
   tlm_utils::simple_target_socket<CsrBlock>& csr_socket() { return csr_.in; }
@@ -71,6 +73,8 @@ class Asic : public sc_core::sc_module, private CsrListener {
   std::uint64_t dma_errors() const { return cpu_port_.dma_errors(); }
   // The datapath blocks that run as RTL.
   RtlBlocks rtl_blocks() const { return params_.rtl; }
+  // The instrumented RTL's waveform and coverage (AsicParams::rtl_instruments), or null.
+  RtlInstruments* rtl_instruments() const { return engines_.instruments.get(); }
 
  private:
   void on_csr_write(std::uint32_t offset, std::uint32_t value) override;

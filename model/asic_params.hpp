@@ -17,6 +17,7 @@
 
 #include "hw/flowsim_hw.hpp"  // Generated.
 #include "model/rtl_twin/rtl_blocks.hpp"
+#include "model/rtl_twin/rtl_instrument_request.hpp"
 
 namespace flowsim::model {
 
@@ -75,6 +76,8 @@ struct AsicParams {
   std::uint64_t reset_busy_ns = 20'000;  // GLO_CFG.BUSY stays set this long after a soft reset
   // Which datapath blocks run as Verilated RTL instead of their C++ twins (bit-identical).
   RtlBlocks rtl;
+  // A waveform and/or coverage of the blocks that run as RTL (none by default).
+  RtlInstrumentRequest rtl_instruments;
 };
 
 }  // namespace flowsim::model

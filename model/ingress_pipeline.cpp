@@ -5,6 +5,7 @@
 
 #include "hw/flowsim_hw.hpp"  // Generated.
 #include "model/csr_block.hpp"
+#include "model/rtl_twin/rtl_instruments.hpp"
 #include "net/foe_hash.hpp"
 #include "net/tcp_header.hpp"
 
@@ -26,7 +27,8 @@ unsigned ceil_div(unsigned a, unsigned b) { return (a + b - 1) / b; }
 IngressPipeline::IngressPipeline(const AsicParams& params, Calendar& calendar, CsrBlock& csr, FramePool& pool,
                                  FlowTable& table, PuntSink& punt, std::vector<EgressSink*> egress,
                                  AsicObserver& observer, std::unique_ptr<ParserEngine> parser,
-                                 std::unique_ptr<FoeHashEngine> hash, std::unique_ptr<RewriteEngine> rewrite)
+                                 std::unique_ptr<FoeHashEngine> hash, std::unique_ptr<RewriteEngine> rewrite,
+                                 RtlInstruments* instruments)
     : params_(params),
       clock_(params.clock_mhz),
       calendar_(calendar),
@@ -39,6 +41,7 @@ IngressPipeline::IngressPipeline(const AsicParams& params, Calendar& calendar, C
       parser_(std::move(parser)),
       hash_(std::move(hash)),
       rewrite_(std::move(rewrite)),
+      instruments_(instruments),
       rx_busy_until_(params.ports.size()),
       rx_fifo_(params.ports.size(), ByteFifo(params.mac_rx_fifo_bytes, kMinFrame)) {
   for (const auto& p : params.ports) wire_.emplace_back(p.speed_bps);
@@ -48,6 +51,8 @@ IngressPipeline::IngressPipeline(const AsicParams& params, Calendar& calendar, C
                                     params.hash_ii_cycles, params.rewrite_ii_cycles});
   mac_to_parser_ps_ = clock_.cycles_ps(params.mac_to_parser_cycles);
   result_latency_ps_ = clock_.cycles_ps(params.parser_cycles + params.hash_cycles + lookup_latency_cycles);
+  parser_ps_ = clock_.cycles_ps(params.parser_cycles);
+  hash_ps_ = clock_.cycles_ps(params.hash_cycles);
 }
 
 void IngressPipeline::reset() {
@@ -121,6 +126,16 @@ void IngressPipeline::run_batch() {
     frames_.push_back(t.frame->data.bytes());
   }
   parsed_.resize(frames_.size());
+  // The waveform's time for each block: when the batch's first frame reaches it.
+  std::uint64_t first_start = 0;
+  if (instruments_ != nullptr) {
+    for (const Taken& t : batch_) {
+      if (t.dropped) continue;
+      first_start = t.result_at - result_latency_ps_;
+      break;
+    }
+    instruments_->at(first_start);
+  }
   parser_->parse(frames_, parsed_);
 
   // Hash unit, for the frames the parser did not punt.
@@ -133,6 +148,7 @@ void IngressPipeline::run_batch() {
                               : net::foe_hash_words_ipv4(h.key[0], h.key[1], h.key[2], seed));
   }
   hash_out_.resize(hash_in_.size());
+  if (instruments_ != nullptr) instruments_->at(first_start + parser_ps_);
   hash_->compute(hash_in_, hash_out_);
 
   // Lookup, in the order taken.
@@ -160,6 +176,7 @@ void IngressPipeline::run_batch() {
     config.learn = hw::reg::TbCfg::kBindMode.get(csr_.value(hw::reg::TbCfg::offset())) != 0;
     config.bind_rate = hw::reg::BindRate::kBind.get(csr_.value(hw::reg::BindRate::offset()));
     lookup_out_.resize(lookup_in_.size());
+    if (instruments_ != nullptr) instruments_->at(first_start + parser_ps_ + hash_ps_);
     table_.lookup(config, lookup_in_, lookup_out_);
   }
 
@@ -175,6 +192,13 @@ void IngressPipeline::run_batch() {
     config.ports = static_cast<unsigned>(egress_.size());
     for (unsigned p = 0; p < config.ports; ++p) config.port_mtu[p] = csr_.value(hw::reg::PortMtu::offset(p));
     rewrite_out_.resize(rewrite_in_.size());
+    if (instruments_ != nullptr) {
+      for (const Taken& t : batch_) {
+        if (t.rewrite < 0) continue;
+        instruments_->at(t.result_at);
+        break;
+      }
+    }
     rewrite_->rewrite(config, rewrite_in_, rewrite_out_);
   }
 

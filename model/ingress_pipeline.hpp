@@ -53,6 +53,7 @@
 namespace flowsim::model {
 
 class CsrBlock;
+class RtlInstruments;
 
 class IngressPipeline {
  public:
@@ -61,7 +62,7 @@ class IngressPipeline {
   IngressPipeline(const AsicParams& params, Calendar& calendar, CsrBlock& csr, FramePool& pool, FlowTable& table,
                   PuntSink& punt, std::vector<EgressSink*> egress, AsicObserver& observer,
                   std::unique_ptr<ParserEngine> parser, std::unique_ptr<FoeHashEngine> hash,
-                  std::unique_ptr<RewriteEngine> rewrite);
+                  std::unique_ptr<RewriteEngine> rewrite, RtlInstruments* instruments = nullptr);
 
   // A frame whose first bit arrives on `frame->port` at `at_ps` (absolute; not before the
   // model's present). Takes ownership.
@@ -118,6 +119,8 @@ class IngressPipeline {
   std::unique_ptr<ParserEngine> parser_;
   std::unique_ptr<FoeHashEngine> hash_;
   std::unique_ptr<RewriteEngine> rewrite_;
+  // The waveform's clock when RTL blocks are instrumented (RtlInstruments), else null.
+  RtlInstruments* instruments_;
   Arrival arrival_{*this};
   Received received_{*this};
   std::vector<WireClock> wire_;                // per port
@@ -139,6 +142,8 @@ class IngressPipeline {
   // Derived from the parameters once, in picoseconds.
   std::uint64_t mac_to_parser_ps_ = 0;
   std::uint64_t result_latency_ps_ = 0;  // parser + hash + lookup
+  std::uint64_t parser_ps_ = 0;
+  std::uint64_t hash_ps_ = 0;
   unsigned min_occupancy_cycles_ = 0;
 };
 

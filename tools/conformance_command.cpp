@@ -8,6 +8,7 @@
 #include "net/input_error.hpp"
 #include "testbench/conformance/conformance_run.hpp"
 #include "testbench/expect/expectation_script.hpp"
+#include "testbench/scenario/scenario.hpp"
 
 namespace flowsim::tools {
 namespace {
@@ -31,6 +32,7 @@ ConformanceCommand::ConformanceCommand(CLI::App& app) {
   sub_->add_option("--json", json_, "write the result as JSON to this file (also written to the output directory)");
   sub_->add_option("--register-trace", register_trace_, "write every driver register access to this file");
   sub_->add_flag("-q,--quiet", quiet_, "print the summary only when something failed");
+  add_rtl_options(*sub_, rtl_, true);
 }
 
 int ConformanceCommand::run() const {
@@ -38,6 +40,10 @@ int ConformanceCommand::run() const {
     const expect::Script script = expect::load_script(file_);
     conformance::ConformanceOptions options;
     options.out_dir = out_dir_.empty() ? std::filesystem::path("flowsim-out") / script.name : std::filesystem::path(out_dir_);
+    if (const auto blocks = rtl_.blocks()) {
+      options.adjust_scenario = [blocks](scenario::Scenario& s) { s.asic.rtl = *blocks; };
+    }
+    options.rtl_instruments = rtl_.instrument_request();
     std::ofstream trace;
     if (!register_trace_.empty()) {
       trace.open(register_trace_);

@@ -10,6 +10,8 @@
 #include <CLI/CLI.hpp>
 #include <string>
 
+#include "tools/rtl_options.hpp"
+
 namespace flowsim::tools {
 
 class ConformanceCommand {
@@ -26,6 +28,7 @@ class ConformanceCommand {
   std::string json_;
   std::string register_trace_;
   bool quiet_ = false;
+  RtlOptions rtl_;
 };
 
 }  // namespace flowsim::tools

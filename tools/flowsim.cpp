@@ -28,6 +28,7 @@
 #include "testbench/shard/shard_spec.hpp"
 #include "tools/compare_command.hpp"
 #include "tools/conformance_command.hpp"
+#include "tools/rtl_options.hpp"
 #include "tools/merge_command.hpp"
 #include "tools/sweep_command.hpp"
 
@@ -40,6 +41,7 @@ struct ReplayCli {
   std::string trace_path;
   std::string rtl;    // --rtl: replaces the scenario's asic.rtl when given
   std::string shard;  // --shard K/N
+  flowsim::tools::RtlOptions rtl_options;  // --wave, --wave-window, --rtl-coverage
   bool quiet = false;
 };
 
@@ -52,6 +54,7 @@ int replay(const ReplayCli& cli) {
   if (!cli.rtl.empty()) scenario.asic.rtl = *model::RtlBlocks::parse(cli.rtl);  // checked by CLI11
   testbench::ReplayOptions options;
   options.out_dir = std::filesystem::path(out_dir);
+  options.rtl_instruments = cli.rtl_options.instrument_request();
   if (!cli.shard.empty()) options.shard = shard::ShardSpec::parse(cli.shard);  // checked by CLI11
   std::ofstream trace;
   if (!trace_path.empty()) {
@@ -121,6 +124,7 @@ int sc_main(int argc, char* argv[]) {
         return "'" + text + "' is not all, none or a comma-separated list of " + flowsim::model::RtlBlocks::names();
       });
   rep->add_flag("-q,--quiet", cli.quiet, "print nothing but errors");
+  flowsim::tools::add_rtl_options(*rep, cli.rtl_options, false);
   rep->add_option("--shard", cli.shard,
                   "replay shard K of N (0-based, e.g. 1/4) of the traffic's conversations; NAT keeps to the shard's "
                   "part of the port space")

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "Vfoe_lookup.h"
+#include "Vfoe_lookup_inst.h"
 #include "model/rtl_twin/verilated_block.hpp"
 
 namespace flowsim::model {
@@ -17,9 +18,10 @@ constexpr unsigned kReadyTimeout = hw::datapath::kTableMaxEntries;
 
 }  // namespace
 
-LookupRtl::LookupRtl(unsigned entries, unsigned ways)
-    : LookupEngine(entries, ways), block_(std::make_unique<VerilatedBlock<Vfoe_lookup>>("foe_lookup")) {
-  Vfoe_lookup& top = block_->top();
+template <class VTop>
+LookupRtlOf<VTop>::LookupRtlOf(unsigned entries, unsigned ways, RtlInstruments* instruments)
+    : LookupEngine(entries, ways), block_(std::make_unique<VerilatedBlock<VTop>>("foe_lookup", instruments)) {
+  VTop& top = block_->top();
   top.cfg_ways_i = ways;
   top.cfg_bucket_mask_i = entries / ways - 1;
   top.cfg_learn_i = 0;
@@ -30,22 +32,27 @@ LookupRtl::LookupRtl(unsigned entries, unsigned ways)
   clear();
 }
 
-LookupRtl::~LookupRtl() = default;
+template <class VTop>
+LookupRtlOf<VTop>::~LookupRtlOf() = default;
 
-std::uint64_t LookupRtl::cycles() const { return block_->cycles(); }
+template <class VTop>
+std::uint64_t LookupRtlOf<VTop>::cycles() const { return block_->cycles(); }
 
-unsigned LookupRtl::used() const { return block_->top().used_o; }
+template <class VTop>
+unsigned LookupRtlOf<VTop>::used() const { return block_->top().used_o; }
 
-void LookupRtl::wait_ready() {
-  Vfoe_lookup& top = block_->top();
+template <class VTop>
+void LookupRtlOf<VTop>::wait_ready() {
+  VTop& top = block_->top();
   for (unsigned i = 0; !top.ready_o; ++i) {
     if (i == kReadyTimeout) throw std::logic_error("LookupRtl: foe_lookup is not ready after " + std::to_string(i) + " cycles");
     block_->tick();
   }
 }
 
-void LookupRtl::clear() {
-  Vfoe_lookup& top = block_->top();
+template <class VTop>
+void LookupRtlOf<VTop>::clear() {
+  VTop& top = block_->top();
   wait_ready();
   top.clear_i = 1;
   block_->tick();
@@ -53,8 +60,9 @@ void LookupRtl::clear() {
   wait_ready();
 }
 
-EntryImage LookupRtl::operate(unsigned op, unsigned index, const EntryImage* data, std::uint16_t now_s) {
-  Vfoe_lookup& top = block_->top();
+template <class VTop>
+EntryImage LookupRtlOf<VTop>::operate(unsigned op, unsigned index, const EntryImage* data, std::uint16_t now_s) {
+  VTop& top = block_->top();
   wait_ready();
   top.op_valid_i = 1;
   top.op_i = op;
@@ -72,19 +80,23 @@ EntryImage LookupRtl::operate(unsigned op, unsigned index, const EntryImage* dat
   return out;
 }
 
-EntryImage LookupRtl::read(unsigned index) { return operate(1, index, nullptr, 0); }
+template <class VTop>
+EntryImage LookupRtlOf<VTop>::read(unsigned index) { return operate(1, index, nullptr, 0); }
 
-void LookupRtl::write(unsigned index, const EntryImage& image, std::uint16_t now_s) {
+template <class VTop>
+void LookupRtlOf<VTop>::write(unsigned index, const EntryImage& image, std::uint16_t now_s) {
   operate(2, index, &image, now_s);
 }
 
-void LookupRtl::invalidate(unsigned index) { operate(3, index, nullptr, 0); }
+template <class VTop>
+void LookupRtlOf<VTop>::invalidate(unsigned index) { operate(3, index, nullptr, 0); }
 
-void LookupRtl::lookup(const LookupConfig& config, std::span<const LookupRequest> in, std::span<LookupResult> out) {
+template <class VTop>
+void LookupRtlOf<VTop>::lookup(const LookupConfig& config, std::span<const LookupRequest> in, std::span<LookupResult> out) {
   if (out.size() != in.size()) throw std::invalid_argument("LookupRtl::lookup: out.size() != in.size()");
   const std::size_t n = in.size();
   if (n == 0) return;
-  Vfoe_lookup& top = block_->top();
+  VTop& top = block_->top();
   wait_ready();
   top.cfg_learn_i = config.learn;
   top.cfg_bind_rate_i = static_cast<std::uint16_t>(config.bind_rate);
@@ -128,5 +140,8 @@ void LookupRtl::lookup(const LookupConfig& config, std::span<const LookupRequest
   }
   top.req_valid_i = 0;
 }
+
+template class LookupRtlOf<Vfoe_lookup>;
+template class LookupRtlOf<Vfoe_lookup_inst>;
 
 }  // namespace flowsim::model

@@ -15,20 +15,26 @@
 #include "model/lookup_engine.hpp"
 
 class Vfoe_lookup;
+class Vfoe_lookup_inst;
 
 namespace flowsim::model {
 
 template <class VTop>
 class VerilatedBlock;
+class RtlInstruments;
 
-class LookupRtl final : public LookupEngine {
+// VTop: Vfoe_lookup (the plain Verilation, what --rtl runs) or Vfoe_lookup_inst (instrumented, for
+// --wave and --rtl-coverage; see RtlInstruments).
+template <class VTop>
+class LookupRtlOf final : public LookupEngine {
  public:
   // `entries` a power of two within the spec's limits, `ways` 1, 2 or 4 (the chip validates
   // them). The table starts cleared.
-  LookupRtl(unsigned entries, unsigned ways);
-  ~LookupRtl() override;
-  LookupRtl(const LookupRtl&) = delete;
-  LookupRtl& operator=(const LookupRtl&) = delete;
+  // `instruments` only with Vfoe_lookup_inst.
+  LookupRtlOf(unsigned entries, unsigned ways, RtlInstruments* instruments = nullptr);
+  ~LookupRtlOf() override;
+  LookupRtlOf(const LookupRtlOf&) = delete;
+  LookupRtlOf& operator=(const LookupRtlOf&) = delete;
 
   // Throws std::invalid_argument if out.size() != in.size(), std::logic_error if a result does
   // not come back exactly kLookupLatencyCycles after its request. Not thread-safe.
@@ -47,8 +53,13 @@ class LookupRtl final : public LookupEngine {
   EntryImage operate(unsigned op, unsigned index, const EntryImage* data, std::uint16_t now_s);
   void wait_ready();
 
-  std::unique_ptr<VerilatedBlock<Vfoe_lookup>> block_;
+  std::unique_ptr<VerilatedBlock<VTop>> block_;
   std::vector<std::uint64_t> issued_at_;  // cycle of each request of the batch in flight
 };
+
+using LookupRtl = LookupRtlOf<Vfoe_lookup>;
+using LookupRtlInstrumented = LookupRtlOf<Vfoe_lookup_inst>;
+extern template class LookupRtlOf<Vfoe_lookup>;
+extern template class LookupRtlOf<Vfoe_lookup_inst>;
 
 }  // namespace flowsim::model

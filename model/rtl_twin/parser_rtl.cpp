@@ -8,6 +8,7 @@
 #include <string>
 
 #include "Vfoe_parser.h"
+#include "Vfoe_parser_inst.h"
 #include "model/rtl_twin/verilated_block.hpp"
 
 namespace flowsim::model {
@@ -19,15 +20,20 @@ static_assert(std::endian::native == std::endian::little, "hdr_i is filled by co
 
 }  // namespace
 
-ParserRtl::ParserRtl() : block_(std::make_unique<VerilatedBlock<Vfoe_parser>>("foe_parser")) {}
+template <class VTop>
+ParserRtlOf<VTop>::ParserRtlOf(RtlInstruments* instruments)
+    : block_(std::make_unique<VerilatedBlock<VTop>>("foe_parser", instruments)) {}
 
-ParserRtl::~ParserRtl() = default;
+template <class VTop>
+ParserRtlOf<VTop>::~ParserRtlOf() = default;
 
-std::uint64_t ParserRtl::cycles() const { return block_->cycles(); }
+template <class VTop>
+std::uint64_t ParserRtlOf<VTop>::cycles() const { return block_->cycles(); }
 
-void ParserRtl::parse(std::span<const std::span<const std::uint8_t>> frames, std::span<ParsedHeaders> out) {
+template <class VTop>
+void ParserRtlOf<VTop>::parse(std::span<const std::span<const std::uint8_t>> frames, std::span<ParsedHeaders> out) {
   if (out.size() != frames.size()) throw std::invalid_argument("ParserRtl::parse: out.size() != frames.size()");
-  Vfoe_parser& top = block_->top();
+  VTop& top = block_->top();
   static_assert(sizeof(top.hdr_i) == kWindow, "hdr_i is the parser's window");
   const std::size_t n = frames.size();
   if (n == 0) return;
@@ -73,5 +79,8 @@ void ParserRtl::parse(std::span<const std::span<const std::uint8_t>> frames, std
     block_->tick();
   }
 }
+
+template class ParserRtlOf<Vfoe_parser>;
+template class ParserRtlOf<Vfoe_parser_inst>;
 
 }  // namespace flowsim::model

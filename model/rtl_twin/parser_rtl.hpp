@@ -12,18 +12,24 @@
 #include "model/parser_engine.hpp"
 
 class Vfoe_parser;
+class Vfoe_parser_inst;
 
 namespace flowsim::model {
 
 template <class VTop>
 class VerilatedBlock;
+class RtlInstruments;
 
-class ParserRtl final : public ParserEngine {
+// VTop: Vfoe_parser (the plain Verilation, what --rtl runs) or Vfoe_parser_inst (instrumented, for
+// --wave and --rtl-coverage; see RtlInstruments).
+template <class VTop>
+class ParserRtlOf final : public ParserEngine {
  public:
-  ParserRtl();
-  ~ParserRtl() override;
-  ParserRtl(const ParserRtl&) = delete;
-  ParserRtl& operator=(const ParserRtl&) = delete;
+  // `instruments` only with Vfoe_parser_inst.
+  explicit ParserRtlOf(RtlInstruments* instruments = nullptr);
+  ~ParserRtlOf() override;
+  ParserRtlOf(const ParserRtlOf&) = delete;
+  ParserRtlOf& operator=(const ParserRtlOf&) = delete;
 
   // frames.size() + kParserLatencyCycles clock cycles per call. Throws std::invalid_argument if
   // out.size() != frames.size(), std::logic_error if the RTL's output timing is not the spec's
@@ -35,7 +41,12 @@ class ParserRtl final : public ParserEngine {
   std::uint64_t cycles() const;
 
  private:
-  std::unique_ptr<VerilatedBlock<Vfoe_parser>> block_;
+  std::unique_ptr<VerilatedBlock<VTop>> block_;
 };
+
+using ParserRtl = ParserRtlOf<Vfoe_parser>;
+using ParserRtlInstrumented = ParserRtlOf<Vfoe_parser_inst>;
+extern template class ParserRtlOf<Vfoe_parser>;
+extern template class ParserRtlOf<Vfoe_parser_inst>;
 
 }  // namespace flowsim::model

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "Vfoe_rewrite.h"
+#include "Vfoe_rewrite_inst.h"
 #include "model/rtl_twin/verilated_block.hpp"
 
 namespace flowsim::model {
@@ -20,18 +21,23 @@ static_assert(std::endian::native == std::endian::little, "the windows are fille
 
 }  // namespace
 
-RewriteRtl::RewriteRtl() : block_(std::make_unique<VerilatedBlock<Vfoe_rewrite>>("foe_rewrite")) {}
+template <class VTop>
+RewriteRtlOf<VTop>::RewriteRtlOf(RtlInstruments* instruments)
+    : block_(std::make_unique<VerilatedBlock<VTop>>("foe_rewrite", instruments)) {}
 
-RewriteRtl::~RewriteRtl() = default;
+template <class VTop>
+RewriteRtlOf<VTop>::~RewriteRtlOf() = default;
 
-std::uint64_t RewriteRtl::cycles() const { return block_->cycles(); }
+template <class VTop>
+std::uint64_t RewriteRtlOf<VTop>::cycles() const { return block_->cycles(); }
 
-void RewriteRtl::rewrite(const RewriteConfig& config, std::span<const RewriteRequest> in,
+template <class VTop>
+void RewriteRtlOf<VTop>::rewrite(const RewriteConfig& config, std::span<const RewriteRequest> in,
                          std::span<RewriteResult> out) {
   if (out.size() != in.size()) throw std::invalid_argument("RewriteRtl::rewrite: out.size() != in.size()");
   const std::size_t n = in.size();
   if (n == 0) return;
-  Vfoe_rewrite& top = block_->top();
+  VTop& top = block_->top();
   static_assert(sizeof(top.hdr_i) == kWindow && sizeof(top.entry_i) == sizeof(EntryImage));
   top.ports_i = config.ports;
   for (std::size_t p = 0; p < config.port_mtu.size(); ++p) top.port_mtu_i[p] = config.port_mtu[p];
@@ -81,5 +87,8 @@ void RewriteRtl::rewrite(const RewriteConfig& config, std::span<const RewriteReq
     block_->tick();
   }
 }
+
+template class RewriteRtlOf<Vfoe_rewrite>;
+template class RewriteRtlOf<Vfoe_rewrite_inst>;
 
 }  // namespace flowsim::model

@@ -13,18 +13,24 @@
 #include "model/rewrite_engine.hpp"
 
 class Vfoe_rewrite;
+class Vfoe_rewrite_inst;
 
 namespace flowsim::model {
 
 template <class VTop>
 class VerilatedBlock;
+class RtlInstruments;
 
-class RewriteRtl final : public RewriteEngine {
+// VTop: Vfoe_rewrite (the plain Verilation, what --rtl runs) or Vfoe_rewrite_inst (instrumented, for
+// --wave and --rtl-coverage; see RtlInstruments).
+template <class VTop>
+class RewriteRtlOf final : public RewriteEngine {
  public:
-  RewriteRtl();
-  ~RewriteRtl() override;
-  RewriteRtl(const RewriteRtl&) = delete;
-  RewriteRtl& operator=(const RewriteRtl&) = delete;
+  // `instruments` only with Vfoe_rewrite_inst.
+  explicit RewriteRtlOf(RtlInstruments* instruments = nullptr);
+  ~RewriteRtlOf() override;
+  RewriteRtlOf(const RewriteRtlOf&) = delete;
+  RewriteRtlOf& operator=(const RewriteRtlOf&) = delete;
 
   // in.size() + kRewriteLatencyCycles clock cycles per call. Throws std::invalid_argument if
   // out.size() != in.size(), std::logic_error if the RTL's output timing is not the spec's
@@ -35,7 +41,12 @@ class RewriteRtl final : public RewriteEngine {
   std::uint64_t cycles() const;
 
  private:
-  std::unique_ptr<VerilatedBlock<Vfoe_rewrite>> block_;
+  std::unique_ptr<VerilatedBlock<VTop>> block_;
 };
+
+using RewriteRtl = RewriteRtlOf<Vfoe_rewrite>;
+using RewriteRtlInstrumented = RewriteRtlOf<Vfoe_rewrite_inst>;
+extern template class RewriteRtlOf<Vfoe_rewrite>;
+extern template class RewriteRtlOf<Vfoe_rewrite_inst>;
 
 }  // namespace flowsim::model

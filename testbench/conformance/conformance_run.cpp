@@ -169,6 +169,7 @@ class Runner {
     testbench::ReplayOptions ro;
     ro.out_dir = options_.out_dir;
     ro.register_trace = options_.register_trace;
+    ro.rtl_instruments = options_.rtl_instruments;
     const auto wall_start = std::chrono::steady_clock::now();
     try {
       testbench::ReplaySession session(scenario_, ro);

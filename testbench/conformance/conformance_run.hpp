@@ -10,6 +10,7 @@
 #include <functional>
 #include <ostream>
 
+#include "model/rtl_twin/rtl_instrument_request.hpp"
 #include "testbench/conformance/conformance_result.hpp"
 #include "testbench/expect/expectation_script.hpp"
 #include "testbench/scenario/scenario.hpp"
@@ -21,6 +22,8 @@ struct ConformanceOptions {
   std::ostream* register_trace = nullptr;  // every driver register access, if set
   // Changes to the scenario after loading (e.g. which blocks run as RTL).
   std::function<void(scenario::Scenario&)> adjust_scenario;
+  // A waveform and/or coverage of the datapath blocks that run as RTL.
+  model::RtlInstrumentRequest rtl_instruments;
 };
 
 // Throws net::InputError, before simulating anything, when the file refers to what the

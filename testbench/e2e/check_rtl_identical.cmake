@@ -2,7 +2,9 @@
 # Replays every scenario in SCENARIO_DIR twice, with the C++ datapath blocks and with
 # `--rtl all`, and requires every output file (each port's pcap, cpu.pcap, report.json,
 # summary.txt, conntrack.txt, ruleset.txt) to be byte-identical between the two.
-# cmake -DFLOWSIM=<exe> -DSCENARIO_DIR=<dir> -DWORK=<dir> -P check_rtl_identical.cmake
+# cmake -DFLOWSIM=<exe> -DSCENARIO_DIR=<dir> -DWORK=<dir> [-DRTL_EXTRA_ARGS=a|b|...] -P check_rtl_identical.cmake
+# RTL_EXTRA_ARGS ('|'-separated, %WORK% and %NAME% replaced) go to the RTL run too, e.g. a
+# waveform, which must change no output (and is then required to exist).
 file(REMOVE_RECURSE ${WORK})
 file(GLOB scenarios ${SCENARIO_DIR}/*.yaml)
 if(NOT scenarios)
@@ -13,7 +15,10 @@ foreach(scenario ${scenarios})
   foreach(mode cpp rtl)
     set(args "")
     if(mode STREQUAL "rtl")
-      set(args --rtl all)
+      string(REPLACE "|" ";" extra "${RTL_EXTRA_ARGS}")
+      string(REPLACE "%WORK%" "${WORK}" extra "${extra}")
+      string(REPLACE "%NAME%" "${name}" extra "${extra}")
+      set(args --rtl all ${extra})
     endif()
     execute_process(COMMAND ${FLOWSIM} replay ${scenario} --out ${WORK}/${name}/${mode} --quiet ${args}
                     RESULT_VARIABLE rc ERROR_VARIABLE err)
@@ -34,5 +39,13 @@ foreach(scenario ${scenarios})
       message(FATAL_ERROR "${name}: ${f} differs between the C++ and the RTL datapath blocks")
     endif()
   endforeach()
-  message(STATUS "${name}: identical with --rtl all: ${outputs}")
+  if(RTL_EXTRA_ARGS MATCHES "--wave[|]([^|]*)")
+    string(REPLACE "%WORK%" "${WORK}" wave "${CMAKE_MATCH_1}")
+    string(REPLACE "%NAME%" "${name}" wave "${wave}")
+    file(SIZE ${wave} wave_size)
+    if(wave_size LESS 1000)
+      message(FATAL_ERROR "${name}: the waveform ${wave} has only ${wave_size} bytes")
+    endif()
+  endif()
+  message(STATUS "${name}: identical with --rtl all ${extra}: ${outputs}")
 endforeach()

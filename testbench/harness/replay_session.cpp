@@ -13,6 +13,7 @@
 #include "engine/flowtable/flowtable.hpp"
 #include "engine/nft/ruleset.hpp"
 #include "model/asic.hpp"
+#include "model/rtl_twin/rtl_instruments.hpp"
 #include "net/input_error.hpp"
 #include "testbench/harness/cpu_host.hpp"
 #include "testbench/harness/host_memory.hpp"
@@ -23,7 +24,7 @@
 namespace flowsim::testbench {
 namespace {
 
-model::AsicParams asic_params(const scenario::Scenario& s) {
+model::AsicParams asic_params(const scenario::Scenario& s, const ReplayOptions& o) {
   model::AsicParams p;
   for (const auto& port : s.ports) p.ports.push_back({port.speed_bps, port.mtu});
   p.clock_mhz = s.asic.clock_mhz;
@@ -33,6 +34,7 @@ model::AsicParams asic_params(const scenario::Scenario& s) {
   p.table_entries = s.asic.table_entries;
   p.table_ways = s.asic.table_ways;
   p.punt_meter_pps = s.asic.punt_meter_pps;
+  p.rtl_instruments = o.rtl_instruments;
   return p;
 }
 
@@ -61,7 +63,7 @@ struct ReplaySession::Board {
   Board(const scenario::Scenario& s, const ReplayOptions& o)
       : ledger(ledger_ports(s), o.out_dir),
         engine(engine_config(s, o)),
-        asic("asic", asic_params(s), ledger),
+        asic("asic", asic_params(s, o), ledger),
         memory("host_memory"),
         hal("hal", memory),
         trace(o.register_trace ? std::make_unique<driver::TraceHal>(hal, *o.register_trace) : nullptr),
@@ -108,6 +110,13 @@ std::uint64_t sc_now_ps() { return sc_core::sc_time_stamp().value(); }
 
 ReplaySession::ReplaySession(const scenario::Scenario& scenario, const ReplayOptions& options)
     : scenario_(scenario), options_(options), board_(std::make_unique<Board>(scenario, options)) {
+  // The RTL waveform counts traffic time, from the moment the device is up.
+  if (model::RtlInstruments* i = board_->asic.rtl_instruments()) {
+    i->set_traffic_start([&cpu = board_->cpu]() -> std::optional<std::uint64_t> {
+      if (!cpu.ready()) return std::nullopt;
+      return cpu.ready_time_ps();
+    });
+  }
   // The scenario's events, at their traffic times (counted from the moment the device is up).
   for (const scenario::ControlEvent& e : scenario_.events) {
     board_->cpu.post_after_ready(e.at, [this, &e] { run_event(e, true); });

@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "model/rtl_twin/rtl_instrument_request.hpp"
 #include "testbench/harness/control_plane.hpp"
 #include "testbench/harness/report.hpp"
 #include "testbench/scenario/scenario.hpp"
@@ -43,6 +44,8 @@ struct ReplayOptions {
   std::optional<shard::ShardSpec> shard;
   // Called between simulation slices (about every simulated millisecond).
   std::function<void(const Progress&)> on_progress;
+  // A waveform and/or coverage of the datapath blocks that run as RTL.
+  model::RtlInstrumentRequest rtl_instruments;
 };
 
 // Throws net::InputError for bad input (unreadable or truncated capture) and
