@@ -401,9 +401,10 @@ void Engine::setup_nat(SlowPacket& p, const nft::EvalResult& result, ManipType t
   conntrack::Connection& ct = *p.ct.ct;
   const nft::NatAction& a = result.nat;
   const bool family_ok = a.family == p.family;
-  const bool wanted = type == ManipType::kDst ? a.kind == nft::NatKind::kDnat
+  const bool wanted = type == ManipType::kDst ? (a.kind == nft::NatKind::kDnat || a.kind == nft::NatKind::kRedirect)
                                               : (a.kind == nft::NatKind::kSnat || a.kind == nft::NatKind::kMasquerade);
-  if (!wanted || (a.kind != nft::NatKind::kMasquerade && !family_ok)) {
+  const bool packet_family = a.kind == nft::NatKind::kMasquerade || a.kind == nft::NatKind::kRedirect;
+  if (!wanted || (!packet_family && !family_ok)) {
     nat_->setup_null_binding(ct, type, p.now);
     return;
   }
@@ -429,6 +430,27 @@ void Engine::setup_nat(SlowPacket& p, const nft::EvalResult& result, ManipType t
       }
     }
     if (!found) return;  // the caller drops: masquerade without an address
+    range.max_addr = range.min_addr;
+  }
+  if (a.kind == nft::NatKind::kRedirect) {
+    // nf_nat_redirect_ipv4/ipv6: the input interface's first address, loopback for the
+    // router's own packets.
+    range.flags |= nat::kMapIps;
+    range.min_addr = {};
+    if (p.local) {
+      if (p.family == 4) {
+        net::store_be32(range.min_addr.data(), 0x7f000001);
+      } else {
+        range.min_addr[15] = 1;
+      }
+    } else if (p.family == 4 && !interfaces_[p.iif].ipv4.empty()) {
+      net::store_be32(range.min_addr.data(), interfaces_[p.iif].ipv4.front().addr().value());
+    } else if (p.family == 6 && !interfaces_[p.iif].ipv6.empty()) {
+      range.min_addr = interfaces_[p.iif].ipv6.front().addr().bytes();
+    } else {
+      nat_->setup_null_binding(ct, type, p.now);
+      return;
+    }
     range.max_addr = range.min_addr;
   }
   nat_->setup(ct, range, type, p.now);

@@ -266,5 +266,35 @@ TEST_F(OutputHookTest, AnErrorAboutANatedPacketLeavesFromTheAddressTheClientUsed
   EXPECT_EQ(listed("ct state related"), "ct state related counter packets 1 bytes 68 accept");
 }
 
+// fw4's `redirect to 53` for DNS: a query to another resolver is translated to the address
+// of the interface it came in on (nf_nat_redirect_ipv4) and answered by the router's own
+// service; without the rule it is forwarded.
+TEST(RedirectTest, ADnsQueryIsRedirectedToTheRoutersOwnService) {
+  const std::string rules = std::string(kHomeRouterRules) + R"(
+table inet fw4 {
+	chain dstnat {
+		type nat hook prerouting priority dstnat; policy accept;
+		iifname "lan" meta nfproto ipv4 udp dport 53 redirect to 53
+	}
+}
+)";
+  for (const bool redirected : {false, true}) {
+    EngineConfig config = home_router_config(redirected ? rules : std::string(kHomeRouterRules));
+    config.services = {{17, 53}};
+    Engine engine(std::move(config));
+    net::PacketBuffer frame;
+    frame.assign(udp4_frame({.dst = v4("8.8.8.8")}, {.sport = 50000, .dport = 53}));
+    const Verdict v = engine.process(frame, kLan, 1s);
+    const std::string dump = engine.conntrack_dump(1s);
+    if (redirected) {
+      EXPECT_EQ(v, Verdict::drop(DropReason::kLocalDelivery));
+      EXPECT_NE(dump.find("src=192.168.1.1 dst=192.168.1.100 sport=53 dport=50000"), std::string::npos) << dump;
+    } else {
+      EXPECT_EQ(v, Verdict::forward(kWan));
+      EXPECT_NE(dump.find("src=8.8.8.8 dst=203.0.113.2 sport=53 dport=50000"), std::string::npos) << dump;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace flowsim::engine

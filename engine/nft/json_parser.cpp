@@ -31,7 +31,7 @@ std::string short_text(const nlohmann::json& v) {
 }
 
 std::optional<Op> op_from_text(std::string_view s) {
-  if (s == "==" || s == "in") return Op::kEq;
+  if (s == "==" || s == "in" || s == "!") return Op::kEq;
   if (s == "!=") return Op::kNe;
   if (s == "<") return Op::kLt;
   if (s == ">") return Op::kGt;
@@ -195,6 +195,8 @@ void JsonParser::command(const std::string& key, const Value& body, bool create,
     element_command(body);
   } else if (key == "flowtable") {
     flowtable_command(body, create);
+  } else if (key == "ct helper") {
+    ct_helper_command(body);
   } else {
     fail(body, fmt::format("unsupported command \"{}\"", key));
   }
@@ -296,6 +298,30 @@ void JsonParser::rule_command(const Value& body, bool prepend) {
     rule.comment = string_of(comment, "\"comment\"");
   }
   builder_.add_rule(table, chain, std::move(rule), prepend);
+}
+
+// {"ct helper": {"family", "table", "name", "type", "protocol", "l3proto"}}
+void JsonParser::ct_helper_command(const Value& body) {
+  Table& table = table_of(body);
+  CtHelper h;
+  h.name = string_of(required(body, "name"), "\"name\"");
+  h.loc = loc(body);
+  h.type = string_of(required(body, "type"), "\"type\"");
+  const Value proto = required(body, "protocol");
+  const std::string p = string_of(proto, "\"protocol\"");
+  if (p != "tcp" && p != "udp") {
+    fail(proto, fmt::format("ct helper protocol \"{}\" is not tcp or udp", p));
+  }
+  h.l4proto = p == "tcp" ? 6 : 17;
+  h.l3proto = table.family;
+  if (const Value l3 = member(body, "l3proto"); l3.node != JsonPositions::kNone) {
+    const std::string f = string_of(l3, "\"l3proto\"");
+    if (f == "ip") h.l3proto = Family::kIp;
+    else if (f == "ip6") h.l3proto = Family::kIp6;
+    else if (f == "inet") h.l3proto = Family::kInet;
+    else fail(l3, fmt::format("l3proto \"{}\" is not ip, ip6 or inet", f));
+  }
+  builder_.add_ct_helper(table, std::move(h));
 }
 
 void JsonParser::set_command(const Value& body, bool create) {
@@ -491,8 +517,8 @@ Stmt JsonParser::statement(const Value& expr) {
     flow.name_loc = loc(name);
     return Stmt{std::move(flow), at};
   }
-  if (key == "masquerade") {
-    return Stmt{nat(NatKind::kMasquerade, body), at};
+  if (key == "masquerade" || key == "redirect") {
+    return Stmt{nat(key == "masquerade" ? NatKind::kMasquerade : NatKind::kRedirect, body), at};
   }
   if (key == "snat" || key == "dnat") {
     return Stmt{nat(key == "snat" ? NatKind::kSnat : NatKind::kDnat, body), at};
@@ -500,20 +526,184 @@ Stmt JsonParser::statement(const Value& expr) {
   if (key == "log") {
     return Stmt{log(body), at};
   }
+  if (key == "vmap") {
+    return Stmt{vmap(body), at};
+  }
+  if (key == "limit") {
+    return Stmt{limit(body), at};
+  }
+  if (key == "ct helper") {
+    const std::string name = string_of(body, "a ct helper name");
+    return Stmt{CtHelperSetStmt{name, nullptr, loc(body)}, at};
+  }
+  if (key == "mangle") {
+    return Stmt{mangle(body), at};
+  }
   fail(expr, fmt::format("unsupported statement \"{}\"", key));
+}
+
+// {"vmap": {"key": EXPR, "data": {"set": [[KEY, VERDICT], ...]}}}
+VmapStmt JsonParser::vmap(const Value& body) {
+  VmapStmt map;
+  left_side(map.key, required(body, "key"));
+  const Value data = required(body, "data");
+  const Value set = data.json->is_object() ? member(data, "set") : Value{&kNull, JsonPositions::kNone};
+  if (!set.json->is_array()) {
+    fail(data, data.json->is_string() ? fmt::format("unsupported statement: a named verdict map (vmap {})",
+                                                    data.json->get<std::string>())
+                                      : std::string("\"data\" must be {\"set\": [[key, verdict], ...]}"));
+  }
+  map.key.rhs = RhsKind::kSet;
+  map.key.rhs_loc = loc(set);
+  if (set.json->empty()) {
+    fail(set, "empty verdict map");
+  }
+  for (std::size_t i = 0; i < set.json->size(); ++i) {
+    const Value pair = element(set, i);
+    if (!pair.json->is_array() || pair.json->size() != 2) {
+      fail(pair, "a verdict map element must be [key, verdict]");
+    }
+    map.key.elements.push_back(key_of(map.key, element(pair, 0)));
+    const Stmt verdict = statement(element(pair, 1));
+    const auto* v = std::get_if<VerdictStmt>(&verdict.body);
+    if (v == nullptr) {
+      fail(element(pair, 1), "a verdict map's data must be a verdict");
+    }
+    map.verdicts.push_back(*v);
+  }
+  return map;
+}
+
+// {"limit": {"rate": N, "per": UNIT, "burst": N, "inv": BOOL}} (packets).
+LimitStmt JsonParser::limit(const Value& body) {
+  LimitStmt l;
+  const Value rate = required(body, "rate");
+  if (!rate.json->is_number_unsigned() || rate.json->get<std::uint64_t>() == 0) {
+    fail(rate, "\"rate\" must be a number above 0");
+  }
+  if (const Value unit = member(body, "rate_unit"); unit.json->is_string() && unit.json->get<std::string>() != "packets") {
+    fail(unit, "unsupported statement \"limit\" with a byte rate");
+  }
+  l.rate = rate.json->get<std::uint64_t>();
+  const Value per = member(body, "per");
+  const std::string unit = per.json->is_string() ? per.json->get<std::string>() : "second";
+  if (unit == "second") l.unit_seconds = 1;
+  else if (unit == "minute") l.unit_seconds = 60;
+  else if (unit == "hour") l.unit_seconds = 3600;
+  else if (unit == "day") l.unit_seconds = 86400;
+  else if (unit == "week") l.unit_seconds = 604800;
+  else fail(per, fmt::format("invalid \"per\" \"{}\" (second, minute, hour, day or week)", unit));
+  if (const Value burst = member(body, "burst"); burst.json->is_number_unsigned()) {
+    const std::uint64_t b = burst.json->get<std::uint64_t>();
+    if (b > 0xffffffffu) fail(burst, "\"burst\" is out of range");
+    l.burst = b == 0 ? 5 : static_cast<std::uint32_t>(b);
+  }
+  if (const Value inv = member(body, "inv"); inv.json->is_boolean()) {
+    l.over = inv.json->get<bool>();
+  }
+  return l;
+}
+
+// {"mangle": {"key": {"tcp option": {"name": "maxseg", "field": "size"}}, "value": {"rt": {"key": "mtu"}} | N}}
+TcpMssStmt JsonParser::mangle(const Value& body) {
+  const Value key = required(body, "key");
+  const Value option = key.json->is_object() ? member(key, "tcp option") : Value{&kNull, JsonPositions::kNone};
+  if (!option.json->is_object() || option.json->value("name", "") != "maxseg" || option.json->value("field", "") != "size") {
+    fail(key, fmt::format("unsupported statement \"mangle\" of {}", short_text(*key.json)));
+  }
+  TcpMssStmt mss;
+  const Value value = required(body, "value");
+  if (value.json->is_number_unsigned() && value.json->get<std::uint64_t>() <= 65535) {
+    mss.rt_mtu = false;
+    mss.value = static_cast<std::uint16_t>(value.json->get<std::uint64_t>());
+  } else if (!(value.json->is_object() && value.json->contains("rt") && (*value.json)["rt"].is_object() &&
+               (*value.json)["rt"].value("key", "") == "mtu")) {
+    fail(value, "the MSS must be {\"rt\": {\"key\": \"mtu\"}} or a number up to 65535");
+  }
+  return mss;
 }
 
 Match JsonParser::match(const Value& body) {
   Match m;
   const Value op = required(body, "op");
-  auto parsed_op = op_from_text(string_of(op, "\"op\""));
+  const std::string op_text = string_of(op, "\"op\"");
+  auto parsed_op = op_from_text(op_text);
   if (!parsed_op) {
-    fail(op, fmt::format("unsupported operator \"{}\"", op.json->get<std::string>()));
+    fail(op, fmt::format("unsupported operator \"{}\"", op_text));
   }
   m.op = *parsed_op;
-  m.field = left_field(required(body, "left"));
+  m.implicit_op = op_text == "in";
+  left_side(m, required(body, "left"));
   right_side(m, required(body, "right"));
+  if (op_text == "!") {
+    // `! bits`: none of them, (field & bits) == 0.
+    const ValueType type = value_type_of(m.field);
+    if (!is_bitmask(type) || m.mask || m.rhs == RhsKind::kSet || m.rhs == RhsKind::kNamedSet) {
+      fail(op, "operator \"!\" needs a flag value");
+    }
+    Key bits;
+    for (const Element& e : m.elements) {
+      bits = Key{bits.hi | e.lo.hi, bits.lo | e.lo.lo};
+    }
+    m.mask = bits;
+    m.elements.assign(1, Element{});
+    m.rhs = RhsKind::kValue;
+  }
   return m;
+}
+
+// A field, {"&": [FIELD, MASK]} or {"concat": [FIELD, ...]}.
+void JsonParser::left_side(Match& m, const Value& left) {
+  if (left.json->is_object() && left.json->contains("&")) {
+    const Value binop = member(left, "&");
+    if (!binop.json->is_array() || binop.json->size() != 2) {
+      fail(binop, "\"&\" must be [expression, mask]");
+    }
+    m.field = left_field(element(binop, 0));
+    const Value mask = element(binop, 1);
+    const ValueType type = value_type_of(m.field);
+    Key bits;
+    auto add = [&](const Value& v) {
+      const Element e = element_of(type, v);
+      if (e.form != ElementForm::kSingle) fail(v, "a mask must be a single value");
+      bits = Key{bits.hi | e.lo.hi, bits.lo | e.lo.lo};
+    };
+    if (mask.json->is_array()) {
+      for (std::size_t i = 0; i < mask.json->size(); ++i) add(element(mask, i));
+    } else {
+      add(mask);
+    }
+    m.mask = bits;
+    return;
+  }
+  if (left.json->is_object() && left.json->contains("concat")) {
+    const Value parts = member(left, "concat");
+    if (!parts.json->is_array() || parts.json->size() < 2) {
+      fail(parts, "\"concat\" must list at least two expressions");
+    }
+    m.field = left_field(element(parts, 0));
+    for (std::size_t i = 1; i < parts.json->size(); ++i) {
+      m.concat.push_back(left_field(element(parts, i)));
+    }
+    return;
+  }
+  m.field = left_field(left);
+}
+
+// One key: a value, or for a concatenation {"concat": [VALUE, ...]}.
+Element JsonParser::key_of(const Match& m, const Value& v) const {
+  if (m.concat.empty()) {
+    return element_of(value_type_of(m.field), v);
+  }
+  const Value parts = v.json->is_object() ? member(v, "concat") : Value{&kNull, JsonPositions::kNone};
+  if (!parts.json->is_array() || parts.json->size() != m.concat.size() + 1) {
+    fail(v, fmt::format("a value of this concatenation must be {{\"concat\": [...]}} with {} parts", m.concat.size() + 1));
+  }
+  Element e = element_of(value_type_of(m.field), element(parts, 0));
+  for (std::size_t i = 0; i < m.concat.size(); ++i) {
+    e.rest.push_back(element_of(value_type_of(m.concat[i]), element(parts, i + 1)));
+  }
+  return e;
 }
 
 Field JsonParser::left_field(const Value& left) const {
@@ -579,13 +769,13 @@ void JsonParser::right_side(Match& m, const Value& right) const {
       fail(list, "empty set");
     }
     for (std::size_t i = 0; i < list.json->size(); ++i) {
-      m.elements.push_back(element_of(type, element(list, i)));
+      m.elements.push_back(key_of(m, element(list, i)));
     }
   };
   if (right.json->is_array()) {
-    // `ct state established,related`: op "in" with a list of flags.
+    // `ct state established,related`, `tcp flags syn,ack`: a list of flags.
     fill(right);
-    m.rhs = type == ValueType::kCtState ? RhsKind::kFlags : RhsKind::kSet;
+    m.rhs = type == ValueType::kCtState || is_bitmask(type) ? RhsKind::kFlags : RhsKind::kSet;
     return;
   }
   if (right.json->is_object() && right.json->contains("set")) {
@@ -597,15 +787,16 @@ void JsonParser::right_side(Match& m, const Value& right) const {
     m.rhs = RhsKind::kSet;
     return;
   }
-  m.elements.push_back(element_of(type, right));
+  m.elements.push_back(key_of(m, right));
   m.rhs = RhsKind::kValue;
 }
 
 NatStmt JsonParser::nat(NatKind kind, const Value& body) const {
   NatStmt n;
   n.action.kind = kind;
+  const bool no_address = kind == NatKind::kMasquerade || kind == NatKind::kRedirect;
   if (body.json->is_null()) {
-    if (kind != NatKind::kMasquerade) {
+    if (!no_address) {
       fail(body, "missing \"addr\"");
     }
     return n;
@@ -618,8 +809,8 @@ NatStmt JsonParser::nat(NatKind kind, const Value& body) const {
     n.written_family = f == "ip" ? 4 : 6;
   }
   if (const Value addr = member(body, "addr"); addr.node != JsonPositions::kNone) {
-    if (kind == NatKind::kMasquerade) {
-      fail(addr, "masquerade takes no address");
+    if (no_address) {
+      fail(addr, fmt::format("{} takes no address", kind == NatKind::kMasquerade ? "masquerade" : "redirect"));
     }
     n.addr_loc = loc(addr);
     if (addr.json->is_object() && addr.json->contains("range")) {
@@ -652,7 +843,7 @@ NatStmt JsonParser::nat(NatKind kind, const Value& body) const {
     n.action.port_min = static_cast<std::uint16_t>(e.lo.lo);
     n.action.port_max = static_cast<std::uint16_t>(e.hi.lo);
   }
-  if (n.addr_min_text.empty() && !n.action.port_min && kind != NatKind::kMasquerade) {
+  if (n.addr_min_text.empty() && !n.action.port_min && !no_address) {
     fail(body, "missing \"addr\"");
   }
   if (const Value flags = member(body, "flags"); flags.node != JsonPositions::kNone) {

@@ -51,6 +51,7 @@ class JsonParser {
   void set_command(const Value& body, bool create);
   void element_command(const Value& body);
   void flowtable_command(const Value& body, bool create);
+  void ct_helper_command(const Value& body);
   void flush_command(const Value& body);
   Family family_of(const Value& body) const;
   Table& table_of(const Value& body) const;
@@ -58,6 +59,11 @@ class JsonParser {
 
   Stmt statement(const Value& expr);
   Match match(const Value& body);
+  void left_side(Match& m, const Value& left);
+  Element key_of(const Match& m, const Value& v) const;
+  VmapStmt vmap(const Value& body);
+  LimitStmt limit(const Value& body);
+  TcpMssStmt mangle(const Value& body);
   Field left_field(const Value& left) const;
   void right_side(Match& m, const Value& right) const;
   Element element_of(ValueType type, const Value& v) const;

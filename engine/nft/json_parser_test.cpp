@@ -20,7 +20,7 @@ using testing::read_testdata;
 
 TEST(JsonParserTest, RecordedRulesetsListLikeNft) {
   for (const char* name : {"sets", "mixed", "priorities", "nat", "merge", "wrap", "script", "variables",
-                           "define_block", "table_commands"}) {
+                           "define_block", "table_commands", "router_constructs", "flag_matches"}) {
     const std::string base = std::string("recorded/") + name;
     const Ruleset r = Ruleset::parse_json(read_testdata(base + ".json"), base + ".json");
     // nft's own JSON round trip turns a merged one-element set into a plain value; where it

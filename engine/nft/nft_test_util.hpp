@@ -113,8 +113,11 @@ inline std::string describe(const EvalResult& r) {
   }
   const NatAction& n = r.nat;
   if (n.kind != NatKind::kNone) {
-    s += n.kind == NatKind::kMasquerade ? " masquerade" : n.kind == NatKind::kSnat ? " snat" : " dnat";
-    if (n.kind == NatKind::kMasquerade) {
+    s += n.kind == NatKind::kMasquerade ? " masquerade"
+         : n.kind == NatKind::kRedirect ? " redirect"
+         : n.kind == NatKind::kSnat     ? " snat"
+                                        : " dnat";
+    if (n.kind == NatKind::kMasquerade || n.kind == NatKind::kRedirect) {
       s += fmt::format("/{}", n.family);
     }
     std::string to;

@@ -188,8 +188,8 @@ std::string format_nat_address(const std::array<std::uint8_t, 16>& bytes, int fa
 std::string format_nat(const NatStmt& n, Family family) {
   const NatAction& a = n.action;
   std::string out;
-  if (a.kind == NatKind::kMasquerade) {
-    out = "masquerade";
+  if (a.kind == NatKind::kMasquerade || a.kind == NatKind::kRedirect) {
+    out = a.kind == NatKind::kMasquerade ? "masquerade" : "redirect";
   } else {
     out = a.kind == NatKind::kSnat ? "snat" : "dnat";
     if (family == Family::kInet) {

@@ -252,6 +252,35 @@ table inet fw4 {
   EXPECT_FALSE(r.evaluate(Hook::kForward, packet({.in = "wan", .out = "lan", .proto = 17})).mss_set);
 }
 
+TEST(RouterConstructsTest, RedirectAndNatWithoutTo) {
+  Ruleset r = text(R"(
+table inet fw4 {
+  chain dstnat {
+    type nat hook prerouting priority dstnat; policy accept;
+    meta nfproto ipv4 udp dport 53 redirect to 53
+    meta nfproto ipv4 tcp dport 22 dnat 192.168.26.100:22
+    ip6 daddr & ::ffff == ::9 dnat ::99
+  }
+}
+)");
+  EXPECT_EQ(eval(r, Hook::kPrerouting, {.in = "br-lan", .proto = 17, .dst = "8.8.8.8", .dport = 53}),
+            "accept redirect/4 :53");
+  EXPECT_EQ(eval(r, Hook::kPrerouting, {.in = "wan", .dst = "203.0.113.2", .dport = 22}), "accept dnat 192.168.26.100:22");
+  EXPECT_EQ(eval(r, Hook::kPrerouting, {.in = "wan", .src = "2001:db8::1", .dst = "2001:db8:5::9", .dport = 80}),
+            "accept dnat ::99");
+  EXPECT_EQ(r.list(), R"(table inet fw4 {
+	chain dstnat {
+		type nat hook prerouting priority dstnat; policy accept;
+		meta nfproto ipv4 udp dport 53 redirect to :53
+		meta nfproto ipv4 tcp dport 22 dnat ip to 192.168.26.100:22
+		ip6 daddr & ::ffff == ::9 dnat ip6 to ::99
+	}
+}
+)");
+  EXPECT_EQ(load_error("table ip t {\n  chain c {\n    type nat hook postrouting priority srcnat;\n    redirect\n  }\n}\n"),
+            "test.nft:4:5: redirect is only allowed on the prerouting and output hooks");
+}
+
 TEST(RouterConstructsTest, ErrorsNameThePlaceAndSayWhatIsNotModelled) {
   EXPECT_EQ(load_error("table inet t {\n  chain c {\n    ct helper set \"ftp\"\n  }\n}\n"),
             "test.nft:3:19: unknown ct helper \"ftp\"");

@@ -62,7 +62,8 @@ struct PacketInfo {
   std::optional<bool> run_nat_chains;
 };
 
-enum class NatKind : std::uint8_t { kNone, kSnat, kDnat, kMasquerade };
+// kRedirect: DNAT to the input interface's address (nf_nat_redirect), family of the packet.
+enum class NatKind : std::uint8_t { kNone, kSnat, kDnat, kMasquerade, kRedirect };
 
 struct NatAction {
   NatKind kind = NatKind::kNone;

@@ -70,6 +70,7 @@ std::string_view nat_name(NatKind kind) {
     case NatKind::kSnat: return "snat";
     case NatKind::kDnat: return "dnat";
     case NatKind::kMasquerade: return "masquerade";
+    case NatKind::kRedirect: return "redirect";
     case NatKind::kNone: break;
   }
   return "nat";
@@ -617,7 +618,7 @@ void RulesetBuilder::normalize_reject(const Table& table, RejectStmt& reject, co
 void RulesetBuilder::normalize_nat(const Table& table, NatStmt& nat, const SourceLoc& loc,
                                    const RuleContext& ctx) const {
   NatAction& a = nat.action;
-  if (a.kind == NatKind::kMasquerade) {
+  if (a.kind == NatKind::kMasquerade || a.kind == NatKind::kRedirect) {
     a.family = static_cast<std::uint8_t>(table_l3(table));
   } else {
     int family = table_l3(table);
@@ -879,6 +880,9 @@ void RulesetBuilder::validate_from(Chain& base) {
           } else if (n->action.kind == NatKind::kDnat && base.hook != Hook::kPrerouting &&
                      base.hook != Hook::kOutput) {
             report(s.loc, "dnat is only allowed on the prerouting and output hooks");
+          } else if (n->action.kind == NatKind::kRedirect && base.hook != Hook::kPrerouting &&
+                     base.hook != Hook::kOutput) {
+            report(s.loc, "redirect is only allowed on the prerouting and output hooks");  // nft_redir_validate
           }
         } else if (std::holds_alternative<RejectStmt>(s.body)) {
           if (base.hook == Hook::kPostrouting) {

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <charconv>
 #include <fstream>
 #include <map>
@@ -957,6 +958,7 @@ Stmt TextParser::parse_statement() {
     return Stmt{std::move(flow), loc};
   }
   if (w == "masquerade") return Stmt{parse_nat(NatKind::kMasquerade), loc};
+  if (w == "redirect") return Stmt{parse_nat(NatKind::kRedirect), loc};
   if (w == "snat") return Stmt{parse_nat(NatKind::kSnat), loc};
   if (w == "dnat") return Stmt{parse_nat(NatKind::kDnat), loc};
   if (w == "log") return Stmt{parse_log(), loc};
@@ -1385,13 +1387,21 @@ RejectStmt TextParser::parse_reject() {
 NatStmt TextParser::parse_nat(NatKind kind) {
   NatStmt n;
   n.action.kind = kind;
-  if (kind == NatKind::kMasquerade) {
+  if (kind == NatKind::kMasquerade || kind == NatKind::kRedirect) {
     if (accept_word("to")) {
       const Token& t = expect_word("\":port\"");
-      if (!t.text.starts_with(':')) {
+      if (!t.text.starts_with(':') && !(kind == NatKind::kRedirect && !t.text.empty() && std::isdigit(static_cast<unsigned char>(t.text[0])) != 0)) {
         unexpected(t, "\":port\"");
       }
-      parse_nat_target(n, t);
+      if (t.text.starts_with(':')) {
+        parse_nat_target(n, t);
+      } else {
+        // `redirect to 53`: nft reads a bare port, and lists it as `:53`.
+        Token port = t;
+        port.text = ":" + t.text;
+        port.loc.col = port.loc.col == 0 ? 0 : port.loc.col - 1;
+        parse_nat_target(n, port);
+      }
     }
     parse_nat_flags(n.action);
     return n;
@@ -1401,9 +1411,7 @@ NatStmt TextParser::parse_nat(NatKind kind) {
   } else if (accept_word("ip6")) {
     n.written_family = 6;
   }
-  if (!accept_word("to")) {
-    unexpected(peek(), "\"to\"");
-  }
+  accept_word("to");  // nft reads `dnat 10.0.0.2:22` as `dnat to 10.0.0.2:22`
   const Token& t = expect_word("an address");
   parse_nat_target(n, t);
   parse_nat_flags(n.action);
@@ -1414,7 +1422,7 @@ void TextParser::parse_nat_target(NatStmt& nat, const Token& token) {
   const std::string_view s = token.text;
   std::string_view addr;
   std::size_t port_at = std::string_view::npos;
-  if (s.starts_with(':')) {
+  if (s.starts_with(':') && !s.starts_with("::")) {  // ":port", not the address "::99"
     port_at = 1;
   } else if (s.starts_with('[')) {
     // [v6] or [v6]-[v6], then an optional :port
