@@ -38,6 +38,12 @@ struct DriverConfig {
   std::uint16_t bind_age_tcp_s = 7;
   std::uint16_t bind_age_tcp_fin_s = 1;
   bool mib = true;                          // per-entry counters (TB_CFG/MIB_CFG.EN, IB1.MIB_EN)
+  // GLO_CFG drop checks. mtk_ppe_start sets the two checksum drops; Linux itself drops a bad
+  // IPv4 header checksum (ip_rcv) but forwards a bad transport checksum and answers TTL 0 with
+  // ICMP, so by default only the IPv4 one is on.
+  bool drop_bad_ipv4_checksum = true;       // GLO_CFG.IP4_CS_DROP
+  bool drop_bad_l4_checksum = false;        // GLO_CFG.L4_CS_DROP
+  bool drop_ttl0 = false;                   // GLO_CFG.TTL0_DROP
   bool mib_read_clear = true;               // MIB_CFG.RD_CLR: each read returns deltas
   // Longest wait for ENTRY_CTRL.ACK / MIB_SER_CR.ST; past it the operation is a device error.
   std::chrono::nanoseconds entry_timeout = std::chrono::microseconds(50);

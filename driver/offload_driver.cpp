@@ -128,7 +128,9 @@ void OffloadDriver::bring_up() {
     hal_.write32(PortMtu::offset(p), config_.port_mtu[p]);
     hal_.write32(PortCfg::offset(p), PortCfg::kEn.make(1));
   }
-  hal_.write32(GloCfg::offset(), GloCfg::kEn.make(1));
+  hal_.write32(GloCfg::offset(), GloCfg::kEn.make(1) | GloCfg::kIp4CsDrop.make(config_.drop_bad_ipv4_checksum) |
+                                     GloCfg::kL4CsDrop.make(config_.drop_bad_l4_checksum) |
+                                     GloCfg::kTtl0Drop.make(config_.drop_ttl0));
   up_ = true;
 }
 

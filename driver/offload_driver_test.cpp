@@ -90,7 +90,7 @@ TEST(OffloadDriver, BringUpRegisterTraffic) {
       "W PORT_CFG[1] 0x00000001",
       "W PORT_MTU[2] 0x00002328",
       "W PORT_CFG[2] 0x00000001",
-      "W GLO_CFG 0x00000001",
+      "W GLO_CFG 0x00000009",
   };
   EXPECT_EQ(accesses(trace.str()), expected) << trace.str();
 }

@@ -24,6 +24,9 @@ enum class ModelDropReason : std::uint8_t {
   kRxFifoOverflow,   // the ingress port's MAC RX FIFO was full: the pipeline fell behind
   kPuntMeter,        // a punt beyond the CPU port's meter (AsicParams::punt_meter_pps)
   kOversizeFrame,    // a giant: longer than the port's PORT_MTU + 18 bytes, dropped by the MAC
+  kIpChecksum,       // GLO_CFG.IP4_CS_DROP: bad IPv4 header checksum
+  kL4Checksum,       // GLO_CFG.L4_CS_DROP: bad TCP/UDP checksum
+  kTtlZero,          // GLO_CFG.TTL0_DROP: TTL / hop limit 0
   kCount,
 };
 

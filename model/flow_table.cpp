@@ -32,6 +32,11 @@ void FlowTable::lookup(const LookupConfig& config, std::span<const LookupRequest
   bool changed = false;
   for (const LookupResult& r : out) {
     if (r.event == LookupEvent::kNone) continue;
+    if (r.event == LookupEvent::kBucketFull) {
+      const std::uint32_t full = csr_.value(hw::reg::LearnFull::offset());
+      if (full != 0xffffffffu) csr_.hw_set(hw::reg::LearnFull::offset(), full + 1);
+      continue;
+    }
     if (r.event == LookupEvent::kLearned) {
       mib_[r.index] = Mib{};
       changed = true;

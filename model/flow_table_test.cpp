@@ -198,6 +198,29 @@ TEST(FlowTable, FinEntryPuntsUntilTheDriverRebindsIt) {
   EXPECT_EQ(reason_cnt(b, PuntReason::kHitBindTcpFin), 2u);
 }
 
+TEST(FlowTable, SynOnABoundEntryIsPuntedButLeavesItBound) {
+  // A SYN must reach software (conntrack decides about a reopened connection), but moving
+  // its entry to FIN would leave this direction on the CPU for the rest of the flow while the
+  // other stays in hardware.
+  AsicBench b;
+  EntrySpec spec = napt(net::FiveTuple::ipv4(net::Ipv4Addr(kHost), net::Ipv4Addr(kServer), 6, 40005, 443));
+  const unsigned index = testbench::entry_index(spec.orig);
+  std::uint32_t state_after_syn = 0;
+  b.run([&] {
+    testbench::bring_up(b.hal, 3);
+    testbench::make_rx_ring(b.hal, 8);
+    testbench::write_entry(b.hal, index, testbench::encode_entry(spec));
+    b.asic.receive(0, testbench::tcp4_frame(kHost, kServer, 40005, 443, net::TcpHeader::kSyn));
+    b.hal.sleep(std::chrono::microseconds(3));
+    state_after_syn = testbench::entry_state(testbench::read_entry(b.hal, index));
+    b.asic.receive(0, testbench::tcp4_frame(kHost, kServer, 40005, 443));  // still forwarded
+    b.hal.sleep(std::chrono::microseconds(3));
+  });
+  EXPECT_EQ(state_after_syn, Ib1::kStateBind);
+  EXPECT_EQ(reasons(b), std::vector<PuntReason>{PuntReason::kHitBindTcpFin});
+  EXPECT_EQ(b.observer.transmitted.size(), 1u);
+}
+
 TEST(DirectMode, MissPuntsNoFlowAndLearnsNothing) {
   AsicBench b;
   b.run([&] {
@@ -254,7 +277,7 @@ TEST(LearnMode, MissLearnsUnbindCountsAndPuntsRateReachedWithTheIndex) {
   EXPECT_EQ(reason_cnt(b, PuntReason::kHitUnbindRateReached), 2u);
 }
 
-TEST(LearnMode, FullBucketPuntsBucketFullAndLearnsNothing) {
+TEST(LearnMode, FullBucketPuntsNoFlowCountsItAndLearnsNothing) {
   AsicParams p = testbench::default_bench_params();
   p.table_entries = 1024;  // 256 buckets x 4 ways
   AsicBench b(p);
@@ -265,6 +288,7 @@ TEST(LearnMode, FullBucketPuntsBucketFullAndLearnsNothing) {
     if (testbench::entry_index(udp_tuple(sp), 1024) / 4 == bucket) ports.push_back(sp);
   }
   std::uint32_t used = 0;
+  std::uint32_t learn_full = 0;
   b.run([&] {
     testbench::bring_up(b.hal, 3);
     testbench::make_rx_ring(b.hal, 16);
@@ -274,16 +298,20 @@ TEST(LearnMode, FullBucketPuntsBucketFullAndLearnsNothing) {
       b.hal.sleep(std::chrono::microseconds(2));
     }
     used = b.hal.read32(TbUsed::offset());
+    learn_full = b.hal.read32(LearnFull::offset());
   });
   ASSERT_EQ(b.observer.punted.size(), 5u);
   for (int i = 0; i < 4; ++i) {
     EXPECT_EQ(b.observer.punted[i].reason, PuntReason::kUnHit);
     EXPECT_EQ(b.observer.punted[i].foe_index, bucket * 4 + i);  // the free ways in order
   }
-  EXPECT_EQ(b.observer.punted[4].reason, PuntReason::kBucketFull);
+  // hardware.md §4.6: a full bucket makes no UNBIND entry; the packet is punted no_flow and
+  // counted.
+  EXPECT_EQ(b.observer.punted[4].reason, PuntReason::kNoFlow);
   EXPECT_EQ(b.observer.punted[4].foe_index, 0x7fffu);
   EXPECT_EQ(used, 4u);
-  EXPECT_EQ(reason_cnt(b, PuntReason::kBucketFull), 1u);
+  EXPECT_EQ(reason_cnt(b, PuntReason::kNoFlow), 1u);
+  EXPECT_EQ(learn_full, 1u);
 }
 
 TEST(LearnMode, TcpHandshakeAndTeardownAreNotLearnt) {

@@ -5,6 +5,7 @@
 
 #include "hw/flowsim_hw.hpp"  // Generated.
 #include "model/csr_block.hpp"
+#include "model/glo_cfg_checks.hpp"
 #include "model/rtl_twin/rtl_instruments.hpp"
 #include "net/foe_hash.hpp"
 #include "net/tcp_header.hpp"
@@ -102,7 +103,7 @@ void IngressPipeline::take(Frame* frame, std::uint64_t now) {
   if (rx_fifo_[port].bytes_at(now) + slot_bytes > params_.mac_rx_fifo_bytes) {
     // Dropped in its turn among the batch's outcomes, so that the order observers see is the
     // order the frames arrived in.
-    batch_.push_back(Taken{frame, now, now_s, len, 0, true});
+    batch_.push_back(Taken{frame, now, now_s, len, 0, ModelDropReason::kRxFifoOverflow});
     batch_deadline_ = std::min(batch_deadline_, now);
     return;
   }
@@ -111,7 +112,7 @@ void IngressPipeline::take(Frame* frame, std::uint64_t now) {
   pipe_free_at_ = start + clock_.cycles_ps(std::max(beats, min_occupancy_cycles_));
   if (start > now) rx_fifo_[port].push(start, slot_bytes);
   // When the lookup's result is known: the frame goes on to the rewrite unit or the CPU port.
-  batch_.push_back(Taken{frame, start + result_latency_ps_, now_s, len, 0, false});
+  batch_.push_back(Taken{frame, start + result_latency_ps_, now_s, len, 0, std::nullopt});
   batch_deadline_ = std::min(batch_deadline_, start + result_latency_ps_);
 }
 
@@ -121,7 +122,7 @@ void IngressPipeline::run_batch() {
   // Parser.
   frames_.clear();
   for (Taken& t : batch_) {
-    if (t.dropped) continue;
+    if (t.drop) continue;
     t.parse = static_cast<int>(frames_.size());
     frames_.push_back(t.frame->data.bytes());
   }
@@ -130,7 +131,7 @@ void IngressPipeline::run_batch() {
   std::uint64_t first_start = 0;
   if (instruments_ != nullptr) {
     for (const Taken& t : batch_) {
-      if (t.dropped) continue;
+      if (t.drop) continue;
       first_start = t.result_at - result_latency_ps_;
       break;
     }
@@ -138,11 +139,18 @@ void IngressPipeline::run_batch() {
   }
   parser_->parse(frames_, parsed_);
 
-  // Hash unit, for the frames the parser did not punt.
+  // GLO_CFG drop checks, on what the parser hands on.
+  const std::uint32_t glo_cfg = csr_.value(hw::reg::GloCfg::offset());
+  for (Taken& t : batch_) {
+    if (t.parse >= 0) t.drop = glo_cfg_drop(glo_cfg, frames_[t.parse], parsed_[t.parse]);
+  }
+
+  // Hash unit, for the frames the parser did not punt and the checks did not drop.
   const std::uint32_t seed = csr_.value(hw::reg::HashSeed::offset());
   hash_in_.clear();
-  for (const ParsedHeaders& h : parsed_) {
-    if (h.exception) continue;
+  for (const Taken& t : batch_) {
+    if (t.parse < 0 || t.drop || parsed_[t.parse].exception) continue;
+    const ParsedHeaders& h = parsed_[t.parse];
     hash_in_.push_back(h.ipv6 ? net::foe_hash_words_ipv6({h.key[0], h.key[1], h.key[2], h.key[3]},
                                                           {h.key[4], h.key[5], h.key[6], h.key[7]}, h.key[8], seed)
                               : net::foe_hash_words_ipv4(h.key[0], h.key[1], h.key[2], seed));
@@ -154,7 +162,7 @@ void IngressPipeline::run_batch() {
   // Lookup, in the order taken.
   lookup_in_.clear();
   for (Taken& t : batch_) {
-    if (t.parse < 0 || parsed_[t.parse].exception) continue;
+    if (t.parse < 0 || t.drop || parsed_[t.parse].exception) continue;
     const ParsedHeaders& h = parsed_[t.parse];
     t.lookup = static_cast<int>(lookup_in_.size());
     t.hash = hash_out_[lookup_in_.size()];
@@ -169,6 +177,7 @@ void IngressPipeline::run_batch() {
     r.key.pppoe_sid = h.pppoe_sid;
     r.hash = t.hash;
     r.tcp_teardown = !h.udp && (h.tcp_flags & kTcpTeardownFlags) != 0;
+    r.tcp_fin_rst = !h.udp && (h.tcp_flags & (net::tcp_flag::kFin | net::tcp_flag::kRst)) != 0;
     r.now_s = t.now_s;
   }
   if (!lookup_in_.empty()) {
@@ -204,9 +213,8 @@ void IngressPipeline::run_batch() {
 
   // Every frame to where its blocks sent it, in the order taken.
   for (Taken& t : batch_) {
-    if (t.dropped) {
-      observer_.on_drop(t.frame->port, sc_core::sc_time::from_value(t.result_at), t.frame->data.bytes(),
-                        ModelDropReason::kRxFifoOverflow);
+    if (t.drop) {
+      observer_.on_drop(t.frame->port, sc_core::sc_time::from_value(t.result_at), t.frame->data.bytes(), *t.drop);
       pool_.release(t.frame);
       continue;
     }

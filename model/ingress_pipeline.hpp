@@ -32,6 +32,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string_view>
 #include <systemc>
@@ -93,7 +94,8 @@ class IngressPipeline {
     std::uint16_t now_s;      // TIMESTAMP when taken, low 16 bits
     std::uint32_t length;     // as received (the MIB counts these bytes)
     std::uint32_t hash;       // filled by the hash stage
-    bool dropped;             // the RX FIFO had no room: dropped, never parsed
+    // Dropped: the RX FIFO had no room (never parsed), or a GLO_CFG check failed.
+    std::optional<ModelDropReason> drop;
     int parse = -1;           // its slot in each block's batch, where it got that far
     int lookup = -1;
     int rewrite = -1;

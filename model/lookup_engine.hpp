@@ -36,7 +36,8 @@ struct FlowKey {
 struct LookupRequest {
   FlowKey key;
   std::uint32_t hash = 0;     // the hash unit's value; the bucket is hash & (buckets - 1)
-  bool tcp_teardown = false;  // a TCP segment with FIN, SYN or RST
+  bool tcp_teardown = false;  // a TCP segment with FIN, SYN or RST: punted, never learnt
+  bool tcp_fin_rst = false;   // with FIN or RST: also moves a BIND entry to FIN (a SYN does not)
   std::uint16_t now_s = 0;    // TIMESTAMP, low 16 bits (the entries' time base)
 };
 
@@ -47,8 +48,9 @@ struct LookupConfig {
 };
 
 // A change of an entry's state the rest of the chip must know about (aging plans with it, a
-// learnt entry's MIB counters start at 0).
-enum class LookupEvent : std::uint8_t { kNone, kLearned, kFin };
+// learnt entry's MIB counters start at 0), or a miss that found no way to learn into
+// (kBucketFull: counted in LEARN_FULL).
+enum class LookupEvent : std::uint8_t { kNone, kLearned, kFin, kBucketFull };
 
 struct LookupResult {
   bool forward = false;  // a BIND hit: `entry` goes to the rewrite unit

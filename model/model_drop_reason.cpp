@@ -14,6 +14,11 @@ std::string_view to_string(ModelDropReason r) {
     case ModelDropReason::kRxFifoOverflow: return "rx_fifo_overflow";
     case ModelDropReason::kPuntMeter: return "punt_meter";
     case ModelDropReason::kOversizeFrame: return "oversize_frame";
+    // The engine drops bad IPv4 header checksums under the same name (ip_rcv's csum_error):
+    // a report counts them together, whoever dropped them.
+    case ModelDropReason::kIpChecksum: return "ip_checksum";
+    case ModelDropReason::kL4Checksum: return "l4_checksum";
+    case ModelDropReason::kTtlZero: return "ttl_zero";
     case ModelDropReason::kCount: break;
   }
   return "unknown";

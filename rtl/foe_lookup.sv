@@ -12,7 +12,7 @@
 //            ingress port, VLAN, PPPoE) and the decision is taken: the first matching way is
 //            hit; a miss may learn an UNBIND entry into the first INVALID way (TB_CFG.BIND_MODE
 //            learn); the write-back (timestamp, UNBIND packet count, BIND -> FIN on a TCP
-//            FIN/SYN/RST, or the learnt entry) is registered;
+//            FIN/RST, or the learnt entry) is registered;
 //   cycle 3 (the next request's cycle 0): the write-back is written, so the next request, read
 //            in its cycle 1, sees it.
 // The configuration inputs are registers: a change takes effect in the next cycle.
@@ -51,7 +51,8 @@ module foe_lookup
   input  wire logic          req_pppoe_i,
   input  wire logic [15:0]   req_sid_i,
   input  wire logic [31:0]   req_hash_i,
-  input  wire logic          req_teardown_i,
+  input  wire logic          req_teardown_i,  // TCP FIN, SYN or RST: punted, never learnt
+  input  wire logic          req_fin_rst_i,   // FIN or RST: a BIND entry also moves to FIN
 
   // Entry-window operation: 1 read, 2 write (op_data_i; stamped now_i if valid with timestamp
   // 0), 3 invalidate (IB1.STATE = INVALID, the rest kept).
@@ -67,7 +68,7 @@ module foe_lookup
   output      logic          res_forward_o,
   output      logic [4:0]    res_reason_o,
   output      logic [14:0]   res_index_o,
-  output      logic [1:0]    res_event_o,  // 0 none, 1 learnt, 2 moved to FIN
+  output      logic [1:0]    res_event_o,  // 0 none, 1 learnt, 2 moved to FIN, 3 bucket full
   output      logic [1023:0] res_entry_o,  // the hit entry after write-back, when forwarded
 
   // Entry-window result: the entry as it was before the operation.
@@ -93,7 +94,7 @@ module foe_lookup
   end
 
   typedef enum logic [2:0] {OpNone, OpLookup, OpRead, OpWrite, OpInvalidate} op_e;
-  typedef enum logic [1:0] {EventNone, EventLearned, EventFin} event_e;
+  typedef enum logic [1:0] {EventNone, EventLearned, EventFin, EventBucketFull} event_e;
 
   // ---- Configuration registers --------------------------------------------------------------
   // Loaded every cycle: a change takes effect one cycle later, before any request taken with
@@ -135,7 +136,7 @@ module foe_lookup
 
   op_e          s1_op;
   logic [14:0]  s1_index;   // the bucket's first entry (lookup) or the operation's entry
-  logic         s1_ipv6, s1_udp, s1_pppoe, s1_teardown;
+  logic         s1_ipv6, s1_udp, s1_pppoe, s1_teardown, s1_fin_rst;
   logic [287:0] s1_key;
   logic [3:0]   s1_port;
   logic [1:0]   s1_vlans;
@@ -186,6 +187,7 @@ module foe_lookup
       s1_pppoe    <= req_pppoe_i;
       s1_sid      <= req_sid_i;
       s1_teardown <= req_teardown_i;
+      s1_fin_rst  <= req_fin_rst_i;
       s1_now      <= now_i;
       // Only a write carries data: a lookup does not copy the entry bus.
       if (op_valid_i && op_i == 2'd2) begin
@@ -301,7 +303,9 @@ module foe_lookup
         // Nothing is learnt from a SYN/FIN/RST: conntrack must see the handshake first.
         d_reason = PuntTcpFinSynRst;
       end else if (!any_free) begin
-        d_reason = PuntBucketFull;
+        // hardware.md §4.6: no UNBIND entry; punted no_flow and counted (LEARN_FULL).
+        d_reason = PuntNoFlow;
+        d_event = EventBucketFull;
       end else if (free_index == NoIndex || s1_vlans > 2'd1) begin
         // 0x7fff reads as "none"; MATCH holds one VID.
         d_reason = PuntNoFlow;
@@ -323,8 +327,12 @@ module foe_lookup
         end
       end else if (hit_state == FoeEntryIb1StateFin) begin
         d_reason = PuntHitBindTcpFin;
+      end else if (s1_teardown && !s1_fin_rst) begin
+        // BIND: a SYN goes to software but leaves the entry bound (the other direction stays
+        // in hardware, and so does this one unless software decides otherwise).
+        d_reason = PuntHitBindTcpFin;
       end else if (s1_teardown) begin
-        // BIND: a FIN/RST/SYN tears the flow down in software; the entry waits in FIN.
+        // BIND: a FIN/RST tears the flow down in software; the entry waits in FIN.
         d_fin = 1'b1;
         d_reason = PuntHitBindTcpFin;
         d_event = EventFin;

@@ -127,7 +127,12 @@ LookupResult LookupCpp::lookup_one(const LookupConfig& config, const LookupReque
     if (!config.learn) return punt(hw::PuntReason::kNoFlow);
     // Nothing is learnt from a SYN/FIN/RST: conntrack must see the handshake first.
     if (request.tcp_teardown) return punt(hw::PuntReason::kTcpFinSynRst);
-    if (free_slot < 0) return punt(hw::PuntReason::kBucketFull);
+    // hardware.md §4.6: a full bucket makes no UNBIND entry; punted no_flow and counted.
+    if (free_slot < 0) {
+      LookupResult r = punt(hw::PuntReason::kNoFlow);
+      r.event = LookupEvent::kBucketFull;
+      return r;
+    }
     // Index 0x7fff reads as "none" in RX_DESC.INFO, and a double-tagged packet cannot be
     // described by MATCH: neither is learnt.
     const auto index = static_cast<std::uint32_t>(free_slot);
@@ -155,8 +160,11 @@ LookupResult LookupCpp::lookup_one(const LookupConfig& config, const LookupReque
     default:
       break;
   }
-  // BIND. A FIN/RST (or SYN) tears the flow down in software; the entry stays, in FIN, until
-  // the driver rewrites or invalidates it (or it ages with BIND_AGE1.DELTA_TCP_FIN).
+  // BIND. A FIN/RST tears the flow down in software; the entry stays, in FIN, until the
+  // driver rewrites or invalidates it (or it ages with BIND_AGE1.DELTA_TCP_FIN). A SYN goes to
+  // software too but leaves the entry bound: the flow's other direction stays in hardware, and
+  // so must this one unless software decides otherwise.
+  if (request.tcp_teardown && !request.tcp_fin_rst) return punt(hw::PuntReason::kHitBindTcpFin, index);
   if (request.tcp_teardown) {
     ib1 = Ib1::kState.set(ib1, Ib1::kStateFin);
     LookupResult r = punt(hw::PuntReason::kHitBindTcpFin, index);

@@ -131,6 +131,7 @@ void LookupRtlOf<VTop>::lookup(const LookupConfig& config, std::span<const Looku
       top.req_sid_i = q.key.pppoe_sid;
       top.req_hash_i = q.hash;
       top.req_teardown_i = q.tcp_teardown;
+      top.req_fin_rst_i = q.tcp_fin_rst;
       top.now_i = q.now_s;
       issued_at_[issued++] = cycle;
     } else {

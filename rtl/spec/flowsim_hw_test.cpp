@@ -67,12 +67,17 @@ TEST(Registers, Arrays) {
   EXPECT_EQ(reg::PortMtu::kResetValue, 1500u);
   EXPECT_EQ(reg::PortTxDrops::offset(7), 0x8f8u);
   EXPECT_EQ(reg::PortTxDrops::kAccess, Access::kRo);
+  EXPECT_EQ(reg::LearnFull::offset(), 0x21cu);
+  EXPECT_EQ(reg::LearnFull::kAccess, Access::kRo);
+  EXPECT_EQ(reg::GloCfg::kL4CsDrop.mask(), 1u << 2);
+  EXPECT_EQ(reg::GloCfg::kIp4CsDrop.mask(), 1u << 3);
+  EXPECT_EQ(reg::GloCfg::kTtl0Drop.mask(), 1u << 4);
 }
 
 TEST(Registers, TableIsSortedUniqueAndExpanded) {
-  // 24 single registers + 5 ring registers x 2 + 8 port registers x 8 + ENTRY_DATA[32] +
+  // 25 single registers + 5 ring registers x 2 + 8 port registers x 8 + ENTRY_DATA[32] +
   // REASON_CNT[32].
-  EXPECT_EQ(kRegisters.size(), 24u + 5u * 2u + 8u * 8u + 32u + 32u);
+  EXPECT_EQ(kRegisters.size(), 25u + 5u * 2u + 8u * 8u + 32u + 32u);
   std::set<std::string_view> names;
   for (std::size_t i = 0; i < kRegisters.size(); ++i) {
     EXPECT_EQ(kRegisters[i].offset % 4, 0u) << kRegisters[i].name;
@@ -217,14 +222,14 @@ TEST(Descriptors, TxDesc) {
 TEST(PuntReasons, CodesAndNames) {
   EXPECT_EQ(static_cast<int>(PuntReason::kTtlExceeded), 0x02);
   EXPECT_EQ(static_cast<int>(PuntReason::kNoFlow), 0x07);
-  EXPECT_EQ(static_cast<int>(PuntReason::kBucketFull), 0x09);
+  EXPECT_EQ(to_string(static_cast<PuntReason>(0x09)), "unknown");  // MediaTek's DSLITE_FRAG: not used
   EXPECT_EQ(static_cast<int>(PuntReason::kHitUnbindRateReached), 0x0f);
   EXPECT_EQ(static_cast<int>(PuntReason::kExceedMtu), 0x1c);
   EXPECT_EQ(static_cast<int>(PuntReason::kInvalid), 0x1f);
   EXPECT_EQ(to_string(PuntReason::kNoFlow), "no_flow");
   EXPECT_EQ(to_string(PuntReason::kHitTtl1), "hit_ttl_1");
   EXPECT_EQ(to_string(static_cast<PuntReason>(0x01)), "unknown");
-  EXPECT_EQ(kPuntReasons.size(), 20u);
+  EXPECT_EQ(kPuntReasons.size(), 19u);
   std::set<int> codes;
   for (PuntReason r : kPuntReasons) {
     EXPECT_LT(static_cast<int>(r), 32) << to_string(r);  // fits RX_DESC.INFO.REASON

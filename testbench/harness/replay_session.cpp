@@ -52,6 +52,9 @@ driver::DriverConfig driver_config(const scenario::Scenario& s) {
   c.irq_coalesce_pkts = s.cpu.irq_coalesce_pkts;
   c.irq_coalesce_us = s.cpu.irq_coalesce_us;
   c.bind_mode = s.asic.learn_mode ? driver::BindMode::kLearn : driver::BindMode::kDirect;
+  c.drop_bad_ipv4_checksum = s.asic.drop_bad_ipv4_checksum;
+  c.drop_bad_l4_checksum = s.asic.drop_bad_l4_checksum;
+  c.drop_ttl0 = s.asic.drop_ttl0;
   for (const auto& port : s.ports) c.port_mtu.push_back(port.mtu);
   return c;
 }

@@ -69,6 +69,11 @@ class Twins {
     for (std::size_t i = 0; i < in.size(); ++i) {
       ++outcomes[want[i].forward ? "forward" : std::string(hw::to_string(want[i].reason))];
       if (want[i].event == LookupEvent::kFin) ++outcomes["event_fin"];
+      if (want[i].event == LookupEvent::kBucketFull) ++outcomes["event_bucket_full"];
+      if (!want[i].forward && want[i].reason == hw::PuntReason::kHitBindTcpFin && want[i].event == LookupEvent::kNone &&
+          in[i].tcp_teardown && !in[i].tcp_fin_rst) {
+        ++outcomes["hit_bind_tcp_fin_syn_only"];
+      }
       ++lookups_;
       if (got[i] != want[i]) fail("lookup " + std::to_string(i) + " of a batch of " + std::to_string(in.size()) +
                                   "\n  rtl " + describe(got[i]) + "\n  cpp " + describe(want[i]));
@@ -122,6 +127,7 @@ class RandomFlows {
     if (chance(5)) r.key.pppoe = !r.key.pppoe, r.key.pppoe_sid = r.key.pppoe ? r.key.pppoe_sid : 0;
     r.hash = chance(95) ? hash_of(r.key) : static_cast<std::uint32_t>(rng_());
     r.tcp_teardown = !r.key.udp && chance(15);
+    r.tcp_fin_rst = r.tcp_teardown && chance(70);
     r.now_s = now;
     return r;
   }
@@ -228,8 +234,8 @@ TEST(LookupRtl, EqualsCppOnRandomSessions) {
   }
   EXPECT_GE(total, 100000u);
   for (const auto& [o, n] : outcomes) std::printf("  %-26s %zu\n", o.c_str(), n);
-  for (const char* o : {"forward", "no_flow", "bucket_full", "tcp_fin_syn_rst", "un_hit", "hit_unbind",
-                        "hit_unbind_rate_reached", "hit_bind_tcp_fin", "event_fin"}) {
+  for (const char* o : {"forward", "no_flow", "event_bucket_full", "tcp_fin_syn_rst", "un_hit", "hit_unbind",
+                        "hit_unbind_rate_reached", "hit_bind_tcp_fin", "event_fin", "hit_bind_tcp_fin_syn_only"}) {
     EXPECT_GT(outcomes[o], 50u) << o;
   }
 }
@@ -252,6 +258,7 @@ TEST(LookupRtl, EqualsCppOnTheCommittedTraces) {
     r.key.pppoe_sid = h.pppoe_sid;
     r.hash = hash_of(r.key);
     r.tcp_teardown = !h.udp && (h.tcp_flags & 0x07) != 0;
+    r.tcp_fin_rst = !h.udp && (h.tcp_flags & 0x05) != 0;
     r.now_s = 7;
     in.push_back(r);
   }

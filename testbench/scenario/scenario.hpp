@@ -68,6 +68,10 @@ struct AsicSpec {
   unsigned table_ways = 4;         // ways per hash bucket: 1, 2 or 4
   bool learn_mode = false;         // bind_mode: learn (MediaTek unbind→bind) or direct
   double punt_meter_pps = 1e6;     // CPU-port punt rate limit; 0 = none
+  // GLO_CFG drop checks the driver turns on (driver::DriverConfig has the defaults' reasons).
+  bool drop_bad_ipv4_checksum = true;
+  bool drop_bad_l4_checksum = false;
+  bool drop_ttl0 = false;
 };
 
 struct CpuSpec {

@@ -61,9 +61,10 @@ constexpr std::array<std::string_view, 6> kPortKeys = {"name", "mac", "ipv4", "i
 constexpr std::array<std::string_view, 3> kRouteKeys = {"prefix", "via", "dev"};
 constexpr std::array<std::string_view, 3> kNeighbourKeys = {"ip", "mac", "dev"};
 constexpr std::array<std::string_view, 2> kServiceKeys = {"proto", "port"};
-constexpr std::array<std::string_view, 11> kAsicKeys = {
-    "clock_mhz", "datapath_bytes", "rx_ring_size", "tx_ring_size", "egress_queue_bytes",
-    "hash",      "table_entries",  "table_ways",   "bind_mode",    "punt_meter_pps", "rtl"};
+constexpr std::array<std::string_view, 14> kAsicKeys = {
+    "clock_mhz",      "datapath_bytes", "rx_ring_size", "tx_ring_size",           "egress_queue_bytes",
+    "hash",           "table_entries",  "table_ways",   "bind_mode",              "punt_meter_pps",
+    "rtl",            "drop_ttl0",      "drop_bad_ipv4_checksum", "drop_bad_l4_checksum"};
 constexpr std::array<std::string_view, 3> kCpuKeys = {"ns_per_packet", "irq_coalesce_pkts", "irq_coalesce_us"};
 constexpr std::array<std::string_view, 2> kTrafficKeys = {"port", "pcap"};
 
@@ -575,6 +576,9 @@ class Loader {
       a.learn_mode = mode == "learn";
     }
     if (const Field* f = find(fs, "punt_meter_pps")) a.punt_meter_pps = static_cast<double>(uint_of(*f, 0, 1'000'000'000));
+    if (const Field* f = find(fs, "drop_bad_ipv4_checksum")) a.drop_bad_ipv4_checksum = bool_of(*f);
+    if (const Field* f = find(fs, "drop_bad_l4_checksum")) a.drop_bad_l4_checksum = bool_of(*f);
+    if (const Field* f = find(fs, "drop_ttl0")) a.drop_ttl0 = bool_of(*f);
   }
 
   void read_cpu(const Field& field, CpuSpec& c) const {

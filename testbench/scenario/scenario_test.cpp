@@ -279,7 +279,8 @@ TEST_F(ScenarioErrorTest, UnknownKeysInEverySection) {
             "F:10:19: unknown key 'lladdr' in neighbours[0]; allowed keys: ip, mac, dev");
   EXPECT_EQ(error_of(kPorts + "asic:\n  clock: 500\n"),
             "F:10:3: unknown key 'clock' in asic; allowed keys: clock_mhz, datapath_bytes, rx_ring_size, "
-            "tx_ring_size, egress_queue_bytes, hash, table_entries, table_ways, bind_mode, punt_meter_pps, rtl");
+            "tx_ring_size, egress_queue_bytes, hash, table_entries, table_ways, bind_mode, punt_meter_pps, rtl, "
+            "drop_ttl0, drop_bad_ipv4_checksum, drop_bad_l4_checksum");
   EXPECT_EQ(error_of(kPorts + "cpu: {ns_per_pkt: 5}\n"),
             "F:9:7: unknown key 'ns_per_pkt' in cpu; allowed keys: ns_per_packet, irq_coalesce_pkts, irq_coalesce_us");
   EXPECT_EQ(error_of(kPorts + "traffic:\n  - {port: lan, file: a.pcap}\n"),

@@ -298,8 +298,9 @@ def cases():
          eth(LAN_IF, HOST_A, v4(41004, proto="tcp", tcp_flags="FA")), bound(41004, udp=False), "hit_bind_tcp_fin", "fin")
     punt("punt_tcp_rst", "TCP RST on a bound flow: the entry moves to FIN", LAN,
          eth(LAN_IF, HOST_A, v4(41005, proto="tcp", tcp_flags="R")), bound(41005, udp=False), "hit_bind_tcp_fin", "fin")
-    punt("punt_tcp_syn", "TCP SYN on a bound flow (a new connection on the tuple): FIN", LAN,
-         eth(LAN_IF, HOST_A, v4(41006, proto="tcp", tcp_flags="S")), bound(41006, udp=False), "hit_bind_tcp_fin", "fin")
+    punt("punt_tcp_syn", "TCP SYN on a bound flow: punted for software to see, the entry stays bound (the other "
+         "direction's does too)", LAN,
+         eth(LAN_IF, HOST_A, v4(41006, proto="tcp", tcp_flags="S")), bound(41006, udp=False), "hit_bind_tcp_fin", "bind")
     l3 = IP(src=HOST_A4, dst=SERVER4, ttl=64, id=7, options=[IPOption_Router_Alert()]) / \
         UDP(sport=41007, dport=443) / payload(20)
     punt("punt_option_header", "IPv4 options (router alert) on a bound tuple", LAN, eth(LAN_IF, HOST_A, l3),
