@@ -3,6 +3,7 @@
 // can do is also reachable from tests.
 //
 //   flowsim replay SCENARIO [--out DIR] [--register-trace FILE] [--rtl BLOCKS] [--quiet]
+//   flowsim replay [SCENARIO] --capture FILE [--lan PREFIX,...] [timing]          (capture_options.cpp)
 //   flowsim sweep MATRIX [--out DIR] [--cell [N]] [--backend local|slurm|kubernetes]  (sweep_command.cpp)
 //   flowsim merge DIR                                                             (merge_command.cpp)
 //   flowsim compare A B                                                           (compare_command.cpp)
@@ -26,6 +27,7 @@
 #include "testbench/harness/replay_session.hpp"
 #include "testbench/scenario/scenario.hpp"
 #include "testbench/shard/shard_spec.hpp"
+#include "tools/capture_options.hpp"
 #include "tools/compare_command.hpp"
 #include "tools/conformance_command.hpp"
 #include "tools/rtl_options.hpp"
@@ -43,6 +45,7 @@ struct ReplayCli {
   std::string shard;  // --shard K/N
   flowsim::tools::RtlOptions rtl_options;  // --wave, --wave-window, --rtl-coverage
   bool quiet = false;
+  const flowsim::tools::CaptureOptions* capture = nullptr;
 };
 
 int replay(const ReplayCli& cli) {
@@ -56,6 +59,10 @@ int replay(const ReplayCli& cli) {
   options.out_dir = std::filesystem::path(out_dir);
   options.rtl_instruments = cli.rtl_options.instrument_request();
   if (!cli.shard.empty()) options.shard = shard::ShardSpec::parse(cli.shard);  // checked by CLI11
+  if (cli.capture->selected()) {
+    if (options.shard) throw net::InputError("--shard does not work with --capture yet");
+    options.capture = cli.capture->plan(scenario);
+  }
   std::ofstream trace;
   if (!trace_path.empty()) {
     trace.open(trace_path);
@@ -113,7 +120,7 @@ int sc_main(int argc, char* argv[]) {
   app.require_subcommand(1);
   auto* rep = app.add_subcommand("replay", "replay a scenario's traffic and report where every packet went");
   ReplayCli cli;
-  rep->add_option("scenario", cli.scenario_path, "scenario file (YAML)")->required();
+  rep->add_option("scenario", cli.scenario_path, "scenario file (YAML); with --capture, default: the bundled home router");
   rep->add_option("-o,--out", cli.out_dir, "output directory for pcaps and the report")->capture_default_str();
   rep->add_option("--register-trace", cli.trace_path, "write every driver register access to this file");
   rep->add_option("--rtl", cli.rtl,
@@ -131,6 +138,8 @@ int sc_main(int argc, char* argv[]) {
       ->check([](const std::string& s) {
         return flowsim::shard::ShardSpec::parse(s) ? std::string() : "expected K/N with 0 <= K < N, got '" + s + "'";
       });
+  const flowsim::tools::CaptureOptions capture(*rep);
+  cli.capture = &capture;
   const flowsim::tools::SweepCommand sweep(app, *rep);
   const flowsim::tools::CompareCommand compare(app);
   const flowsim::tools::MergeCommand merge(app);
@@ -141,6 +150,13 @@ int sc_main(int argc, char* argv[]) {
   if (merge.selected()) return merge.run();
   if (compare.selected()) return compare.run();
 
+  if (cli.scenario_path.empty()) {
+    if (!capture.selected()) {
+      std::cerr << "flowsim replay: a scenario file is required (or --capture FILE)\n";
+      return 1;
+    }
+    cli.scenario_path = FLOWSIM_DEFAULT_SCENARIO;
+  }
   try {
     return replay(cli);
   } catch (const flowsim::net::InputError& e) {

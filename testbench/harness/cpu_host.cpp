@@ -84,14 +84,14 @@ std::chrono::nanoseconds CpuHost::now() const {
 void CpuHost::on_rx(const driver::RxPacket& pkt) {
   if (pkt.truncated) {
     // Forwarding a cut frame as if whole would be silent corruption.
-    ledger_.drop("punt_truncated");
+    ledger_.drop("punt_truncated", pkt.bytes);
     return;
   }
   scratch_.assign(pkt.bytes);
   const engine::Verdict v = engine_.process(scratch_, pkt.src_port, now());
   wait(per_packet_cost_);
   if (v.kind == engine::Verdict::Kind::kDrop) {
-    ledger_.drop(engine::to_string(v.reason));
+    ledger_.drop(engine::to_string(v.reason), pkt.bytes);
     if (!v.generated) return;
     // The router's own answer (an ICMP error): sent like any frame, counted on the side.
     ++generated_sent_;
@@ -104,7 +104,7 @@ void CpuHost::on_rx(const driver::RxPacket& pkt) {
       if (v.generated) {
         --generated_sent_;  // the input packet is already counted as dropped
       } else {
-        ledger_.drop(r == driver::TxResult::kRingFull ? "tx_ring_full" : "tx_too_long");
+        ledger_.drop(r == driver::TxResult::kRingFull ? "tx_ring_full" : "tx_too_long", pkt.bytes);
       }
       break;
   }

@@ -67,6 +67,11 @@ void Ledger::drop(std::string_view reason) {
   ++it->second;
 }
 
+void Ledger::drop(std::string_view reason, std::span<const std::uint8_t> frame) {
+  drop(reason);
+  if (listener_ != nullptr) listener_->frame_dropped(reason, frame);
+}
+
 void Ledger::not_injected(std::string_view reason) {
   auto it = not_injected_.find(reason);
   if (it == not_injected_.end()) it = not_injected_.emplace(std::string(reason), 0).first;
@@ -88,6 +93,7 @@ void Ledger::on_transmit(unsigned port, const sc_core::sc_time& start, std::span
   (origin == model::FrameOrigin::kCpu ? p.tx_sw : p.tx_hw) += 1;
   p.last_tx_end_ps = ps_of(start + model::wire_time(frame.size(), p.speed_bps));
   if (!port_pcaps_.empty()) port_pcaps_[port]->write(trace_ns(start), frame);
+  if (listener_ != nullptr) listener_->frame_sent(port, p.last_tx_end_ps, frame);
 }
 
 void Ledger::on_punt(unsigned port, const sc_core::sc_time& at, std::span<const std::uint8_t> frame,
@@ -108,8 +114,9 @@ void Ledger::on_punt(unsigned port, const sc_core::sc_time& at, std::span<const 
   cpu_pcap_->write(trace_ns(at), tagged_);
 }
 
-void Ledger::on_drop(unsigned, const sc_core::sc_time&, std::span<const std::uint8_t>, model::ModelDropReason reason) {
-  drop(model::to_string(reason));
+void Ledger::on_drop(unsigned, const sc_core::sc_time&, std::span<const std::uint8_t> frame,
+                     model::ModelDropReason reason) {
+  drop(model::to_string(reason), frame);
 }
 
 bool Ledger::settled() const {

@@ -20,6 +20,16 @@
 
 namespace flowsim::testbench {
 
+// Told about every frame that leaves a port and every drop of a frame, after the books are
+// kept: how a causal replay learns what became of the packets it injected.
+class FrameListener {
+ public:
+  virtual ~FrameListener() = default;
+  // `end_ps`: when the frame's last bit left.
+  virtual void frame_sent(unsigned port, std::uint64_t end_ps, std::span<const std::uint8_t> frame) = 0;
+  virtual void frame_dropped(std::string_view reason, std::span<const std::uint8_t> frame) = 0;
+};
+
 struct LedgerPort {
   std::string name;
   std::uint64_t speed_bps;
@@ -41,6 +51,9 @@ class Ledger : public model::AsicObserver {
   void not_injected(std::string_view reason);
   void count_in(unsigned port, std::size_t bytes);
   void drop(std::string_view reason);
+  // A drop of `frame` (as it was injected or punted), which the listener may recognise.
+  void drop(std::string_view reason, std::span<const std::uint8_t> frame);
+  void set_listener(FrameListener* listener) { listener_ = listener; }
   // A warning about packet `packet` of `file` (0: not about one packet), grouped by `kind`.
   void warn(std::string_view kind, std::string_view file, std::uint64_t packet, std::string message);
   void warn(std::string message);
@@ -72,6 +85,7 @@ class Ledger : public model::AsicObserver {
   WarningLog warnings_;
   std::uint64_t captured_ = 0;
   std::uint64_t packets_in_ = 0;
+  FrameListener* listener_ = nullptr;
   std::uint64_t sim_start_ps_ = 0;
   std::uint64_t trace_base_ns_ = 0;
 };

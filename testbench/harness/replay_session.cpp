@@ -19,6 +19,7 @@
 #include "testbench/harness/host_memory.hpp"
 #include "testbench/harness/ledger.hpp"
 #include "testbench/harness/model_hal.hpp"
+#include "testbench/harness/capture_replayer.hpp"
 #include "testbench/harness/replayer.hpp"
 
 namespace flowsim::testbench {
@@ -72,8 +73,15 @@ struct ReplaySession::Board {
         trace(o.register_trace ? std::make_unique<driver::TraceHal>(hal, *o.register_trace) : nullptr),
         cpu("cpu", trace ? static_cast<driver::Hal&>(*trace) : hal, driver_config(s), engine, ledger,
             sc_core::sc_time(static_cast<double>(s.cpu.ns_per_packet), sc_core::SC_NS)),
-        replayer("replayer", sources(s), s.timing == scenario::TimingMode::kLineRate, asic, cpu, ledger, o.shard),
         irq("irq") {
+    if (o.capture) {
+      capture_replayer = std::make_unique<CaptureReplayer>("capture_replayer", *o.capture, asic, cpu, ledger);
+      replayer = capture_replayer.get();
+    } else {
+      port_replayer = std::make_unique<Replayer>("replayer", sources(s), s.timing == scenario::TimingMode::kLineRate,
+                                                 asic, cpu, ledger, o.shard);
+      replayer = port_replayer.get();
+    }
     hal.csr.bind(asic.csr_socket());
     asic.dma_socket().bind(memory.in);
     asic.irq_o(irq);
@@ -98,8 +106,11 @@ struct ReplaySession::Board {
   ModelHal hal;
   std::unique_ptr<driver::TraceHal> trace;
   CpuHost cpu;
-  Replayer replayer;
   sc_core::sc_signal<bool> irq;
+  // Per-port traces or one capture through endpoint emulation.
+  std::unique_ptr<Replayer> port_replayer;
+  std::unique_ptr<CaptureReplayer> capture_replayer;
+  TrafficSource* replayer = nullptr;
 };
 
 
@@ -191,8 +202,8 @@ bool ReplaySession::run_until_idle(std::uint64_t limit_ps) {
   start();
   const std::uint64_t limit = sc_now_ps() + limit_ps;
   for (;;) {
-    if (board_->replayer.done() && board_->ledger.settled()) return true;
-    if (!board_->cpu.error().empty() || !board_->replayer.error().empty()) return false;
+    if (board_->replayer->done() && board_->ledger.settled()) return true;
+    if (!board_->cpu.error().empty() || !board_->replayer->error().empty()) return false;
     if (sc_now_ps() >= limit || !sc_core::sc_pending_activity()) return false;
     const std::uint64_t to_next = sc_core::sc_time_to_pending_activity().value();
     step(std::min(limit, sc_now_ps() + std::max(kSlicePs, to_next)), false);
@@ -215,6 +226,11 @@ Report ReplaySession::snapshot() const {
   report.rtl_blocks = board.asic.rtl_blocks().to_string();
   if (options_.shard) report.shard = options_.shard->to_string();
   board.ledger.fill(report);
+  if (options_.capture) {
+    report.capture = options_.capture->report;
+    report.capture->readdressed = board.capture_replayer->readdressed();
+    report.capture->ideal_hw = board.capture_replayer->ideal_hw();
+  }
   report.simulated_ps = board.asic.last_activity_ps();
   // Frames the router generated left through the TX ring like forwarded ones.
   report.generated_sw = board.cpu.generated_sent();
@@ -265,7 +281,7 @@ Report ReplaySession::finish() {
   std::optional<std::uint64_t> stop_at;
   while (sc_core::sc_pending_activity()) {
     const std::uint64_t now = sc_now_ps();
-    if (!stop_at && board.replayer.done() && board.ledger.settled()) stop_at = now + drain;
+    if (!stop_at && board.replayer->done() && board.ledger.settled()) stop_at = now + drain;
     const std::uint64_t to_next = sc_core::sc_time_to_pending_activity().value();
     if (stop_at && now + to_next > *stop_at) break;  // nothing left before the stop
     std::uint64_t until = now + std::max(kSlicePs, to_next);
@@ -274,7 +290,7 @@ Report ReplaySession::finish() {
   }
   board.ledger.close();
   if (!board.cpu.error().empty()) throw driver::DeviceError(board.cpu.error());
-  if (!board.replayer.error().empty()) throw net::InputError(board.replayer.error());
+  if (!board.replayer->error().empty()) throw net::InputError(board.replayer->error());
 
   Report report = snapshot();
   if (options_.out_dir) {

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "model/rtl_twin/rtl_instrument_request.hpp"
+#include "testbench/harness/capture_plan.hpp"
 #include "testbench/harness/control_plane.hpp"
 #include "testbench/harness/report.hpp"
 #include "testbench/scenario/scenario.hpp"
@@ -42,6 +43,9 @@ struct ReplayOptions {
   // never split), with NAT choosing source ports in the shard's part of the port space, so
   // that the shards' outputs merge without clashes. None: all of the traffic.
   std::optional<shard::ShardSpec> shard;
+  // Replay this capture through endpoint emulation instead of the scenario's per-port traffic
+  // (plan_capture() makes it, and fits the scenario to it).
+  std::shared_ptr<const CapturePlan> capture;
   // Called between simulation slices (about every simulated millisecond).
   std::function<void(const Progress&)> on_progress;
   // A waveform and/or coverage of the datapath blocks that run as RTL.

@@ -16,6 +16,7 @@
 #include "model/asic.hpp"
 #include "testbench/harness/cpu_host.hpp"
 #include "testbench/harness/ledger.hpp"
+#include "testbench/harness/traffic_source.hpp"
 #include "testbench/shard/shard_spec.hpp"
 
 namespace flowsim::testbench {
@@ -25,15 +26,15 @@ struct ReplaySource {
   unsigned port;
 };
 
-class Replayer : public sc_core::sc_module {
+class Replayer : public sc_core::sc_module, public TrafficSource {
  public:
   SC_HAS_PROCESS(Replayer);
   Replayer(sc_core::sc_module_name name, std::vector<ReplaySource> sources, bool line_rate, model::Asic& asic,
            const CpuHost& host, Ledger& ledger, std::optional<shard::ShardSpec> shard = std::nullopt);
 
-  bool done() const { return done_; }
+  bool done() const override { return done_; }
   // An input error (unreadable or truncated file) stops the replay; this says which.
-  const std::string& error() const { return error_; }
+  const std::string& error() const override { return error_; }
 
  private:
   void run();

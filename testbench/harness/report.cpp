@@ -11,6 +11,24 @@ std::string Report::to_json() const {
   nlohmann::ordered_json j;
   j["scenario"] = scenario;
   if (!shard.empty()) j["shard"] = shard;
+  if (capture) {
+    nlohmann::ordered_json c;
+    c["file"] = capture->file;
+    c["packets"] = capture->packets;
+    c["conversations"] = capture->conversations;
+    c["tcp_handshakes"] = capture->tcp_handshakes;
+    c["sides"] = capture->sides;
+    c["lan_port"] = capture->lan_port;
+    c["lan_hosts"] = capture->lan_hosts;
+    c["wan_port"] = capture->wan_port;
+    c["wan_hosts"] = capture->wan_hosts;
+    c["router_changes"] = capture->router_changes;
+    c["timing"] = capture->timing;
+    c["readdressed"] = capture->readdressed;
+    c["ideal_hw"] = capture->ideal_hw;
+    c["ideal_hit_rate"] = ideal_hit_rate();
+    j["capture"] = std::move(c);
+  }
   j["captured"] = captured;
   j["not_injected"] = not_injected;
   j["packets_in"] = packets_in;
@@ -69,6 +87,18 @@ std::string Report::to_text() const {
   s += fmt::format("flowsim replay: {}{}\n", scenario,
                    shard.empty() ? "" : fmt::format("  shard {} of the conversations", shard));
   s += fmt::format("simulated time  {:.3f} ms\n\n", static_cast<double>(simulated_ps) / 1e9);
+  if (capture) {
+    s += fmt::format("capture   {}: {} packets, {} conversations ({} TCP handshakes)\n", capture->file,
+                     capture->packets, capture->conversations, capture->tcp_handshakes);
+    s += fmt::format("sides     {}\n", capture->sides);
+    s += fmt::format("          {} LAN hosts on port {}, {} WAN hosts on port {}\n", capture->lan_hosts,
+                     capture->lan_port, capture->wan_hosts, capture->wan_port);
+    for (const auto& c : capture->router_changes) s += fmt::format("router    {}\n", c);
+    s += fmt::format("timing    {}; {} packets re-addressed to the router's NAT\n", capture->timing,
+                     capture->readdressed);
+    s += fmt::format("hit rate  ideal {:.1f} % (every packet after `flow add` in hardware), achieved {:.1f} %\n\n",
+                     100.0 * ideal_hit_rate(), 100.0 * offload_hit_rate());
+  }
   if (captured != packets_in || !not_injected.empty()) {
     s += fmt::format("{:<24}{:>10}\n", "captured", captured);
     s += fmt::format("{:<24}{:>10}\n", "  not injected", not_injected_total());

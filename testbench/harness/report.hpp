@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,26 @@ struct PortReport {
   double theoretical_pps_64b = 0;    // line rate for 64-byte frames
   double theoretical_pps = 0;        // line rate for this port's mean transmitted frame size
   double achieved_pps = 0;           // transmitted packets over the busy interval
+};
+
+// How a capture was replayed (flowsim replay --capture): its sides and hosts, what was
+// changed in the router to reach them, the timing, what endpoint emulation did.
+struct CaptureReport {
+  std::string file;
+  std::uint64_t packets = 0;
+  std::uint64_t conversations = 0;
+  std::uint64_t tcp_handshakes = 0;  // TCP conversations opened in the capture
+  std::string sides;  // how they were chosen
+  std::uint64_t lan_hosts = 0;
+  std::uint64_t wan_hosts = 0;
+  std::string lan_port;
+  std::string wan_port;
+  std::vector<std::string> router_changes;
+  std::string timing;
+  std::uint64_t readdressed = 0;  // responder packets re-addressed to the router's NAT mapping
+  // Injected packets that a router offloading every conversation at `flow add` would forward
+  // in hardware: those after the packet that adds the flow (not SYN, FIN or RST).
+  std::uint64_t ideal_hw = 0;
 };
 
 // A change to the router made while it ran (scenario `events:`, conformance `event` lines).
@@ -63,6 +84,7 @@ struct Report {
   std::uint64_t dma_errors = 0;
   std::vector<ReportEvent> events;     // in the order they ran
   std::vector<std::string> warnings;  // input problems that did not stop the run, grouped by kind
+  std::optional<CaptureReport> capture;  // set for a capture replay
 
   std::uint64_t not_injected_total() const {
     std::uint64_t n = 0;
@@ -76,6 +98,9 @@ struct Report {
   }
   double offload_hit_rate() const {
     return packets_in == 0 ? 0.0 : static_cast<double>(forwarded_hw) / static_cast<double>(packets_in);
+  }
+  double ideal_hit_rate() const {
+    return !capture || packets_in == 0 ? 0.0 : static_cast<double>(capture->ideal_hw) / static_cast<double>(packets_in);
   }
   std::string to_json() const;
   std::string to_text() const;

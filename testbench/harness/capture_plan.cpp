@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "testbench/harness/capture_plan.hpp"
+
+#include <stdexcept>
+
+#include "net/byte_order.hpp"
+#include "net/input_error.hpp"
+#include "testbench/harness/capture_router_fit.hpp"
+
+namespace flowsim::testbench {
+
+CapturePlan plan_capture(scenario::Scenario& s, const CaptureRequest& request) {
+  CapturePlan plan;
+  plan.options.timing.mode =
+      s.timing == scenario::TimingMode::kLineRate ? capture::TimingMode::kLineRate : capture::TimingMode::kRecorded;
+  if (request.timing) plan.options.timing = *request.timing;
+  for (const auto& p : s.ports) {
+    plan.options.ports.push_back(capture::PortInfo{p.mac, p.speed_bps});
+    for (const auto& a : p.ipv4) {
+      capture::IpKey k;
+      net::store_be32(k.addr.data(), a.addr().value());
+      plan.options.router_addresses.push_back(k);
+    }
+    for (const auto& a : p.ipv6) {
+      capture::IpKey k{a.addr().bytes(), 6};
+      plan.options.router_addresses.push_back(k);
+    }
+  }
+  SidePorts ports;
+  try {
+    ports = side_ports(s, request.lan_port, request.wan_port);
+  } catch (const std::invalid_argument& e) {
+    throw net::InputError(s.file.string() + ": " + e.what());
+  }
+  auto index = std::make_shared<capture::CaptureIndex>(capture::index_capture(request.file, request.sides));
+  plan.options.lan_port = ports.lan;
+  plan.options.wan_port = ports.wan;
+  plan.options.inject_same_side = request.inject_same_side;
+  CaptureReport& r = plan.report;
+  r.file = request.file.string();
+  r.packets = index->packets;
+  r.conversations = index->conversations.size();
+  for (const auto& c : index->conversations.all()) r.tcp_handshakes += c.handshake ? 1 : 0;
+  r.sides = index->sides.description;
+  r.lan_hosts = index->sides.lan_hosts;
+  r.wan_hosts = index->sides.wan_hosts;
+  r.lan_port = s.ports[ports.lan].name;
+  r.wan_port = s.ports[ports.wan].name;
+  r.router_changes = fit_router_to_capture(s, *index, ports);
+  r.timing = plan.options.timing.describe();
+  plan.index = std::move(index);
+  return plan;
+}
+
+}  // namespace flowsim::testbench
