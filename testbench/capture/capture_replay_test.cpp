@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -40,11 +41,13 @@ struct ReplayRun {
   std::filesystem::path out;
 };
 
-ReplayRun replay(const std::string& trace, const std::string& name, const capture::SideOptions& sides) {
+ReplayRun replay(const std::string& trace, const std::string& name, const capture::SideOptions& sides,
+                 std::optional<capture::TimingOptions> timing = std::nullopt) {
   scenario::Scenario s = scenario::load_scenario(kSource / "scenarios/home_router.yaml");
   CaptureRequest request;
   request.file = kSource / "traces/capture" / trace;
   request.sides = sides;
+  request.timing = timing;
   ReplayOptions o;
   o.out_dir = kWork / name;
   o.capture = std::make_shared<const CapturePlan>(plan_capture(s, request));
@@ -107,6 +110,32 @@ TEST(CaptureReplay, NatClientByPrefix) {
   expect_nat_client(run);
   EXPECT_EQ(run.report.capture->lan_hosts, 3u);
   EXPECT_EQ(run.report.capture->sides, "by prefix: LAN is 192.168.1.0/24, everything else WAN");
+}
+
+// Squeezed to line rate or a packet rate, each conversation still keeps its causality: no
+// handshake is broken by the replay itself, whatever the router's delay.
+TEST(CaptureReplay, NatClientAtLineRateKeepsCausality) {
+  const ReplayRun run =
+      replay("nat_client.pcap", "nat_client_line_rate", lan_prefix("192.168.1.0/24"),
+             capture::TimingOptions{.mode = capture::TimingMode::kLineRate});
+  expect_nat_client(run);
+  EXPECT_EQ(run.report.capture->timing, "line rate");
+}
+
+TEST(CaptureReplay, NatClientLoopedAtAPacketRate) {
+  // Three loops at 200 000 packets/s: the same conversations again, restamped; the second and
+  // third loops' connections reuse the ports of the first after its close, as a client would.
+  const ReplayRun run =
+      replay("nat_client.pcap", "nat_client_pps", lan_prefix("192.168.1.0/24"),
+             capture::TimingOptions{.mode = capture::TimingMode::kPps, .pps = 200000, .loops = 3});
+  const Report& r = run.report;
+  EXPECT_TRUE(r.accounted());
+  EXPECT_EQ(r.captured, 3 * 44u);
+  EXPECT_EQ(r.not_injected.at("arp"), 6u);
+  EXPECT_EQ(r.not_injected.at("same_side"), 6u);
+  EXPECT_EQ(r.not_injected.at("router_answers"), 3u);
+  EXPECT_EQ(r.drops, (std::map<std::string, std::uint64_t>{{"local_delivery", 3}}));
+  EXPECT_EQ(r.capture->timing, "200000 packets/s, 3 loops");
 }
 
 TEST(CaptureReplay, NatClientByTapInterface) {

@@ -99,7 +99,11 @@ void EndpointEmulator::open_loop() {
   for (auto& s : source_->streams) source_->advance(s, listener_);
   conversations_ = std::make_unique<ConversationTable>();
   states_.emplace_back(loop_, std::vector<ConversationState>());
-  while (states_.size() > 2) states_.pop_front();
+  // Older loops are forgotten once nothing of theirs waits any more.
+  auto idle = [](const std::vector<ConversationState>& v) {
+    return std::all_of(v.begin(), v.end(), [](const ConversationState& st) { return st.queue.empty(); });
+  };
+  while (states_.size() > 2 && idle(states_.front().second)) states_.pop_front();
   if (loop_ > 0) clock_->new_loop();
 }
 
