@@ -79,10 +79,14 @@ int replay(const ReplayCli& cli) {
       if (now - last_print < std::chrono::seconds(1)) return;
       last_print = now;
       const double wall = std::chrono::duration<double>(now - wall_start).count();
-      std::fprintf(stderr, "\r  simulated %.1f ms (%.2f ms/s)  %.0f pkt/s  hw hit %.1f %%   ", p.simulated_ms,
+      std::fprintf(stderr, "\r  simulated %.1f ms (%.2f ms/s)  %.0f pkt/s  hw hit %.1f %%", p.simulated_ms,
                    p.simulated_ms / wall, static_cast<double>(p.packets_in) / wall,
                    p.packets_in ? 100.0 * static_cast<double>(p.forwarded_hw) / static_cast<double>(p.packets_in)
                                 : 0.0);
+      if (p.total > 0) {
+        std::fprintf(stderr, "  %.0f %% done", 100.0 * static_cast<double>(p.captured) / static_cast<double>(p.total));
+      }
+      std::fprintf(stderr, "   ");
     };
   }
   const testbench::Report report = testbench::run_replay(scenario, options);

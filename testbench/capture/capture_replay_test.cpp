@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <optional>
 #include <string>
 #include <vector>
@@ -103,6 +104,24 @@ void expect_nat_client(const ReplayRun& run) {
     if (dst == "192.168.1.50") EXPECT_EQ(mac, "02:00:00:00:01:32");
     else EXPECT_EQ(dst + mac, "192.168.1.5102:00:00:00:01:33");
   }
+  // drops.pcap: the ping the router took itself, tagged with its reason.
+  const auto drops = read_all(run.out / "drops.pcap");
+  ASSERT_EQ(drops.size(), 1u);
+  const std::string tag(drops[0].bytes.begin() + 12, drops[0].bytes.begin() + 30);
+  EXPECT_EQ(tag, std::string("\x88\xb5\x02\x0elocal_delivery", 18));
+  // frames.csv: every output frame and its capture packet; only the router's own echo reply
+  // comes from none.
+  std::ifstream map(run.out / "frames.csv");
+  std::string line;
+  std::vector<std::string> lines;
+  while (std::getline(map, line)) lines.push_back(line);
+  ASSERT_EQ(lines.size(), 1 + 20 + 19 + 1u);  // header, wan, lan, drops
+  EXPECT_EQ(lines[0], "output,frame,capture,packet,loop");
+  EXPECT_EQ(std::count_if(lines.begin(), lines.end(), [](const std::string& l) { return l.ends_with(",-,-,-"); }), 1);
+  EXPECT_NE(std::find_if(lines.begin(), lines.end(),
+                         [](const std::string& l) { return l.starts_with("drops,1,") && l.ends_with("nat_client" +
+                             std::string(l.find("tap") != std::string::npos ? "_tap.pcapng" : ".pcap") + ",33,1"); }),
+            lines.end());
 }
 
 TEST(CaptureReplay, NatClientByPrefix) {

@@ -81,7 +81,7 @@ void EndpointEmulator::start(std::uint64_t start_ps) {
   std::uint64_t mean_gap_ns = 1'000'000;
   if (index_ && index_->packets > 1) mean_gap_ns = (index_->last_ts_ns - index_->first_ts_ns) / (index_->packets - 1);
   clock_ = std::make_unique<ReplayClock>(options_.timing, start_ps, std::move(speeds), mean_gap_ns);
-  open_loop();
+  open_loop(start_ps);
   if (!source_->streams.empty()) {
     const Source::Stream* first = source_->next();
     if (first != nullptr) first_ts_ns_ = first->head.timestamp_ns;
@@ -89,7 +89,7 @@ void EndpointEmulator::start(std::uint64_t start_ps) {
   read_next();
 }
 
-void EndpointEmulator::open_loop() {
+void EndpointEmulator::open_loop(std::uint64_t now_ps) {
   source_ = std::make_unique<Source>();
   if (per_port_) {
     for (const auto& f : per_port_files_) source_->streams.push_back(Source::Stream{pcap::PcapReader(f.file), f.port, {}, false, 0});
@@ -104,7 +104,7 @@ void EndpointEmulator::open_loop() {
     return std::all_of(v.begin(), v.end(), [](const ConversationState& st) { return st.queue.empty(); });
   };
   while (states_.size() > 2 && idle(states_.front().second)) states_.pop_front();
-  if (loop_ > 0) clock_->new_loop();
+  if (loop_ > 0) clock_->new_loop(now_ps);
 }
 
 EndpointEmulator::ConversationState* EndpointEmulator::state(std::uint32_t loop, std::uint32_t conversation) {
@@ -162,9 +162,8 @@ bool EndpointEmulator::read_next() {
     Source::Stream* s = source_->next();
     if (s == nullptr) {
       if (loop_ + 1 < std::max(1u, options_.timing.loops)) {
-        ++loop_;
-        open_loop();
-        continue;
+        loop_pending_ = true;
+        return false;
       }
       exhausted_ = true;
       return false;
@@ -262,7 +261,25 @@ bool EndpointEmulator::ideal_hw(ConversationState& st, const InspectedPacket& p,
   return false;
 }
 
+bool EndpointEmulator::loop_ready() const {
+  if (!loop_pending_ || lookahead_ || !scheduled_.empty() || held_count_ != 0) return false;
+  for (const auto& [loop, states] : states_) {
+    for (const ConversationState& st : states) {
+      for (const Leg& leg : st.left) {
+        if (leg.outcome == Outcome::kPending) return false;
+      }
+    }
+  }
+  return true;
+}
+
 void EndpointEmulator::advance(std::uint64_t now_ps) {
+  if (loop_ready()) {
+    loop_pending_ = false;
+    ++loop_;
+    open_loop(now_ps);
+    read_next();
+  }
   while (lookahead_ && lookahead_->base_ps <= now_ps) {
     Held h = std::move(*lookahead_);
     lookahead_.reset();
@@ -375,6 +392,7 @@ void EndpointEmulator::schedule(Injection inj) {
 }
 
 std::optional<std::uint64_t> EndpointEmulator::next_due() const {
+  if (loop_ready()) return 0;  // the next loop can begin now
   std::optional<std::uint64_t> due;
   if (!scheduled_.empty()) due = scheduled_.begin()->first.first;
   if (lookahead_ && (!due || lookahead_->base_ps < *due)) due = lookahead_->base_ps;
@@ -399,6 +417,10 @@ void EndpointEmulator::flush_held() {
         st.queue.pop_front();
         --held_count_;
         listener_.not_injected("trigger_unresolved", h.injection.tag, "");
+      }
+      // Outcomes that never came are not waited for any more (a next loop may begin).
+      for (Leg& leg : st.left) {
+        if (leg.outcome == Outcome::kPending) leg.outcome = Outcome::kNone;
       }
     }
   }

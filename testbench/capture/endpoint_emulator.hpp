@@ -119,6 +119,8 @@ class EndpointEmulator {
   bool pop_due(std::uint64_t now_ps, Injection& out);
   // Everything read and decided: nothing scheduled, nothing held.
   bool finished() const;
+  // The next loop of the capture may begin (the last one has drained): call advance().
+  bool wants_advance() const { return loop_ready(); }
   // At the end of the run: packets still waiting for what they answer are not injected
   // (`trigger_unresolved`).
   void flush_held();
@@ -180,7 +182,8 @@ class EndpointEmulator {
   };
   struct Source;
 
-  void open_loop();
+  void open_loop(std::uint64_t now_ps);
+  bool loop_ready() const;
   // Reads records until one is to be injected (it becomes the lookahead) or the capture
   // ends; the others are reported as not injected on the way.
   bool read_next();
@@ -211,6 +214,7 @@ class EndpointEmulator {
   // The next packet, read but not yet decided, and its earliest time.
   std::optional<Held> lookahead_;
   bool exhausted_ = false;
+  bool loop_pending_ = false;  // this loop is read; the next waits for it to drain
   // Injections by (due time, order of scheduling): the same inputs give the same order.
   std::map<std::pair<std::uint64_t, std::uint64_t>, Injection> scheduled_;
   std::uint64_t seq_ = 0;

@@ -45,9 +45,16 @@ ReplayClock::ReplayClock(TimingOptions options, std::uint64_t start_ps, std::vec
       last_ps_(start_ps),
       port_free_ps_(port_speeds_.size(), start_ps) {}
 
-void ReplayClock::new_loop() {
-  if (options_.mode == TimingMode::kRecorded && !first_) capture_clock_ns_ += mean_gap_ns_;
+void ReplayClock::new_loop(std::uint64_t now_ps) {
+  std::uint64_t gap_ps = 0;
+  if (options_.mode == TimingMode::kRecorded) gap_ps = scaled_ps(mean_gap_ns_);
+  if (options_.mode == TimingMode::kPps) gap_ps = static_cast<std::uint64_t>(std::llround(1e12 / options_.pps));
+  start_ps_ = std::max(now_ps, options_.mode == TimingMode::kMbps ? last_ps_ : now_ps) + gap_ps;
   first_ = true;
+  capture_clock_ns_ = 0;
+  count_ = 0;
+  last_ps_ = start_ps_;
+  for (auto& p : port_free_ps_) p = std::max(p, start_ps_);
 }
 
 std::uint64_t ReplayClock::gap_ps(std::uint64_t earlier_ts_ns, std::uint64_t later_ts_ns) const {

@@ -3,7 +3,8 @@
 // recorded (capture time, divided by --speed, idle gaps longer than --max-gap shortened to
 // it), a fixed packet rate (--pps), a fixed bit rate (--mbps, frames with their Ethernet
 // overhead), or back to back at each port's line rate. Successive loops (--loop) continue the
-// clock, restamped monotonically: loop k+1 starts one mean inter-packet gap after loop k ended.
+// clock, restamped monotonically: loop k+1 starts one mean inter-packet gap after loop k has
+// drained (its conversations reuse loop k's addresses and ports, so they must not overlap).
 // Times are integer picoseconds of simulated time; the same inputs give the same times.
 #pragma once
 
@@ -36,8 +37,8 @@ class ReplayClock {
   // The earliest time of the next packet in capture order: captured at `ts_ns`, `wire_bytes`
   // long (no FCS), entering `port`. Call once per packet, in order.
   std::uint64_t next(std::uint64_t ts_ns, std::uint32_t wire_bytes, unsigned port);
-  // A new loop of the capture begins: its first packet follows the last one.
-  void new_loop();
+  // A new loop of the capture begins at `now_ps`: its first packet comes one gap later.
+  void new_loop(std::uint64_t now_ps);
   // The captured gap between two packets as simulated time (0 in the rate modes, which
   // keep only order).
   std::uint64_t gap_ps(std::uint64_t earlier_ts_ns, std::uint64_t later_ts_ns) const;

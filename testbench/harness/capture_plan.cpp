@@ -15,6 +15,7 @@ CapturePlan plan_capture(scenario::Scenario& s, const CaptureRequest& request) {
       s.timing == scenario::TimingMode::kLineRate ? capture::TimingMode::kLineRate : capture::TimingMode::kRecorded;
   if (request.timing) plan.options.timing = *request.timing;
   for (const auto& p : s.ports) {
+    plan.port_names.push_back(p.name);
     plan.options.ports.push_back(capture::PortInfo{p.mac, p.speed_bps});
     for (const auto& a : p.ipv4) {
       capture::IpKey k;

@@ -32,6 +32,7 @@ struct CapturePlan {
   std::shared_ptr<const capture::CaptureIndex> index;
   capture::EmulationOptions options;
   CaptureReport report;  // what planning decided; the replay adds its figures
+  std::vector<std::string> port_names;  // the scenario's, by port index
 };
 
 // Reads the capture and changes `scenario` to fit it. Throws net::InputError for an

@@ -19,8 +19,16 @@ const sc_core::sc_time kStallCheck(10, sc_core::SC_MS);
 }  // namespace
 
 CaptureReplayer::CaptureReplayer(sc_core::sc_module_name name, const CapturePlan& plan, model::Asic& asic,
-                                 const CpuHost& host, Ledger& ledger)
+                                 const CpuHost& host, Ledger& ledger, const std::optional<std::filesystem::path>& out_dir)
     : sc_core::sc_module(name), asic_(asic), host_(host), ledger_(ledger) {
+  port_names_ = plan.port_names;
+  port_frames_.assign(port_names_.size(), 0);
+  if (out_dir) {
+    std::filesystem::create_directories(*out_dir);
+    ledger_.write_drops_to(*out_dir / "drops.pcap");
+    frame_map_ = std::make_unique<std::ofstream>(*out_dir / "frames.csv");
+    *frame_map_ << "output,frame,capture,packet,loop\n";
+  }
   emulator_ = std::make_unique<capture::EndpointEmulator>(plan.index, plan.options,
                                                           static_cast<capture::EmulationListener&>(*this));
   ledger_.set_listener(static_cast<FrameListener*>(this));
@@ -93,11 +101,24 @@ void CaptureReplayer::warn(std::string_view kind, const capture::PacketTag& tag,
 void CaptureReplayer::outcome_known() {
   inject_due(horizon_ps_);
   const auto due = emulator_->next_due();
-  if (due && *due < wake_ps_ + kBatchSpanPs) wakeup_.notify(sc_core::SC_ZERO_TIME);
+  if ((due && *due < wake_ps_ + kBatchSpanPs) || emulator_->wants_advance()) wakeup_.notify(sc_core::SC_ZERO_TIME);
+}
+
+void CaptureReplayer::map_frame(std::string_view output, std::uint64_t frame,
+                                const std::optional<capture::PacketTag>& tag) {
+  if (!frame_map_) return;
+  if (tag) {
+    *frame_map_ << output << ',' << frame << ',' << emulator_->files().at(tag->file).string() << ',' << tag->packet
+                << ',' << tag->loop + 1 << '\n';
+  } else {
+    *frame_map_ << output << ',' << frame << ",-,-,-\n";
+  }
 }
 
 void CaptureReplayer::frame_sent(unsigned port, std::uint64_t end_ps, std::span<const std::uint8_t> frame) {
-  if (const auto tag = tracker_.resolve(frame)) {
+  const auto tag = tracker_.resolve(frame);
+  if (port < port_frames_.size()) map_frame(port_names_[port], ++port_frames_[port], tag);
+  if (tag) {
     emulator_->delivered(*tag, port, end_ps, frame);
     outcome_known();
   } else if (emulator_->held() > 0) {
@@ -106,7 +127,9 @@ void CaptureReplayer::frame_sent(unsigned port, std::uint64_t end_ps, std::span<
 }
 
 void CaptureReplayer::frame_dropped(std::string_view reason, std::span<const std::uint8_t> frame) {
-  if (const auto tag = tracker_.resolve(frame)) {
+  const auto tag = tracker_.resolve(frame);
+  map_frame("drops", ledger_.drops_written(), tag);
+  if (tag) {
     emulator_->dropped(*tag, reason == "local_delivery");
     outcome_known();
   } else if (emulator_->held() > 0) {

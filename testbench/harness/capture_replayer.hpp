@@ -10,6 +10,10 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <vector>
 #include <memory>
 #include <string>
 #include <systemc>
@@ -30,8 +34,11 @@ class CaptureReplayer : public sc_core::sc_module,
                         private FrameListener {
  public:
   SC_HAS_PROCESS(CaptureReplayer);
+  // With `out_dir`, writes drops.pcap (every dropped frame, tagged with its reason) and
+  // frames.csv: for every frame of the port pcaps and drops.pcap, the capture packet it came
+  // from (output,frame,capture,packet,loop; "-" for a frame the router made itself).
   CaptureReplayer(sc_core::sc_module_name name, const CapturePlan& plan, model::Asic& asic, const CpuHost& host,
-                  Ledger& ledger);
+                  Ledger& ledger, const std::optional<std::filesystem::path>& out_dir);
   ~CaptureReplayer() override;
 
   bool done() const override { return done_; }
@@ -54,12 +61,16 @@ class CaptureReplayer : public sc_core::sc_module,
   void frame_sent(unsigned port, std::uint64_t end_ps, std::span<const std::uint8_t> frame) override;
   void frame_dropped(std::string_view reason, std::span<const std::uint8_t> frame) override;
   void outcome_known();
+  void map_frame(std::string_view output, std::uint64_t frame, const std::optional<capture::PacketTag>& tag);
 
   std::unique_ptr<capture::EndpointEmulator> emulator_;
   model::Asic& asic_;
   const CpuHost& host_;
   Ledger& ledger_;
   PacketTracker tracker_;
+  std::vector<std::string> port_names_;
+  std::vector<std::uint64_t> port_frames_;  // frames sent per port so far
+  std::unique_ptr<std::ofstream> frame_map_;
   sc_core::sc_event wakeup_;
   std::uint64_t horizon_ps_ = 0;  // everything due up to here has been handed over
   std::uint64_t wake_ps_ = 0;     // when the injection thread wakes next on its own

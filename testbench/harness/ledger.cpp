@@ -41,6 +41,7 @@ Ledger::~Ledger() = default;
 void Ledger::close() {
   for (auto& w : port_pcaps_) w->close();
   if (cpu_pcap_) cpu_pcap_->close();
+  if (drops_pcap_) drops_pcap_->close();
 }
 
 void Ledger::set_time_base(const sc_core::sc_time& sim_start, std::uint64_t trace_base_ns) {
@@ -67,8 +68,25 @@ void Ledger::drop(std::string_view reason) {
   ++it->second;
 }
 
+void Ledger::write_drops_to(const std::filesystem::path& path) {
+  drops_pcap_ = std::make_unique<pcap::PcapWriter>(path);
+}
+
 void Ledger::drop(std::string_view reason, std::span<const std::uint8_t> frame) {
   drop(reason);
+  if (drops_pcap_) {
+    const std::size_t mac_bytes = std::min<std::size_t>(12, frame.size());
+    const std::size_t name = std::min<std::size_t>(reason.size(), 255);
+    tagged_.assign(frame.begin(), frame.begin() + static_cast<std::ptrdiff_t>(mac_bytes));
+    const std::uint8_t tag[4] = {static_cast<std::uint8_t>(kPuntTagEtherType >> 8),
+                                 static_cast<std::uint8_t>(kPuntTagEtherType & 0xff), 2,
+                                 static_cast<std::uint8_t>(name)};
+    tagged_.insert(tagged_.end(), std::begin(tag), std::end(tag));
+    tagged_.insert(tagged_.end(), reason.begin(), reason.begin() + static_cast<std::ptrdiff_t>(name));
+    tagged_.insert(tagged_.end(), frame.begin() + static_cast<std::ptrdiff_t>(mac_bytes), frame.end());
+    drops_pcap_->write(trace_ns(sc_core::sc_time_stamp()), tagged_);
+    ++drops_written_;
+  }
   if (listener_ != nullptr) listener_->frame_dropped(reason, frame);
 }
 

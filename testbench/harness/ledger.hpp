@@ -54,6 +54,11 @@ class Ledger : public model::AsicObserver {
   // A drop of `frame` (as it was injected or punted), which the listener may recognise.
   void drop(std::string_view reason, std::span<const std::uint8_t> frame);
   void set_listener(FrameListener* listener) { listener_ = listener; }
+  // Writes every dropped frame whose bytes are known to `path`, each tagged with its reason
+  // after the MAC addresses: EtherType 0x88b5, version 2, the reason's length and its name
+  // in ASCII (like cpu.pcap's punt tag). Returns the drops written so far, for a frame map.
+  void write_drops_to(const std::filesystem::path& path);
+  std::uint64_t drops_written() const { return drops_written_; }
   // A warning about packet `packet` of `file` (0: not about one packet), grouped by `kind`.
   void warn(std::string_view kind, std::string_view file, std::uint64_t packet, std::string message);
   void warn(std::string message);
@@ -78,6 +83,8 @@ class Ledger : public model::AsicObserver {
   std::vector<PortReport> ports_;
   std::vector<std::unique_ptr<pcap::PcapWriter>> port_pcaps_;
   std::unique_ptr<pcap::PcapWriter> cpu_pcap_;
+  std::unique_ptr<pcap::PcapWriter> drops_pcap_;
+  std::uint64_t drops_written_ = 0;
   std::vector<std::uint8_t> tagged_;  // scratch for the CPU pcap's punt tag
   std::map<std::string, std::uint64_t, std::less<>> drops_;
   std::map<std::string, std::uint64_t, std::less<>> punts_;

@@ -75,7 +75,7 @@ struct ReplaySession::Board {
             sc_core::sc_time(static_cast<double>(s.cpu.ns_per_packet), sc_core::SC_NS)),
         irq("irq") {
     if (o.capture) {
-      capture_replayer = std::make_unique<CaptureReplayer>("capture_replayer", *o.capture, asic, cpu, ledger);
+      capture_replayer = std::make_unique<CaptureReplayer>("capture_replayer", *o.capture, asic, cpu, ledger, o.out_dir);
       replayer = capture_replayer.get();
     } else {
       port_replayer = std::make_unique<Replayer>("replayer", sources(s), s.timing == scenario::TimingMode::kLineRate,
@@ -170,8 +170,10 @@ void ReplaySession::step(std::uint64_t until_abs_ps, bool run_to_time) {
   if (options_.on_progress) {
     Report partial;
     board_->ledger.fill(partial);
-    options_.on_progress(
-        Progress{sc_core::sc_time_stamp().to_seconds() * 1e3, partial.packets_in, partial.forwarded_hw});
+    const std::uint64_t total =
+        options_.capture ? options_.capture->index->packets * options_.capture->options.timing.loops : 0;
+    options_.on_progress(Progress{sc_core::sc_time_stamp().to_seconds() * 1e3, partial.packets_in,
+                                  partial.forwarded_hw, partial.captured, total});
   }
 }
 

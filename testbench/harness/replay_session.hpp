@@ -31,6 +31,8 @@ struct Progress {
   double simulated_ms = 0;
   std::uint64_t packets_in = 0;
   std::uint64_t forwarded_hw = 0;
+  std::uint64_t captured = 0;  // capture packets read so far
+  std::uint64_t total = 0;     // capture packets the replay will read (0: not known)
 };
 
 struct ReplayOptions {
