@@ -115,7 +115,7 @@ std::uint8_t icmpx_code(std::uint8_t code, bool v4) {
 
 }  // namespace
 
-Engine::Engine(EngineConfig config) : local_stack_(config.services) {
+Engine::Engine(EngineConfig config) : local_stack_(config.services), ip_ident_(config.ip_ident_seed) {
   const std::size_t n = config.interfaces.size();
   interfaces_.reserve(n);
   for (unsigned ifindex = 0; ifindex < n; ++ifindex) {
@@ -583,6 +583,15 @@ Verdict Engine::deliver_local(SlowPacket& p) {
     case local::LocalAction::kConsumed:
       break;
     case local::LocalAction::kEchoReply:
+      if (p.family == 4) {
+        // icmp_reply sends from the ICMP socket (not connected, no DF): the ID comes from the
+        // per-destination generator, as for ICMP errors.
+        const auto ip = net::Ipv4Header::at(scratch_, 0);
+        ip_ident_.select_for(*ip, p.now);
+        ip->set_checksum(0);
+        ip->set_checksum(net::internet_checksum(ip->header()));
+      }
+      [[fallthrough]];
     case local::LocalAction::kReset:
       // Sent from a control socket without the request's conntrack entry: conntrack finds
       // the connection at LOCAL_OUT (the reply direction of the one the request created).
@@ -817,7 +826,10 @@ Verdict Engine::answer_with_icmp(SlowPacket& p, std::uint8_t type, std::uint8_t 
                          ? std::optional<net::Ipv4Addr>(dst)
                          : select_source(back->ifindex, back->gateway ? std::get<net::Ipv4Addr>(*back->gateway) : to);
     if (!src) return Verdict::drop(reason);
-    icmp::build_icmpv4_error(scratch_, offending, *src, type, code, info);
+    // icmp_send builds the error on the ICMP socket, which is not connected and does not set
+    // DF: its ID comes from the per-destination generator (ip_select_ident).
+    const std::uint16_t id = ip_ident_.select(*src, to, net::ip_proto::kIcmp, p.now);
+    icmp::build_icmpv4_error(scratch_, offending, *src, type, code, info, id);
   } else {
     const net::Ipv6Addr to = std::get<net::Ipv6Addr>(net::datagram_src(offending));
     const std::optional<Route> back = route_input(to, p.iif);

@@ -24,6 +24,7 @@
 #include "engine/engine_stats.hpp"
 #include "engine/flow_offload.hpp"
 #include "engine/flowtable/flowtable.hpp"
+#include "engine/ip/ip_ident.hpp"
 #include "engine/local/local_stack.hpp"
 #include "engine/nat/nat_core.hpp"
 #include "engine/neighbour_table.hpp"
@@ -217,6 +218,7 @@ class Engine {
   std::unique_ptr<flowtable::Flowtable> flowtable_;
   std::optional<std::chrono::nanoseconds> next_gc_;
   std::vector<std::uint8_t> scratch_;  // the router's own packets are built here
+  ip::IpIdent ip_ident_;              // IDs of the router's own IPv4 packets
 };
 
 }  // namespace flowsim::engine

@@ -82,6 +82,9 @@ struct EngineConfig {
   // The part of the source-port space this engine's NAT may choose from, when it replays
   // one shard of a capture (nat/nat_range.hpp); the whole space by default.
   nat::PortSlice nat_port_slice{};
+  // Seed of the IP ID generator of the router's own packets (engine/ip/ip_ident.hpp: its
+  // SipHash key, counters and jumps, random in the kernel): same seed, same IDs.
+  std::uint64_t ip_ident_seed = 0x69705f6964656e74ULL;
 };
 
 }  // namespace flowsim::engine

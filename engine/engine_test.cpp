@@ -278,6 +278,21 @@ TEST_F(EngineTest, TtlOneOrZeroIsExceededAndAnswered) {
   EXPECT_EQ(run(ipv6_frame({.hop_limit = 0}), kLan), Verdict::drop_and_reply(DropReason::kTtlExceeded, kLan));
 }
 
+// is_ineligible walks every extension header, AH included (its length counts 4-octet units):
+// an ICMPv6 error behind AH is never answered, an informational message behind it is.
+TEST_F(EngineTest, Icmpv6ErrorBehindAuthHeaderIsNotAnswered) {
+  auto icmpv6_behind_ah = [](std::uint8_t type) {
+    auto f = ipv6_frame({.hop_limit = 1, .next_header = 51, .l4_size = 24 + 8});
+    std::uint8_t* ah = f.data() + 14 + 40;
+    ah[0] = 58;  // next header: ICMPv6
+    ah[1] = 4;   // (4 + 2) * 4 = 24 bytes
+    ah[24] = type;
+    return f;
+  };
+  EXPECT_EQ(run(icmpv6_behind_ah(1), kLan), Verdict::drop(DropReason::kTtlExceeded));  // destination unreachable
+  EXPECT_EQ(run(icmpv6_behind_ah(128), kLan), Verdict::drop_and_reply(DropReason::kTtlExceeded, kLan));  // echo
+}
+
 TEST_F(EngineTest, TtlOneToTheRouterItselfIsLocalDelivery) {
   // Local delivery does not look at the TTL (ping -t 1 192.168.1.1 gets an answer).
   EXPECT_EQ(run(ipv4_frame({.dst = v4("192.168.1.1"), .ttl = 1}), kLan), Verdict::drop(DropReason::kLocalDelivery));

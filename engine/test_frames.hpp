@@ -18,6 +18,7 @@
 #include "net/byte_order.hpp"
 #include "net/checksum.hpp"
 #include "net/ipv4_addr.hpp"
+#include "net/ipv4_header.hpp"
 #include "net/ipv6_addr.hpp"
 #include "net/mac_addr.hpp"
 #include "net/tcp_header.hpp"
@@ -68,6 +69,35 @@ inline std::string to_hex(std::span<const std::uint8_t> bytes) {
     s += kDigits[b & 0xf];
   }
   return s;
+}
+
+// A router-made IPv4 frame (Ethernet + IPv4) as an expectation written with IP ID 0 shows
+// it: Linux draws the ID of its own packets from a randomly seeded generator
+// (engine/ip/ip_ident.hpp), which no independent oracle can predict. The header checksum must
+// be right for the ID the frame carries; then the ID is set to 0 and the checksum recomputed,
+// so every other byte is still compared. A frame that is not IPv4 is returned unchanged; one
+// with a wrong header checksum comes back with its ID and checksum zeroed, so it fails.
+inline std::vector<std::uint8_t> with_generated_ip_id_zeroed(std::span<const std::uint8_t> frame) {
+  std::vector<std::uint8_t> f(frame.begin(), frame.end());
+  const auto ip = net::Ipv4Header::at(f, 14);
+  if (f.size() < 14 || net::load_be16(f.data() + 12) != 0x0800 || !ip) return f;
+  const bool valid = net::internet_checksum(ip->header()) == 0;
+  ip->set_id(0);
+  ip->set_checksum(0);
+  if (valid) ip->set_checksum(net::internet_checksum(ip->header()));
+  return f;
+}
+
+// Whether an expected frame is an ICMP message the router made itself (an error or an echo
+// reply), as expectations write them: IPv4, ICMP error or echo reply type, ID 0. Compare the
+// actual frame to it through with_generated_ip_id_zeroed.
+inline bool is_expected_router_icmp(std::span<const std::uint8_t> expected) {
+  std::vector<std::uint8_t> f(expected.begin(), expected.end());
+  const auto ip = net::Ipv4Header::at(f, 14);
+  if (f.size() < 14 || net::load_be16(f.data() + 12) != 0x0800 || !ip) return false;
+  if (ip->protocol() != 1 || ip->id() != 0 || f.size() <= 14 + ip->header_length()) return false;
+  const std::uint8_t type = f[14 + ip->header_length()];
+  return type == 0 || type == 3 || type == 11 || type == 12;
 }
 
 // Pads with zeros to the 60-byte Ethernet minimum, as a capture shows a short frame.

@@ -51,20 +51,22 @@ bool may_answer_ipv6(std::span<const std::uint8_t> d) {
 }
 
 void build_icmpv4_error(std::vector<std::uint8_t>& out, std::span<const std::uint8_t> offending, net::Ipv4Addr src,
-                        std::uint8_t type, std::uint8_t code, std::uint32_t info) {
+                        std::uint8_t type, std::uint8_t code, std::uint32_t info, std::uint16_t id) {
+  const auto in = net::ConstIpv4Header::at(offending, 0).value();
   const std::size_t quoted = std::min(offending.size(), kIpv4ErrorMax - 28);
   out.resize(28 + quoted);
-  std::uint8_t* ip = out.data();
-  std::fill(ip, ip + 28, 0);
-  ip[0] = 0x45;
-  ip[1] = static_cast<std::uint8_t>((offending[1] & 0x1e) | 0xc0);
-  net::store_be16(ip + 2, static_cast<std::uint16_t>(out.size()));
-  ip[8] = kDefaultTtl;
-  ip[9] = 1;
-  net::store_be32(ip + 12, src.value());
-  std::copy_n(offending.data() + 12, 4, ip + 16);  // back to the offending packet's source
-  net::store_be16(ip + 10, net::internet_checksum(std::span<const std::uint8_t>(ip, 20)));
-  std::uint8_t* icmp = ip + 20;
+  std::fill(out.begin(), out.begin() + 28, 0);
+  out[0] = 0x45;
+  const auto ip = net::Ipv4Header::at(out, 0).value();
+  ip.set_tos(static_cast<std::uint8_t>((in.tos() & 0x1e) | 0xc0));
+  ip.set_total_length(static_cast<std::uint16_t>(out.size()));
+  ip.set_id(id);
+  ip.set_ttl(kDefaultTtl);
+  ip.set_protocol(net::ip_proto::kIcmp);
+  ip.set_src(src);
+  ip.set_dst(in.src());  // back to the offending packet's source
+  ip.set_checksum(net::internet_checksum(ip.header()));
+  std::uint8_t* icmp = out.data() + 20;
   icmp[0] = type;
   icmp[1] = code;
   net::store_be32(icmp + 4, info);

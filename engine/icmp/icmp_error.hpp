@@ -4,9 +4,9 @@
 // big, destination unreachable for `reject`. Built as an IP datagram quoting as much of the
 // offending datagram as the kernel quotes (576-byte IPv4 errors, 1280-byte IPv6 errors).
 //
-// Deterministic where the kernel is not: the IPv4 ID is 0 (Linux sends these without DF and
-// takes the ID from its per-destination generator, which is seeded randomly at boot) and the
-// IPv6 flow label is 0 (Linux hashes one with a per-boot secret when auto flow labels are on).
+// Linux sends IPv4 errors without DF and takes their ID from its per-destination generator
+// (the caller passes it: engine/ip/ip_ident.hpp). The IPv6 flow label is 0 (Linux hashes one
+// with a per-boot secret when auto flow labels are on).
 #pragma once
 
 #include <cstdint>
@@ -27,9 +27,9 @@ bool may_answer_ipv6(std::span<const std::uint8_t> offending);
 // Replaces `out` with the error datagram (IP header first). `info` fills the four bytes after
 // the checksum (the next-hop MTU for "fragmentation needed" / "packet too big", else 0).
 // IPv4: TOS = the offending TOS's bits 1-4 | 0xc0 (precedence "internetwork control"),
-// TTL 64, no DF. IPv6: traffic class 0, hop limit 64.
+// TTL 64, no DF, ID `id`. IPv6: traffic class 0, hop limit 64.
 void build_icmpv4_error(std::vector<std::uint8_t>& out, std::span<const std::uint8_t> offending, net::Ipv4Addr src,
-                        std::uint8_t type, std::uint8_t code, std::uint32_t info);
+                        std::uint8_t type, std::uint8_t code, std::uint32_t info, std::uint16_t id);
 void build_icmpv6_error(std::vector<std::uint8_t>& out, std::span<const std::uint8_t> offending,
                         const net::Ipv6Addr& src, std::uint8_t type, std::uint8_t code, std::uint32_t info);
 

@@ -66,8 +66,8 @@ class LocalStack {
 
 // icmp_echo / icmpv6_echo_reply: the reply to the echo request in `request` from `src` (the
 // address it was sent to, or for IPv6 anycast the one routing picks), with its TOS / traffic
-// class, id, sequence and data; TTL / hop limit 64, IPv4 ID 0 without DF (Linux takes the
-// ID from its per-destination generator), flow label 0.
+// class, id, sequence and data; TTL / hop limit 64, IPv4 ID 0 without DF (the caller sets
+// the ID from the per-destination generator, engine/ip/ip_ident.hpp), flow label 0.
 void build_echo_reply(std::vector<std::uint8_t>& out, std::span<const std::uint8_t> request, std::uint8_t family,
                       std::size_t l4_offset, const std::uint8_t* src);
 

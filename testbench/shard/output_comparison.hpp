@@ -4,7 +4,8 @@
 // blocks against the RTL. For every conversation leaving every port: are the frames the
 // same bytes in the same order (what sharding keeps exact), at the same times, and was it
 // punted to the CPU as often (which depends on shared resources: the flow table's occupancy
-// and bucket contention, the CPU port's load)?
+// and bucket contention, the CPU port's load)? The IPv4 ID of ICMP errors and echo replies
+// is not compared: the router's own come from counters shared by all its traffic.
 #pragma once
 
 #include <cstdint>

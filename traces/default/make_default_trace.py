@@ -105,9 +105,10 @@ def routed(pkt, egress, next_hop, src=None, sport=None, dst=None, dport=None):
 
 def icmp_error_v4(offending: bytes, src, dst_mac, egress, icmp):
     """An ICMP error the router sends (icmp_send): from `src` back to the offending packet's
-    source; TOS 0xc0 | the offending TOS's bits 1-4, TTL 64, IP ID 0 (the engine's
-    deterministic choice), no DF; the quote is the offending datagram (as the router had it
-    when it gave up), cut to fit 576 bytes."""
+    source; TOS 0xc0 | the offending TOS's bits 1-4, TTL 64, no DF, IP ID written as 0 (the
+    router takes it from Linux's randomly seeded per-destination generator; tests zero it in
+    the actual frame after checking its header checksum); the quote is the offending datagram
+    (as the router had it when it gave up), cut to fit 576 bytes."""
     orig = IP(offending)
     err = (Ether(dst=dst_mac, src=EGRESS_MACS[egress]) /
            IP(src=src, dst=orig.src, ttl=64, id=0, flags=0, tos=0xc0 | (orig.tos & 0x1e)) / icmp /
