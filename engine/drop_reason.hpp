@@ -20,7 +20,7 @@ enum class DropReason : std::uint8_t {
   kTtlExceeded,       // TTL / hop limit <= 1 on a packet that would be forwarded (ICMP sent)
   kNoRoute,           // no route matches the destination
   kNoNeighbour,       // no MAC for the next hop on the egress interface
-  kMtuExceeded,       // L3 length above the egress MTU: ICMP sent if DF/IPv6 (no fragmentation yet)
+  kMtuExceeded,       // L3 length above the egress MTU with DF or IPv6 (ICMP sent), or too small an MTU to fragment
   kLocalDelivery,     // addressed to the router itself: taken by its own stack (which may answer)
   kEncapUnsupported,  // 802.1Q / QinQ / PPPoE session: not terminated yet
   kRulesetDrop,       // a `drop` verdict or chain policy of the nft ruleset
@@ -30,6 +30,10 @@ enum class DropReason : std::uint8_t {
   kMartianSource,     // source address no host can have: multicast, broadcast, 0/8, loopback (RFC 1812)
   kMartianDestination,  // destination 0/8 or loopback on a wire (ip_route_input_slow)
   kBeyondScope,       // IPv6 link-local source leaving its link (ICMPv6 "beyond scope of source address")
+  kDefragInvalid,     // an IPv4 fragment reassembly refuses (bad end or size, empty, ECN mix, > 64 KiB): its queue dies
+  kDefragOverlap,     // an IPv4 fragment overlapping data already held (RFC 5722): its queue dies
+  kDefragDuplicate,   // an IPv4 fragment repeating data already held: dropped, its queue kept
+  kDefragNoMemory,    // IPv4 fragments held use more than ipfrag_high_thresh
   kCount,
 };
 
@@ -54,6 +58,10 @@ constexpr std::string_view to_string(DropReason r) {
     case DropReason::kMartianSource: return "martian_source";
     case DropReason::kMartianDestination: return "martian_destination";
     case DropReason::kBeyondScope: return "beyond_scope";
+    case DropReason::kDefragInvalid: return "defrag_invalid";
+    case DropReason::kDefragOverlap: return "defrag_overlap";
+    case DropReason::kDefragDuplicate: return "defrag_duplicate";
+    case DropReason::kDefragNoMemory: return "defrag_no_memory";
     case DropReason::kCount: break;
   }
   return "unknown";

@@ -12,6 +12,7 @@
 
 #include "engine/conntrack/ct_tuple.hpp"
 #include "engine/icmp/icmp_error.hpp"
+#include "engine/ip/ip_fragment.hpp"
 #include "engine/local/local_stack.hpp"
 #include "engine/mangle/tcp_mss.hpp"
 #include "engine/nat/nat_manip.hpp"
@@ -115,7 +116,8 @@ std::uint8_t icmpx_code(std::uint8_t code, bool v4) {
 
 }  // namespace
 
-Engine::Engine(EngineConfig config) : local_stack_(config.services), ip_ident_(config.ip_ident_seed) {
+Engine::Engine(EngineConfig config)
+    : local_stack_(config.services), ip_ident_(config.ip_ident_seed), defrag_(config.ipv4_defrag) {
   const std::size_t n = config.interfaces.size();
   interfaces_.reserve(n);
   for (unsigned ifindex = 0; ifindex < n; ++ifindex) {
@@ -231,6 +233,7 @@ void Engine::run_timers(nanoseconds now) {
   }
   if (now < *next_gc_) return;
   if (flowtable_) flowtable_->gc(now);
+  defrag_.expire(now);
   conntrack_->gc(now, semantics_ == flowtable::FlowtableSemantics::kOld);
   *next_gc_ += kGcInterval;
   if (*next_gc_ <= now) *next_gc_ = now + kGcInterval;
@@ -246,11 +249,14 @@ Verdict Engine::process(net::PacketBuffer& frame, unsigned ingress_ifindex, nano
   start_timers(now);
   ++stats_.received;
   ++stats_.received_by_ifindex[ingress_ifindex];
+  extra_count_ = 0;
   const Verdict v = decide(frame, ingress_ifindex, now);
   if (v.forwarded()) {
     ++stats_.forwarded;
     ++stats_.forwarded_by_ifindex[v.egress_ifindex];
     if (v.fast_path) ++stats_.fast_path;
+  } else if (v.kind == Verdict::Kind::kStolen) {
+    ++stats_.stolen;
   } else {
     ++stats_.drops[static_cast<std::size_t>(v.reason)];
     if (v.generated) {
@@ -458,6 +464,11 @@ void Engine::setup_nat(SlowPacket& p, const nft::EvalResult& result, ManipType t
 
 Verdict Engine::slow_path(SlowPacket& p) {
   if (ruleset_) {
+    // PREROUTING: nf_defrag_ipv4 (-400) first.
+    if (p.family == 4 && p.parsed.ip_fragment) {
+      const Verdict v = defragment(p);
+      if (v.kind != Verdict::Kind::kForward) return v;
+    }
     // PREROUTING: conntrack (-200), then the chains, with DNAT at -100.
     p.ct = conntrack_->in(datagram(p), p.family, conntrack::CtHook::kPrerouting, p.now);
     const nft::EvalResult res = ruleset_->evaluate(nft::Hook::kPrerouting, packet_info(p, std::nullopt, ManipType::kDst));
@@ -631,15 +642,16 @@ Verdict Engine::forward(SlowPacket& p, const Route& route) {
   const std::uint32_t mtu = route_mtu(egress, p.family);
   if (p.parsed.l3_length > mtu) {
     if (v4) {
-      // Without DF Linux fragments (ip_finish_output); fragmentation is not modelled, so such
-      // a packet is dropped without an answer.
-      if (!net::Ipv4Header::at(p.frame.bytes(), p.parsed.l3_offset)->dont_fragment()) {
-        return Verdict::drop(DropReason::kMtuExceeded);
+      // ip_exceeds_mtu: without DF the packet is fragmented on output; a datagram
+      // nf_defrag_ipv4 reassembled (ignore_df) only if its largest fragment is too big.
+      const bool df = net::Ipv4Header::at(p.frame.bytes(), p.parsed.l3_offset)->dont_fragment();
+      if (df && (p.reassembled == nullptr || p.reassembled->frag_max_size > mtu)) {
+        return answer_with_icmp(p, net::icmp_type::kDestUnreachable, net::icmp_code::kFragNeeded, mtu,
+                                DropReason::kMtuExceeded);
       }
-      return answer_with_icmp(p, net::icmp_type::kDestUnreachable, net::icmp_code::kFragNeeded, mtu,
-                              DropReason::kMtuExceeded);
+    } else {
+      return answer_with_icmp(p, net::icmpv6_type::kPacketTooBig, 0, mtu, DropReason::kMtuExceeded);
     }
-    return answer_with_icmp(p, net::icmpv6_type::kPacketTooBig, 0, mtu, DropReason::kMtuExceeded);
   }
   {
     const std::span<std::uint8_t> bytes = p.frame.bytes();
@@ -691,7 +703,50 @@ Verdict Engine::forward(SlowPacket& p, const Route& route) {
   auto eth = net::EthernetHeader::at(p.frame.bytes());
   eth->set_dst(*next_hop_mac);
   eth->set_src(interfaces_[egress].mac);
+  if (v4) {
+    // ip_finish_output: too big, or reassembled by conntrack (frag_max_size set): ip_fragment.
+    const auto ip = net::Ipv4Header::at(p.frame.bytes(), p.parsed.l3_offset);
+    if (ip->total_length() > mtu || p.reassembled != nullptr) return fragment_output(p, egress);
+  }
   return Verdict::forward(egress);
+}
+
+// ip_fragment / ip_do_fragment on the finished packet (headers rewritten, NAT applied).
+Verdict Engine::fragment_output(SlowPacket& p, unsigned egress) {
+  ip::FragmentRequest request;
+  request.mtu = route_mtu(egress, 4);
+  if (p.reassembled != nullptr) {
+    request.frag_max_size = p.reassembled->frag_max_size;
+    request.keep_df = p.reassembled->pmtu;
+    request.fragment_lengths = p.reassembled->fragment_lengths;
+  }
+  const int extra = ip::fragment_ipv4(p.frame, p.parsed.l3_offset, request, extra_, defrag_scratch_);
+  if (extra < 0) return Verdict::drop(DropReason::kMtuExceeded);
+  extra_count_ = static_cast<std::size_t>(extra);
+  ++stats_.fragmented;
+  stats_.fragments_extra += extra_count_;
+  Verdict v = Verdict::forward(egress);
+  v.extra_frames = static_cast<std::uint16_t>(extra);
+  return v;
+}
+
+// nf_defrag_ipv4 (ipv4_conntrack_defrag -> ip_defrag): the fragment joins its queue; the one
+// that completes the datagram carries it on (kForward here means "continue").
+Verdict Engine::defragment(SlowPacket& p) {
+  const defrag::Ipv4Defrag::Result r = defrag_.add(datagram(p), p.now, defrag_scratch_, reassembled_);
+  switch (r.outcome) {
+    case defrag::Ipv4Defrag::Outcome::kHeld: return Verdict::stolen();
+    case defrag::Ipv4Defrag::Outcome::kDropped: return Verdict::drop(r.reason);
+    case defrag::Ipv4Defrag::Outcome::kReassembled: break;
+  }
+  p.frame.resize(p.parsed.l3_offset + defrag_scratch_.size());
+  std::memcpy(p.frame.bytes().data() + p.parsed.l3_offset, defrag_scratch_.data(), defrag_scratch_.size());
+  p.parsed = net::parse_frame(p.frame.bytes());
+  if (p.parsed.error != net::ParseError::kNone) return Verdict::drop(DropReason::kMalformed);
+  p.l4proto = p.parsed.l4_proto;
+  p.l4_offset = p.parsed.l4_offset - p.parsed.l3_offset;
+  p.reassembled = &reassembled_;
+  return Verdict::forward(p.iif);
 }
 
 // ip_forward_finish -> ip_forward_options: a Record Route option with room gets the address

@@ -2,7 +2,9 @@
 // Packet counters of the software engine: what came in per interface, what went out per
 // interface (and how much of it the software flowtable fast path forwarded), every drop by
 // reason, why packets took the slow path, and the packets the router generated itself.
-// received == forwarded + sum(drops) always holds; generated packets are extra.
+// received == forwarded + sum(drops) + stolen always holds (stolen: IPv4 fragments held for
+// reassembly, see defrag); generated packets and the extra fragments of fragmented ones are
+// extra.
 #pragma once
 
 #include <array>
@@ -23,6 +25,9 @@ struct EngineStats {
   // Packets that reached the flowtable hook (IP, for us) and continued on the slow path.
   std::array<std::uint64_t, kSlowPathReasonCount> slow_path{};
   std::uint64_t generated = 0;                      // packets the router sent itself (ICMP, RST)
+  std::uint64_t stolen = 0;           // IPv4 fragments taken into a reassembly queue
+  std::uint64_t fragmented = 0;       // forwarded packets sent as fragments (ip_do_fragment)
+  std::uint64_t fragments_extra = 0;  // their fragments beyond the first
   std::vector<std::uint64_t> received_by_ifindex;   // sized to the interface count
   std::vector<std::uint64_t> forwarded_by_ifindex;  // indexed by egress ifindex
   std::vector<std::uint64_t> generated_by_ifindex;  // indexed by egress ifindex

@@ -347,12 +347,18 @@ TEST(EngineNeighbourTest, GatewayWithoutNeighbourIsDropped) {
   EXPECT_EQ(engine.process(f6, kLan, 0ns), Verdict::drop(DropReason::kNoNeighbour));
 }
 
-TEST_F(EngineTest, LargerThanEgressMtuIsDropped) {
+TEST_F(EngineTest, LargerThanEgressMtuIsDroppedWithDfOrIpv6FragmentedWithout) {
   // DF and IPv6: answered with "fragmentation needed" / "packet too big".
   EXPECT_EQ(run(ipv4_frame({.l4_size = 1481}), kLan), Verdict::drop_and_reply(DropReason::kMtuExceeded, kLan));
-  // Without DF Linux would fragment; that is not modelled, so it is dropped unanswered.
-  EXPECT_EQ(run(ipv4_frame({.df = false, .l4_size = 1581}), kLan), Verdict::drop(DropReason::kMtuExceeded));
   EXPECT_EQ(run(ipv6_frame({.l4_size = 1461}), kLan), Verdict::drop_and_reply(DropReason::kMtuExceeded, kLan));
+  // Without DF: fragmented (ip_fragment), 1480 data bytes and then the other 101.
+  const Verdict v = run(ipv4_frame({.df = false, .l4_size = 1581}), kLan);
+  EXPECT_TRUE(v.forwarded());
+  EXPECT_EQ(v.egress_ifindex, kWan);
+  EXPECT_EQ(v.extra_frames, 1);
+  EXPECT_EQ(frame_.size(), 14u + 1500);
+  ASSERT_EQ(engine_.extra_frames().size(), 1u);
+  EXPECT_EQ(engine_.extra_frames()[0].size(), 14u + 121);
 }
 
 TEST_F(EngineTest, ExactlyTheEgressMtuIsForwarded) {
@@ -483,7 +489,8 @@ TEST(DropReasonTest, NamesAreStableAndRoundTrip) {
   const std::vector<std::string_view> expected = {
       "malformed",      "not_ip",           "not_for_us",   "ip_checksum",    "ttl_exceeded",   "no_route",
       "no_neighbour",   "mtu_exceeded",     "local_delivery", "encap_unsupported", "ruleset_drop", "ruleset_reject",
-      "conntrack_drop", "nat_failed", "martian_source", "martian_destination", "beyond_scope"};
+      "conntrack_drop", "nat_failed", "martian_source", "martian_destination", "beyond_scope",
+      "defrag_invalid", "defrag_overlap", "defrag_duplicate", "defrag_no_memory"};
   ASSERT_EQ(expected.size(), kDropReasonCount);
   for (std::size_t i = 0; i < kDropReasonCount; ++i) {
     const auto r = static_cast<DropReason>(i);

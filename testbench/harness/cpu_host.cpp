@@ -90,6 +90,11 @@ void CpuHost::on_rx(const driver::RxPacket& pkt) {
   scratch_.assign(pkt.bytes);
   const engine::Verdict v = engine_.process(scratch_, pkt.src_port, now());
   wait(per_packet_cost_);
+  // A fragment held for reassembly leaves later inside its datagram (the report counts it).
+  if (v.kind == engine::Verdict::Kind::kStolen) {
+    ledger_.hold();
+    return;
+  }
   if (v.kind == engine::Verdict::Kind::kDrop) {
     ledger_.drop(engine::to_string(v.reason), pkt.bytes);
     if (!v.generated) return;
@@ -106,7 +111,17 @@ void CpuHost::on_rx(const driver::RxPacket& pkt) {
       } else {
         ledger_.drop(r == driver::TxResult::kRingFull ? "tx_ring_full" : "tx_too_long", pkt.bytes);
       }
-      break;
+      return;
+  }
+  // The other fragments of a fragmented packet, in order; one refused by the ring is lost
+  // like the kernel's fragment its qdisc drops (the packet itself counts as forwarded).
+  for (const net::PacketBuffer& f : engine_.extra_frames()) {
+    if (driver_.transmit(f.bytes(), v.egress_ifindex) == driver::TxResult::kQueued) {
+      ++fragments_sent_;
+      ledger_.extra_transmit();
+    } else {
+      ledger_.warn("a fragment of a fragmented packet was refused by the TX ring");
+    }
   }
 }
 

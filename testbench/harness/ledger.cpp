@@ -141,7 +141,7 @@ bool Ledger::settled() const {
   std::uint64_t out = 0;
   for (const auto& p : ports_) out += p.tx_packets;
   for (const auto& [reason, n] : drops_) out += n;
-  return out >= packets_in_;
+  return out + held_ >= packets_in_ + extra_;
 }
 
 void Ledger::fill(Report& report) const {

@@ -61,6 +61,10 @@ class Ledger : public model::AsicObserver {
   std::uint64_t drops_written() const { return drops_written_; }
   // A warning about packet `packet` of `file` (0: not about one packet), grouped by `kind`.
   void warn(std::string_view kind, std::string_view file, std::uint64_t packet, std::string message);
+  // A fragment the engine holds for reassembly: settled, it leaves (or not) with its datagram.
+  void hold() { ++held_; }
+  // A frame that answers no input of its own (a fragment beyond a packet's first).
+  void extra_transmit() { ++extra_; }
   void warn(std::string message);
 
   void on_transmit(unsigned port, const sc_core::sc_time& start, std::span<const std::uint8_t> frame,
@@ -93,6 +97,8 @@ class Ledger : public model::AsicObserver {
   std::uint64_t captured_ = 0;
   std::uint64_t packets_in_ = 0;
   FrameListener* listener_ = nullptr;
+  std::uint64_t held_ = 0;
+  std::uint64_t extra_ = 0;
   std::uint64_t sim_start_ps_ = 0;
   std::uint64_t trace_base_ns_ = 0;
 };

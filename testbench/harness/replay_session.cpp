@@ -238,6 +238,14 @@ Report ReplaySession::snapshot() const {
   report.generated_sw = board.cpu.generated_sent();
   report.forwarded_sw -= std::min(report.forwarded_sw, report.generated_sw);
   const engine::EngineStats& es = board.engine.stats();
+  // Fragments beyond the first of each fragmented packet left through the TX ring too.
+  report.fragments_sw = board.cpu.fragments_sent();
+  report.forwarded_sw -= std::min(report.forwarded_sw, report.fragments_sw);
+  report.reassembly_held = es.stolen;
+  if (es.stolen) {
+    const engine::defrag::DefragStats& ds = board.engine.defrag_stats();
+    report.reassembly = {{"joined", ds.joined}, {"timed_out", ds.timed_out}, {"killed", ds.killed}, {"waiting", ds.held}};
+  }
   report.sw_fast_path = es.fast_path;
   for (std::size_t i = 0; i < engine::kSlowPathReasonCount; ++i) {
     if (es.slow_path[i]) report.slow_path[std::string(engine::to_string(static_cast<engine::SlowPathReason>(i)))] = es.slow_path[i];

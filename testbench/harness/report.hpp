@@ -69,6 +69,13 @@ struct Report {
   std::uint64_t forwarded_sw = 0;
   std::uint64_t dropped = 0;
   std::uint64_t generated_sw = 0;  // packets the router itself sent (ICMP errors); not in packets_in
+  // IPv4 fragmentation: the fragments beyond the first of each packet the router fragmented
+  // (sent, not in forwarded_sw, like generated_sw), and the fragments reassembly held
+  // (nf_defrag_ipv4): they went on inside the datagram their last fragment completed
+  // (joined), or were lost with their queue (timed_out, killed), or still wait (held).
+  std::uint64_t fragments_sw = 0;
+  std::uint64_t reassembly_held = 0;  // all of them: joined + timed_out + killed + waiting
+  std::map<std::string, std::uint64_t> reassembly;
   std::map<std::string, std::uint64_t> drops;  // by reason name, sorted for stable output
   std::map<std::string, std::uint64_t> punts;  // by punt reason name
   std::vector<PortReport> ports;
@@ -94,7 +101,7 @@ struct Report {
   // Every captured packet was injected or not injected with a reason, and every injected one
   // was forwarded or dropped with a reason.
   bool accounted() const {
-    return packets_in == forwarded_hw + forwarded_sw + dropped && captured == packets_in + not_injected_total();
+    return packets_in == forwarded_hw + forwarded_sw + dropped + reassembly_held && captured == packets_in + not_injected_total();
   }
   double offload_hit_rate() const {
     return packets_in == 0 ? 0.0 : static_cast<double>(forwarded_hw) / static_cast<double>(packets_in);

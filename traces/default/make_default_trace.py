@@ -50,7 +50,8 @@ NEIGHBOUR_MACS = {A_V4: A_MAC, A_V6: A_MAC, B_V4: B_MAC}
 # engine/drop_reason.hpp, in enum order.
 DROP_REASONS = ("malformed", "not_ip", "not_for_us", "ip_checksum", "ttl_exceeded", "no_route", "no_neighbour",
                 "mtu_exceeded", "local_delivery", "encap_unsupported", "ruleset_drop", "ruleset_reject",
-                "conntrack_drop", "nat_failed", "martian_source", "martian_destination", "beyond_scope")
+                "conntrack_drop", "nat_failed", "martian_source", "martian_destination", "beyond_scope",
+                "defrag_invalid", "defrag_overlap", "defrag_duplicate", "defrag_no_memory")
 
 T0_US = 1_700_000_000_000_000  # 2023-11-14 22:13:20 UTC, in microseconds
 MIN_FRAME = 60                 # Ethernet minimum without FCS: captures show short frames padded

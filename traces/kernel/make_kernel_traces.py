@@ -501,6 +501,44 @@ def fragments(rng):
     return t
 
 
+def fragments_edge(rng):
+    """IPv4 reassembly and refragmentation details: fragments out of order (the datagram takes
+    the first one's header), a duplicate fragment (dropped alone), the sender's sizes that do
+    not fit the dmz (refragmented at its MTU: the slow path), DF on the fragments (the
+    reassembled datagram keeps DF: frag needed when its largest fragment is too big, else
+    forwarded), an overlapping fragment (the datagram is lost) and a fragment whose datagram
+    never completes."""
+    t = Trace()
+    t.add("lan", udp("lan", A_MAC, A_V4, WEB_V4, 46010, 9, b"open", ipid=0x7100), "UDP A:46010 -> web (masqueraded)")
+    big = IP(src=WEB_V4, dst=WAN_V4, ttl=50, id=0x7101) / UDP(sport=9, dport=46010) / Raw(rng.randbytes(2400))
+    frags = fragment(big, fragsize=1400)
+    for n in reversed(range(len(frags))):
+        t.add("wan", to_router("wan", GW_MAC) / frags[n], f"answer in fragments, last first: part {n + 1}")
+    big = IP(src=WEB_V4, dst=WAN_V4, ttl=50, id=0x7102) / UDP(sport=9, dport=46010) / Raw(rng.randbytes(1800))
+    frags = fragment(big, fragsize=1200)
+    t.add("wan", to_router("wan", GW_MAC) / frags[0], "second answer, part 1")
+    t.add("wan", to_router("wan", GW_MAC) / frags[0], "second answer, part 1 again (duplicate)")
+    t.add("wan", to_router("wan", GW_MAC) / frags[1], "second answer, part 2")
+    big = IP(src=A_V4, dst=S_V4, ttl=64, id=0x7103) / UDP(sport=46011, dport=9) / Raw(rng.randbytes(2400))
+    for n, frag in enumerate(fragment(big, fragsize=1400)):
+        t.add("lan", to_router("lan", A_MAC) / frag, f"A -> S in 1420-byte fragments, into the dmz (1280): part {n + 1}")
+    big = IP(src=A_V4, dst=S_V4, ttl=64, id=0x7104, flags="DF") / UDP(sport=46012, dport=9) / Raw(rng.randbytes(2400))
+    for n, frag in enumerate(fragment(big, fragsize=1400)):
+        t.add("lan", to_router("lan", A_MAC) / frag, f"A -> S in DF fragments too big for the dmz: part {n + 1}")
+    big = IP(src=A_V4, dst=S_V4, ttl=64, id=0x7105, flags="DF") / UDP(sport=46013, dport=9) / Raw(rng.randbytes(1600))
+    for n, frag in enumerate(fragment(big, fragsize=1000)):
+        t.add("lan", to_router("lan", A_MAC) / frag, f"A -> S in DF fragments that fit the dmz: part {n + 1}")
+    big = IP(src=A_V4, dst=WEB_V4, ttl=64, id=0x7106) / UDP(sport=46014, dport=9) / Raw(rng.randbytes(2000))
+    frags = fragment(big, fragsize=1000)
+    t.add("lan", to_router("lan", A_MAC) / frags[0], "A -> web, part 1")
+    overlap = frags[1].copy()
+    overlap.frag -= 1  # starts 8 bytes inside part 1
+    del overlap.chksum
+    t.add("lan", to_router("lan", A_MAC) / overlap, "A -> web, part 2 overlapping part 1: the datagram is lost")
+    t.add("lan", to_router("lan", A_MAC) / frags[2], "A -> web, part 3: starts a queue that never completes")
+    return t
+
+
 def timeouts(rng):
     """Conntrack timeouts of router_timeouts.yaml (udp, icmp and tcp_syn_sent 2 s), replayed
     with their timing: answers within the timeout pass, answers after it find no connection
@@ -752,6 +790,7 @@ CASES = {
     "ipv6": ipv6,
     "icmp_edge": icmp_edge,
     "fragments": fragments,
+    "fragments_edge": fragments_edge,
     "local_answers": local_answers,
     "timeouts": timeouts,
     "bad_checksums": bad_checksums,
