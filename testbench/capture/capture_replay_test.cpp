@@ -120,7 +120,7 @@ void expect_nat_client(const ReplayRun& run) {
   EXPECT_EQ(std::count_if(lines.begin(), lines.end(), [](const std::string& l) { return l.ends_with(",-,-,-"); }), 1);
   EXPECT_NE(std::find_if(lines.begin(), lines.end(),
                          [](const std::string& l) { return l.starts_with("drops,1,") && l.ends_with("nat_client" +
-                             std::string(l.find("tap") != std::string::npos ? "_tap.pcapng" : ".pcap") + ",33,1"); }),
+                             std::string(l.find("nat_client_tap") != std::string::npos ? "_tap.pcapng" : ".pcap") + ",33,1"); }),
             lines.end());
 }
 
