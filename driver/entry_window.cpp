@@ -32,7 +32,8 @@ DeviceFault EntryWindow::command(std::uint32_t op, unsigned index) {
 }
 
 DeviceFault EntryWindow::write(unsigned index, const FlowEntry& entry) {
-  for (unsigned w = 0; w < FlowEntry::kWords; ++w) hal_.write32(hw::reg::EntryData::offset(w), entry.words[w]);
+  // ENTRY_DATA[0..31] are consecutive registers: one burst.
+  hal_.write_block(hw::reg::EntryData::offset(0), entry.words);
   return command(hw::reg::EntryCtrl::kOpWrite, index);
 }
 
@@ -48,7 +49,7 @@ DeviceFault EntryWindow::read(unsigned index, std::span<const unsigned> words, F
 DeviceFault EntryWindow::read_all(unsigned index, FlowEntry& out) {
   const DeviceFault f = command(hw::reg::EntryCtrl::kOpRead, index);
   if (f != DeviceFault::kNone) return f;
-  for (unsigned w = 0; w < FlowEntry::kWords; ++w) out.words[w] = hal_.read32(hw::reg::EntryData::offset(w));
+  hal_.read_block(hw::reg::EntryData::offset(0), out.words);
   return DeviceFault::kNone;
 }
 

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <span>
 
 namespace flowsim::driver {
 
@@ -26,6 +27,22 @@ class Hal {
   // device does not answer returns 0xffffffff, as on PCIe.
   virtual std::uint32_t read32(std::uint32_t offset) = 0;
   virtual void write32(std::uint32_t offset, std::uint32_t value) = 0;
+  // Consecutive 32-bit registers from `offset` (a window such as ENTRY_DATA[0..31]) as one
+  // burst where the bus allows it (write-combined MMIO, one PCIe TLP): the same accesses in
+  // the same order as word by word, in less time. The defaults go word by word.
+  virtual void write_block(std::uint32_t offset, std::span<const std::uint32_t> words) {
+    for (std::size_t i = 0; i < words.size(); ++i) write32(offset + static_cast<std::uint32_t>(4 * i), words[i]);
+  }
+  virtual void read_block(std::uint32_t offset, std::span<std::uint32_t> words) {
+    for (std::size_t i = 0; i < words.size(); ++i) words[i] = read32(offset + static_cast<std::uint32_t>(4 * i));
+  }
+  // Before the CPU reads memory that the device writes by DMA (a descriptor's DONE bit), as
+  // Linux's dma_sync_single_for_cpu(): what the device wrote up to the CPU's present becomes
+  // visible. A loosely-timed model lets the device catch up with a CPU that ran ahead.
+  virtual void sync_for_cpu() {}
+  // The CPU is about to wait for the device (an interrupt, a timer): bring the device to the
+  // CPU's present first. Only a loosely-timed backend has something to do.
+  virtual void sync() {}
   // Zero-filled, 64-byte aligned DMA memory that lives as long as the Hal.
   virtual DmaRegion alloc_dma(std::size_t size) = 0;
   // Lets time pass (a polling loop's sleep); on the model this is simulated time.

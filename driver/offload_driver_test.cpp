@@ -138,6 +138,9 @@ TEST(OffloadDriver, ReceivesPuntsAndTransmitsThroughWrappingRings) {
   drv_ptr = &drv;
   b.run([&] {
     drv.bring_up();
+    // The HAL is loosely timed: the CPU's time runs ahead of the SystemC clock until it
+    // synchronises, which it must do before it starts or waits for other processes.
+    b.hal.sync();
     // Frames arrive every 3 us on port 2: the rings (4 descriptors) wrap several times.
     sc_core::sc_spawn([&] {
       for (const auto& f : sent) {
@@ -146,6 +149,7 @@ TEST(OffloadDriver, ReceivesPuntsAndTransmitsThroughWrappingRings) {
       }
     });
     for (int n = 0; n < 200 && received.size() < sent.size(); ++n) {
+      b.hal.sync();
       if (!b.irq.read()) wait(b.irq.posedge_event());
       drv.handle_irq();
     }

@@ -39,6 +39,8 @@ void RxRing::program() {
 }
 
 bool RxRing::next(RxPacket& out) {
+  // The device writes the descriptor by DMA: see what it wrote up to now.
+  hal_.sync_for_cpu();
   const Descriptor d(desc(next_to_clean_));
   const std::uint32_t status = d.word(RxDesc::Status::kWord);
   if (!RxDesc::Status::kDone.get(status)) return false;

@@ -19,6 +19,16 @@ void TraceHal::write32(std::uint32_t offset, std::uint32_t value) {
   inner_.write32(offset, value);
 }
 
+void TraceHal::write_block(std::uint32_t offset, std::span<const std::uint32_t> words) {
+  for (std::size_t i = 0; i < words.size(); ++i) record('W', offset + static_cast<std::uint32_t>(4 * i), words[i]);
+  inner_.write_block(offset, words);
+}
+
+void TraceHal::read_block(std::uint32_t offset, std::span<std::uint32_t> words) {
+  inner_.read_block(offset, words);
+  for (std::size_t i = 0; i < words.size(); ++i) record('R', offset + static_cast<std::uint32_t>(4 * i), words[i]);
+}
+
 DmaRegion TraceHal::alloc_dma(std::size_t size) {
   const DmaRegion r = inner_.alloc_dma(size);
   char line[96];

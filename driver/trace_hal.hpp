@@ -16,6 +16,11 @@ class TraceHal : public Hal {
 
   std::uint32_t read32(std::uint32_t offset) override;
   void write32(std::uint32_t offset, std::uint32_t value) override;
+  // Bursts are recorded word by word: the trace shows the same accesses either way.
+  void write_block(std::uint32_t offset, std::span<const std::uint32_t> words) override;
+  void read_block(std::uint32_t offset, std::span<std::uint32_t> words) override;
+  void sync_for_cpu() override { inner_.sync_for_cpu(); }
+  void sync() override { inner_.sync(); }
   DmaRegion alloc_dma(std::size_t size) override;
   void sleep(std::chrono::nanoseconds duration) override { inner_.sleep(duration); }
   std::chrono::nanoseconds now() const override { return inner_.now(); }

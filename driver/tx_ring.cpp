@@ -37,6 +37,7 @@ void TxRing::program() {
 }
 
 unsigned TxRing::reclaim() {
+  hal_.sync_for_cpu();  // DONE bits are written by the device's DMA
   unsigned freed = 0;
   while (next_to_clean_ != published_tail_) {
     const Descriptor d(desc(next_to_clean_));

@@ -75,6 +75,14 @@ Asic::Asic(sc_core::sc_module_name name, AsicParams params, AsicObserver& observ
                 engines_.instruments.get()) {
   cpu_port_.irq_o(irq_o);
   flow_table_.set_watcher(&aging_);
+  // The registers on_csr_write / on_csr_read act on; the rest is storage.
+  using namespace hw::reg;
+  for (const std::uint32_t r : {GloCfg::offset(), RingTail::offset(1), IrqStatus::offset(), IrqMask::offset(),
+                                EntryCtrl::offset(), MibSerCr::offset(), TbCfg::offset(), UnbindAge::offset(),
+                                BindAge0::offset(), BindAge1::offset()}) {
+    csr_.watch_writes(r);
+  }
+  csr_.watch_reads(Timestamp::offset());
   SC_METHOD(finish_reset);
   sensitive << reset_done_;
   dont_initialize();
@@ -86,7 +94,7 @@ Asic::~Asic() {
   if (engines_.instruments) engines_.instruments->finish();
 }
 
-void Asic::start_reset() {
+void Asic::start_reset(const sc_core::sc_time& delay) {
   using hw::reg::Caps;
   using hw::reg::GloCfg;
   csr_.reset();
@@ -104,7 +112,7 @@ void Asic::start_reset() {
   flow_table_.clear();
   aging_.reset();
   pipeline_.reset();
-  reset_done_.notify(sc_core::sc_time(static_cast<double>(params_.reset_busy_ns), sc_core::SC_NS));
+  reset_done_.notify(delay + sc_core::sc_time(static_cast<double>(params_.reset_busy_ns), sc_core::SC_NS));
 }
 
 void Asic::finish_reset() {
@@ -112,19 +120,19 @@ void Asic::finish_reset() {
   csr_.hw_set(GloCfg::offset(), GloCfg::kBusy.set(csr_.value(GloCfg::offset()), 0));
 }
 
-void Asic::on_csr_write(std::uint32_t offset, std::uint32_t value) {
+void Asic::on_csr_write(std::uint32_t offset, std::uint32_t value, const sc_core::sc_time& delay) {
   using namespace hw::reg;
   if (offset == GloCfg::offset()) {
     if (GloCfg::kSoftReset.get(value)) {
-      start_reset();
-      cpu_port_.on_irq_registers_written();
+      start_reset(delay);
+      cpu_port_.on_irq_registers_written(delay);
     }
   } else if (offset == RingTail::offset(1)) {
-    cpu_port_.on_tx_tail_written();
+    cpu_port_.on_tx_tail_written(delay);
   } else if (offset == IrqStatus::offset() || offset == IrqMask::offset()) {
-    cpu_port_.on_irq_registers_written();
+    cpu_port_.on_irq_registers_written(delay);
   } else if (offset == EntryCtrl::offset()) {
-    flow_table_.on_entry_ctrl_written(static_cast<std::uint32_t>(timestamp_seconds(calendar_.now_ps())));
+    flow_table_.on_entry_ctrl_written(static_cast<std::uint32_t>(timestamp_seconds(calendar_.now_ps() + delay.value())));
   } else if (offset == MibSerCr::offset()) {
     flow_table_.on_mib_ser_written();
   } else if (offset == TbCfg::offset() || offset == UnbindAge::offset() || offset == BindAge0::offset() ||
@@ -133,9 +141,9 @@ void Asic::on_csr_write(std::uint32_t offset, std::uint32_t value) {
   }
 }
 
-void Asic::on_csr_read(std::uint32_t offset) {
+void Asic::on_csr_read(std::uint32_t offset, const sc_core::sc_time& delay) {
   if (offset == hw::reg::Timestamp::offset()) {
-    csr_.hw_set(offset, static_cast<std::uint32_t>(timestamp_seconds(calendar_.now_ps())));
+    csr_.hw_set(offset, static_cast<std::uint32_t>(timestamp_seconds(calendar_.now_ps() + delay.value())));
   }
 }
 

@@ -77,9 +77,10 @@ class Asic : public sc_core::sc_module, private CsrListener {
   RtlInstruments* rtl_instruments() const { return engines_.instruments.get(); }
 
  private:
-  void on_csr_write(std::uint32_t offset, std::uint32_t value) override;
-  void on_csr_read(std::uint32_t offset) override;
-  void start_reset();
+  void on_csr_write(std::uint32_t offset, std::uint32_t value, const sc_core::sc_time& delay) override;
+  void on_csr_read(std::uint32_t offset, const sc_core::sc_time& delay) override;
+  // `delay`: the soft reset's time after the SystemC clock (its BUSY time counts from there).
+  void start_reset(const sc_core::sc_time& delay = sc_core::SC_ZERO_TIME);
   void finish_reset();
   static AsicParams validated(AsicParams params);
 

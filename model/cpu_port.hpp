@@ -40,9 +40,10 @@ class CpuPort : public sc_core::sc_module, public PuntSink, public InterruptSink
   void punt(Frame* frame, const PuntInfo& info, std::uint64_t at_ps) override;
   void raise_irq(std::uint32_t status_bits) override { raise(status_bits); }
 
-  // Called by the chip when the driver writes a register this block owns.
-  void on_tx_tail_written() { tx_kick_.notify(sc_core::SC_ZERO_TIME); }
-  void on_irq_registers_written() { update_irq(); }
+  // Called by the chip when the driver writes a register this block owns; `delay` is the
+  // write's annotated time after the SystemC clock: the block acts from then.
+  void on_tx_tail_written(const sc_core::sc_time& delay) { tx_kick_.notify(delay); }
+  void on_irq_registers_written(const sc_core::sc_time& delay) { irq_changed_.notify(delay); }
   // Soft reset: forget ring positions and pending interrupts; queued punts are dropped.
   void reset();
 

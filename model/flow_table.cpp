@@ -2,6 +2,7 @@
 #include "model/flow_table.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 
 #include "hw/flowsim_hw.hpp"  // Generated.
 #include "model/csr_block.hpp"
@@ -14,7 +15,14 @@ using Ib1 = hw::desc::FoeEntry::Ib1;
 }  // namespace
 
 FlowTable::FlowTable(CsrBlock& csr, std::unique_ptr<LookupEngine> engine)
-    : csr_(csr), engine_(std::move(engine)), mib_(engine_->entries()) {}
+    : csr_(csr),
+      engine_(std::move(engine)),
+      mib_(engine_->entries()),
+      window_(csr.window(hw::reg::EntryData::offset(0), hw::reg::EntryData::kCount)) {
+  if (window_.size() != EntryImage{}.size()) {
+    throw std::logic_error("ENTRY_DATA must be 32 consecutive registers (rtl/spec/flowsim_hw.yaml)");
+  }
+}
 
 FlowTable::~FlowTable() = default;
 
@@ -63,7 +71,6 @@ void FlowTable::age_out(unsigned index) {
 
 void FlowTable::on_entry_ctrl_written(std::uint32_t now_s) {
   using hw::reg::EntryCtrl;
-  using hw::reg::EntryData;
   const std::uint32_t v = csr_.value(EntryCtrl::offset());
   if (!EntryCtrl::kReq.get(v)) {
     // A write without REQ starts nothing and leaves the register as the last operation did.
@@ -74,13 +81,14 @@ void FlowTable::on_entry_ctrl_written(std::uint32_t now_s) {
   const std::uint32_t index = EntryCtrl::kIndex.get(v);
   const bool err = index >= entries() || op == 0;
   if (!err) {
+    // ENTRY_DATA[0..31] are consecutive registers: the image moves as one block.
     if (op == EntryCtrl::kOpRead) {
       const EntryImage e = engine_->read(index);
-      for (unsigned w = 0; w < EntryData::kCount; ++w) csr_.hw_set(EntryData::offset(w), e[w]);
+      std::copy(e.begin(), e.end(), window_.begin());
     } else if (op == EntryCtrl::kOpWrite) {
       // The whole image is taken at once: a lookup sees the old entry or the new one.
       EntryImage image;
-      for (unsigned w = 0; w < EntryData::kCount; ++w) image[w] = csr_.value(EntryData::offset(w));
+      std::copy(window_.begin(), window_.end(), image.begin());
       engine_->write(index, image, static_cast<std::uint16_t>(now_s));
       mib_[index] = Mib{};
       publish_used();

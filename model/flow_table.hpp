@@ -68,6 +68,7 @@ class FlowTable {
   std::unique_ptr<LookupEngine> engine_;
   std::vector<Mib> mib_;
   std::uint32_t last_ctrl_ = 0;  // ENTRY_CTRL as the last operation left it
+  std::span<std::uint32_t> window_;  // ENTRY_DATA[0..31] in the CSR block
   EntryWatcher* watcher_ = nullptr;
 };
 

@@ -2,7 +2,7 @@
 // The flowsim command. It only parses options and calls testbench/harness; everything it
 // can do is also reachable from tests.
 //
-//   flowsim replay SCENARIO [--out DIR] [--register-trace FILE] [--rtl BLOCKS] [--quiet]
+//   flowsim replay SCENARIO [--out DIR] [--register-trace FILE] [--rtl BLOCKS] [--no-pcap] [--quiet]
 //   flowsim replay [SCENARIO] --capture FILE [--lan PREFIX,...] [timing]          (capture_options.cpp)
 //   flowsim sweep MATRIX [--out DIR] [--cell [N]] [--backend local|slurm|kubernetes]  (sweep_command.cpp)
 //   flowsim merge DIR                                                             (merge_command.cpp)
@@ -44,6 +44,7 @@ struct ReplayCli {
   std::string rtl;    // --rtl: replaces the scenario's asic.rtl when given
   std::string shard;  // --shard K/N
   flowsim::tools::RtlOptions rtl_options;  // --wave, --wave-window, --rtl-coverage
+  bool no_pcap = false;  // --no-pcap: counters only
   bool quiet = false;
   const flowsim::tools::CaptureOptions* capture = nullptr;
 };
@@ -63,6 +64,7 @@ int replay(const ReplayCli& cli) {
     if (options.shard) throw net::InputError("--shard does not work with --capture yet");
     options.capture = cli.capture->plan(scenario);
   }
+  options.write_pcaps = !cli.no_pcap;
   std::ofstream trace;
   if (!trace_path.empty()) {
     trace.open(trace_path);
@@ -99,7 +101,8 @@ int replay(const ReplayCli& cli) {
     // Which blocks were RTL is not in the report files: they are byte-identical either way.
     if (report.rtl_blocks != "none") std::cout << "datapath blocks run as Verilated RTL: " << report.rtl_blocks << "\n";
     std::cout << report.to_text();
-    std::cout << "\noutputs in " << out_dir << ": report.json, summary.txt, one pcap per port, cpu.pcap,\n"
+    std::cout << "\noutputs in " << out_dir << ": report.json, summary.txt, "
+              << (cli.no_pcap ? "(no pcaps: --no-pcap)" : "one pcap per port, cpu.pcap,") << "\n"
               << "conntrack.txt (/proc/net/nf_conntrack at the end), ruleset.txt (nft list ruleset)\n";
   }
   if (!report.accounted()) {
@@ -134,6 +137,7 @@ int sc_main(int argc, char* argv[]) {
         if (flowsim::model::RtlBlocks::parse(text)) return "";
         return "'" + text + "' is not all, none or a comma-separated list of " + flowsim::model::RtlBlocks::names();
       });
+  rep->add_flag("--no-pcap", cli.no_pcap, "counters only: write the report but no pcaps (throughput runs)");
   rep->add_flag("-q,--quiet", cli.quiet, "print nothing but errors");
   flowsim::tools::add_rtl_options(*rep, cli.rtl_options, false);
   rep->add_option("--shard", cli.shard,

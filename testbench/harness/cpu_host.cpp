@@ -28,6 +28,8 @@ void CpuHost::run() {
     return;
   }
   engine_.set_offload(&offloader_);
+  // The replay starts when the CPU is done, not when the SystemC clock is.
+  driver_.hal().sync();
   ready_flag_ = true;
   ready_ps_ = sc_core::sc_time_stamp().value();
   ready_.notify(sc_core::SC_ZERO_TIME);
@@ -35,6 +37,9 @@ void CpuHost::run() {
   after_ready_.clear();
   if (pause_when_ready_) sc_core::sc_pause();
   for (;;) {
+    // The driver's accesses may have run ahead of the SystemC clock (ModelHal is loosely
+    // timed); the CPU waits for interrupts, timers and control work from its own time.
+    driver_.hal().sync();
     const std::chrono::nanoseconds control_due = control_.empty() ? std::chrono::nanoseconds::max() : control_.front().at;
     const std::chrono::nanoseconds due = std::min(engine_.next_timer(), control_due);
     if (!irq_i.read()) {
@@ -77,9 +82,7 @@ void CpuHost::run_control_work() {
   }
 }
 
-std::chrono::nanoseconds CpuHost::now() const {
-  return std::chrono::nanoseconds(static_cast<std::int64_t>(sc_core::sc_time_stamp().value() / 1000));
-}
+std::chrono::nanoseconds CpuHost::now() const { return driver_.hal().now(); }
 
 void CpuHost::on_rx(const driver::RxPacket& pkt) {
   if (pkt.truncated) {

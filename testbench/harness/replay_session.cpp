@@ -65,7 +65,7 @@ driver::DriverConfig driver_config(const scenario::Scenario& s) {
 // Everything on the simulated board, in construction order.
 struct ReplaySession::Board {
   Board(const scenario::Scenario& s, const ReplayOptions& o)
-      : ledger(ledger_ports(s), o.out_dir),
+      : ledger(ledger_ports(s), o.write_pcaps ? o.out_dir : std::nullopt),
         engine(engine_config(s, o)),
         asic("asic", asic_params(s, o), ledger),
         memory("host_memory"),

@@ -37,6 +37,7 @@ struct Progress {
 
 struct ReplayOptions {
   std::optional<std::filesystem::path> out_dir;  // pcaps and report; none = no files
+  bool write_pcaps = true;                       // false: counters and dumps only (--no-pcap)
   std::ostream* register_trace = nullptr;        // every driver register access, if set
   // How long the simulation goes on after the last packet has settled, so that packets
   // the router generates late (and flows' hardware state) settle too.
