@@ -14,6 +14,8 @@ PACKAGES=(cmake g++ make pkg-config ccache verilator libsystemc-dev libpcap-dev 
           googletest libgtest-dev libbenchmark-dev libyaml-cpp-dev nlohmann-json3-dev libcli11-dev
           libfmt-dev python3 python3-yaml python3-scapy tshark
           slurm-wlm munge gnuplot-nox
+          # the instruction-count gate of .ci/run (benchmarks/instruction_gate.py)
+          valgrind
           # the kernel differential (testbench/kernel): namespaces, veths, nft, offloads, conntrack
           iproute2 nftables ethtool conntrack)
 BUILD_DIR=${FLOWSIM_BUILD_DIR:-build}
