@@ -4,7 +4,8 @@
 # results as one JSON file (the form of benchmarks/baseline/benchmarks.json):
 #   benchmarks/run_benchmarks.sh [--full] [--build DIR] OUT.json
 # Short mode (default) takes seconds per suite; --full is the table's mode (FLOWSIM_BENCH=full:
-# 1M-packet traces, 100k flows, 4096 installed flows; three repetitions, medians compared).
+# 1M-packet traces, 100k flows, 4096 installed flows; three repetitions, medians compared,
+# except the flow install, which runs once per process).
 # Then: benchmarks/compare.py benchmarks/baseline/benchmarks.json OUT.json
 set -euo pipefail
 source_dir=$(cd "$(dirname "$0")/.." && pwd)
@@ -30,16 +31,18 @@ else
 fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-# suite and the benchmarks of the table it holds
+# run SUITE FILTER [ARGS...]: the benchmarks of the table that SUITE holds
 run() {
   local suite=$1 filter=$2
+  shift 2
   echo "== $suite" >&2
-  "$build/benchmarks/$suite" "${args[@]}" --benchmark_filter="$filter" \
+  "$build/benchmarks/$suite" "$@" --benchmark_filter="$filter" \
     --benchmark_out="$work/$suite.json" --benchmark_out_format=json >&2
 }
-run stack_benchmark 'BM_WholeStack'
-run driver_benchmark 'BM_InstallFlows'
-run engine_benchmark 'BM_SoftwareFastPath|BM_NewConnectionSetup'
+run stack_benchmark 'BM_WholeStack' "${args[@]}"
+# The driver bench elaborates its model once per process: one repetition.
+run driver_benchmark 'BM_InstallFlows' --benchmark_format=console
+run engine_benchmark 'BM_SoftwareFastPath|BM_NewConnectionSetup' "${args[@]}"
 /usr/bin/python3 - "$out" "$work"/*.json <<'PY'
 import json, sys
 out, parts = sys.argv[1], sys.argv[2:]
