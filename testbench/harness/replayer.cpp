@@ -121,13 +121,14 @@ void Replayer::replay() {
       }
       if (next == nullptr || n == kBatchFrames || next->due_ps > now_ps + span_ps) break;
       const pcap::PcapRecord& r = next->record;
-      const std::string file = next->reader.path().string();
       if (!r.unusable.empty()) {
+        const std::string file = next->reader.path().string();  // error paths only: no allocation per packet
         ledger_.not_injected(r.unusable);
         ledger_.warn(r.unusable, file, r.index,
                      fmt::format("{}: packet #{}: link type {} cannot be replayed; not injected ({})", file, r.index,
                                  pcap::link_type_name(r.link_type), r.unusable));
       } else if (r.truncated()) {
+        const std::string file = next->reader.path().string();
         ledger_.not_injected("truncated_capture");
         ledger_.warn("truncated_capture", file, r.index,
                      fmt::format("{}: packet #{}: captured {} of {} bytes; not injected (truncated_capture)", file,
