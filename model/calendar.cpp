@@ -42,8 +42,10 @@ void Calendar::drain() {
   if (limit_ps_ != kNever) horizon_ps_ = std::min(horizon_ps_, std::max(limit_ps_, now) + 1);
   draining_ = true;
   CalendarClient* run = nullptr;  // the client of the items handled in a row
-  while (!wheel_.empty() && wheel_.next_due() < horizon_ps_) {
-    if (run != nullptr && (wheel_.next().client != run || wheel_.next_due() >= run->run_deadline())) {
+  while (!wheel_.empty()) {
+    const auto next = wheel_.peek();
+    if (next.due >= horizon_ps_) break;
+    if (run != nullptr && (next.item->client != run || next.due >= run->run_deadline())) {
       // The run is over: its client may schedule items or move the horizon, so look again.
       std::exchange(run, nullptr)->on_run_end();
       continue;

@@ -63,6 +63,18 @@ class TimeWheel {
     return b.items[b.head].due;
   }
 
+  // The earliest item and its due time, left in place (what pop() takes next), in one look:
+  // the item is valid until the next push or pop. Precondition: !empty().
+  struct Peek {
+    std::uint64_t due;
+    const T* item;
+  };
+  Peek peek() {
+    if (size_ == 0) return {overflow_.front().due, &overflow_.front().item};
+    Bucket& b = buckets_[next_bucket()];
+    sort(b);
+    return {b.items[b.head].due, &b.items[b.head].item};
+  }
   // The earliest item, left in place (the one pop() takes next). Precondition: !empty().
   const T& next() {
     if (size_ == 0) return overflow_.front().item;
