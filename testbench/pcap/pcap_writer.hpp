@@ -4,6 +4,7 @@
 // pcaps (tshark, tcpreplay, this project's PcapReader) sees exactly what the model sent.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -17,6 +18,8 @@ namespace flowsim::pcap {
 class PcapWriter {
  public:
   static constexpr std::uint32_t kSnaplen = 262144;
+  // The output stream's buffer: records reach the file in blocks of this size.
+  static constexpr std::size_t kStreamBuffer = std::size_t{1} << 20;
 
   // Creates (or truncates) `path`. Throws net::InputError naming the file on failure.
   explicit PcapWriter(const std::filesystem::path& path);
