@@ -49,6 +49,18 @@ struct DriverConfig {
   std::chrono::nanoseconds entry_timeout = std::chrono::microseconds(50);
   // Learn mode: one index is looked at most this often (mtk_ppe foe_check_time, HZ / 10).
   std::chrono::nanoseconds learn_check_interval = std::chrono::milliseconds(100);
+
+  // Recovery. The watchdog (Linux's dev_watchdog, shortened to simulated time) checks the
+  // device this often — at least twice the interrupt coalescing delay, so that a frame
+  // waiting that long is a missed interrupt and not moderation.
+  std::chrono::nanoseconds watchdog_interval = std::chrono::milliseconds(1);
+  // Frames in the TX ring with no completion for this long: the TX engine hangs.
+  std::chrono::nanoseconds tx_timeout = std::chrono::milliseconds(2);
+  // Before a reset for a fault that spares the TX engine, frames already in the TX ring get
+  // this long to be sent, rather than being abandoned.
+  std::chrono::nanoseconds tx_drain_timeout = std::chrono::microseconds(100);
+  // Consecutive failed recoveries before the driver gives up (DeviceError).
+  unsigned max_failed_recoveries = 3;
 };
 
 }  // namespace flowsim::driver

@@ -39,6 +39,7 @@ FlowOffloader::FlowOffloader(OffloadDriver& driver)
       window_(driver.hal(), driver.config().entry_timeout, driver.config().poll_interval),
       mib_(driver.hal(), driver.config().entry_timeout, driver.config().poll_interval) {
   driver_.set_rx_hook([this](const RxPacket& p) { inspect_punt(p); });
+  driver_.add_recovery_handler([this] { reinstall(); });
 }
 
 FlowOffloader::~FlowOffloader() { driver_.set_rx_hook({}); }
@@ -67,6 +68,60 @@ void FlowOffloader::count_fault(DeviceFault f, const char* what, unsigned index)
     case DeviceFault::kNone: break;
   }
   last_error_ = std::string(what) + " of entry " + std::to_string(index) + ": " + std::string(to_string(f));
+  // A device that no longer answers its entry window cannot be trusted with flows: reset it.
+  if (f == DeviceFault::kAckTimeout) driver_.request_reset(ResetCause::kEntryAckTimeout);
+  if (f == DeviceFault::kAllOnes) driver_.request_reset(ResetCause::kDeviceGone);
+}
+
+void FlowOffloader::note_fin(unsigned index) {
+  if (generation_ != driver_.generation() || index >= shadow_.geometry().entries) return;
+  const ShadowTable::Slot& slot = shadow_.slot(index);
+  if (slot.state != ShadowTable::SlotState::kBound) return;
+  shadow_.find(slot.cookie)->dir[di(slot.dir)].fin_seen = true;
+}
+
+void FlowOffloader::reinstall() {
+  struct Owned {
+    std::uint64_t cookie;
+    FlowRecord record;
+  };
+  std::vector<Owned> owned;
+  for (const std::uint64_t cookie : shadow_.cookies()) owned.push_back({cookie, *shadow_.find(cookie)});
+  generation_ = driver_.generation();
+  shadow_.reset(driver_.flow_table());
+  check_time_.assign(learn_mode() ? driver_.flow_table().entries : 0, kNever);
+  if (shadow_.geometry().entries == 0) return;
+  for (const Owned& o : owned) {
+    FlowRecord& rec = shadow_.add(o.cookie);
+    bool any = false;
+    for (const FlowDirection d : kDirs) {
+      const DirectionRecord& was = o.record.dir[di(d)];
+      DirectionRecord& r = rec.dir[di(d)];
+      r.entry = was.entry;
+      r.bucket = was.bucket;
+      r.ingress_port = was.ingress_port;
+      r.l2_bytes = was.l2_bytes;
+      // A FIN entry only punted the flow's packets: without it the hardware does the same.
+      if (was.state == State::kAbsent || was.fin_seen) continue;
+      if (learn_mode()) {
+        shadow_.park(o.cookie, d);
+        any = true;
+      } else if (install(o.cookie, d) == OffloadRefusal::kNone) {
+        any = true;
+      }
+      // A re-installed entry starts its counters at zero; when it was last used stays.
+      r.last_used = was.last_used;
+    }
+    const bool closing = o.record.dir[0].fin_seen || o.record.dir[1].fin_seen;
+    if (any) {
+      ++counters_.flows_reinstalled;
+    } else {
+      // Not in hardware any more: the engine's next STATS finds it gone (and offers it again
+      // unless it is closing).
+      shadow_.remove(o.cookie);
+      if (!closing) ++counters_.reinstall_failed;
+    }
+  }
 }
 
 unsigned FlowOffloader::bucket_of(const net::OffloadDirection& d) const {
@@ -252,6 +307,7 @@ void FlowOffloader::reclaim(std::uint64_t cookie, FlowDirection dir, const FlowE
 // A freshly written entry: OP=WRITE cleared its counters, and the device stamped IB1 with the
 // write's second, which stands for "now" until a hit moves it.
 void FlowOffloader::start_accounting(DirectionRecord& r, const FlowEntry& written) {
+  r.fin_seen = false;
   r.mib_packets = 0;
   r.mib_bytes = 0;
   r.last_used = hal_.now();
@@ -353,6 +409,10 @@ std::optional<net::OffloadStats> FlowOffloader::stats(std::uint64_t cookie, Flow
 // ---- learn mode ------------------------------------------------------------------------------
 
 void FlowOffloader::inspect_punt(const RxPacket& pkt) {
+  if (pkt.reason == hw::PuntReason::kHitBindTcpFin) {
+    note_fin(pkt.foe_index);
+    return;
+  }
   if (pkt.reason != hw::PuntReason::kHitUnbindRateReached || !learn_mode()) return;
   if (!sync()) return;
   const FlowTableGeometry& g = shadow_.geometry();

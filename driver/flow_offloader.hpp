@@ -8,6 +8,8 @@
 // a value — the flow stays in software — and is counted in the driver's statistics.
 // In learn mode (MediaTek's unbind -> bind) replace() only parks the entries; the RX hook
 // binds them at the index the hardware reports with hit_unbind_rate_reached.
+// A device that stops acknowledging the entry window, or reads all ones, makes the driver
+// reset it; after the recovery the flows still offloaded are written again.
 #pragma once
 
 #include <chrono>
@@ -29,7 +31,8 @@ namespace flowsim::driver {
 class FlowOffloader : public net::FlowOffload {
  public:
   // Attaches to `driver`, which must outlive it, and installs the driver's RX hook. Flows
-  // are accepted once the driver is up; a new bring-up (device reset) forgets all of them.
+  // are accepted once the driver is up. A bring-up by hand forgets all of them; a recovery
+  // (OffloadDriver::recover) writes them again.
   // All calls must come from the driver's thread (the simulated CPU).
   explicit FlowOffloader(OffloadDriver& driver);
   ~FlowOffloader() override;
@@ -74,6 +77,11 @@ class FlowOffloader : public net::FlowOffload {
   using Dir = net::FlowDirection;
 
   bool sync();
+  // After a recovery: the device's table is empty; every direction that was bound (or, in
+  // learn mode, parked) is installed again, keeping its accounting.
+  void reinstall();
+  // A hit_bind_tcp_fin punt named `index`: remember that its entry is in FIN now.
+  void note_fin(unsigned index);
   Refusal refuse(Refusal r);
   void count_fault(DeviceFault f, const char* what, unsigned index);
   Refusal install(std::uint64_t cookie, Dir dir);

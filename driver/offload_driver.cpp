@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "driver/offload_driver.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <stdexcept>
 #include <string>
@@ -94,6 +95,15 @@ void OffloadDriver::bring_up() {
   if (id != Id::kResetValue) {
     throw DeviceError("unexpected device: ID register reads " + hex(id) + ", expected " + hex(Id::kResetValue));
   }
+  configure();
+}
+
+std::chrono::nanoseconds OffloadDriver::watchdog_period() const {
+  return std::max(config_.watchdog_interval, 2 * std::chrono::nanoseconds(std::chrono::microseconds(config_.irq_coalesce_us)));
+}
+
+void OffloadDriver::configure() {
+  using namespace hw::reg;
   // The reset empties the flow table: whatever a flow offloader remembers is gone.
   ++generation_;
   hal_.write32(GloCfg::offset(), GloCfg::kSoftReset.make(1));
@@ -111,8 +121,12 @@ void OffloadDriver::bring_up() {
   read_flow_table_caps(caps);
   if (flow_table_.entries != 0) program_flow_table();
 
-  rx_.emplace(hal_, kRxRing, config_.rx_ring_size, config_.rx_buffer_size);
-  tx_.emplace(hal_, kTxRing, config_.tx_ring_size, config_.tx_buffer_size);
+  // The rings live as long as the driver; a bring-up after a reset programs them again.
+  if (!rx_) rx_.emplace(hal_, kRxRing, config_.rx_ring_size, config_.rx_buffer_size);
+  if (!tx_) tx_.emplace(hal_, kTxRing, config_.tx_ring_size, config_.tx_buffer_size);
+  if (tx_->in_flight() != 0) {
+    stats_.tx_abandoned += tx_->abandon(std::nullopt, on_tx_abandoned_ ? on_tx_abandoned_ : [](std::uint64_t, std::span<const std::uint8_t>) {});
+  }
   rx_->program();
   tx_->program();
 
@@ -132,23 +146,41 @@ void OffloadDriver::bring_up() {
                                      GloCfg::kL4CsDrop.make(config_.drop_bad_l4_checksum) |
                                      GloCfg::kTtl0Drop.make(config_.drop_ttl0));
   up_ = true;
+  rx_waiting_at_.reset();
+  tx_clean_seen_ = tx_->next_to_clean();
+  tx_stuck_since_ = hal_.now();
+  next_watchdog_ = hal_.now() + watchdog_period();
 }
 
 void OffloadDriver::handle_irq() {
   using hw::reg::IrqStatus;
   ++stats_.irqs;
   const std::uint32_t status = hal_.read32(IrqStatus::offset());
-  if (status == 0xffffffffu) return;  // device gone; nothing to acknowledge
+  if (status == 0xffffffffu) {  // device gone: nothing to acknowledge
+    request_reset(ResetCause::kDeviceGone);
+    return;
+  }
   hal_.write32(IrqStatus::offset(), status);
   if (status & IrqStatus::kRxRingFull.mask()) ++stats_.rx_ring_full_events;
   if (status & IrqStatus::kAged.mask()) ++stats_.aged_irqs;
-  if (!rx_) return;
+  deliver_rx();
+}
+
+void OffloadDriver::deliver_rx() {
+  if (!rx_ || !up_) return;
   // Bounded by the ring size: a device that keeps setting DONE cannot keep us here.
   RxPacket pkt;
   for (unsigned n = 0; n < rx_->size() && rx_->next(pkt); ++n) {
     ++stats_.rx_packets;
-    if (pkt.truncated) ++stats_.rx_truncated;
-    if (rx_hook_) rx_hook_(pkt);
+    check_descriptor(pkt);
+    if (pkt.error != RxDescriptorError::kNone) {
+      ++stats_.rx_bad_descriptors;
+      // Nothing else it wrote can be believed either.
+      request_reset(ResetCause::kBadDescriptor);
+    } else {
+      if (pkt.truncated) ++stats_.rx_truncated;
+      if (rx_hook_) rx_hook_(pkt);
+    }
     on_rx_(pkt);
     rx_->recycle();
     // Ring the TX doorbell every few frames so that the TX ring drains while we work.
@@ -156,11 +188,121 @@ void OffloadDriver::handle_irq() {
   }
   rx_->publish();
   flush_tx();
+  rx_waiting_at_.reset();
 }
 
-TxResult OffloadDriver::transmit(std::span<const std::uint8_t> frame, unsigned port) {
-  if (!tx_) return TxResult::kRingFull;
-  const TxResult r = tx_->post(frame, port);
+void OffloadDriver::watchdog() {
+  using namespace hw::reg;
+  const std::chrono::nanoseconds now = hal_.now();
+  next_watchdog_ = now + watchdog_period();
+  if (!up_ || pending_reset_) return;
+  ++stats_.watchdog_runs;
+  if (hal_.read32(GloCfg::offset()) == 0xffffffffu) {
+    request_reset(ResetCause::kDeviceGone);
+    return;
+  }
+
+  // RX. A frame that has waited a whole period (at least twice the coalescing delay) was
+  // never announced: poll it. Moderation without a time limit holds frames back on
+  // purpose; otherwise the device lost an interrupt.
+  if (rx_->pending()) {
+    if (rx_waiting_at_ == rx_->next_to_clean()) {
+      ++stats_.polled_without_irq;
+      const bool unbounded_moderation = config_.irq_coalesce_us == 0 && config_.irq_coalesce_pkts > 1;
+      hal_.write32(IrqStatus::offset(), IrqStatus::kRxDone.mask());
+      deliver_rx();
+      if (!unbounded_moderation) request_reset(ResetCause::kMissedInterrupt);
+      return;
+    }
+    rx_waiting_at_ = rx_->next_to_clean();
+  } else {
+    rx_waiting_at_.reset();
+    // HEAD and DONE are written at one instant: HEAD beyond a descriptor that is not DONE
+    // means its write-back never reached memory.
+    const std::uint32_t head = hal_.read32(RingHead::offset(kRxRing));
+    if (head == 0xffffffffu) {
+      request_reset(ResetCause::kDeviceGone);
+      return;
+    }
+    if ((head & (rx_->size() - 1)) != rx_->next_to_clean()) {
+      request_reset(ResetCause::kRxWriteBackLost);
+      return;
+    }
+  }
+
+  // TX.
+  tx_->reclaim();
+  if (tx_->in_flight() == 0 || tx_->next_to_clean() != tx_clean_seen_) {
+    tx_clean_seen_ = tx_->next_to_clean();
+    tx_stuck_since_ = now;
+    return;
+  }
+  const std::uint32_t head = hal_.read32(RingHead::offset(kTxRing));
+  if (head == 0xffffffffu) {
+    request_reset(ResetCause::kDeviceGone);
+  } else if ((head & (config_.tx_ring_size - 1)) != tx_->next_to_clean()) {
+    request_reset(ResetCause::kTxWriteBackLost);
+  } else if (now - tx_stuck_since_ >= config_.tx_timeout) {
+    request_reset(ResetCause::kTxHang);
+  }
+}
+
+void OffloadDriver::request_reset(ResetCause cause) {
+  if (!pending_reset_) pending_reset_ = cause;
+}
+
+void OffloadDriver::recover() {
+  using namespace hw::reg;
+  const ResetCause cause = pending_reset_.value_or(ResetCause::kDeviceGone);
+  pending_reset_.reset();
+  ++stats_.resets[static_cast<std::size_t>(cause)];
+  // The TX engine still works after most faults: let it send what the ring holds.
+  if (tx_ && cause != ResetCause::kDeviceGone && cause != ResetCause::kTxHang &&
+      cause != ResetCause::kTxWriteBackLost) {
+    flush_tx();
+    const std::chrono::nanoseconds deadline = hal_.now() + config_.tx_drain_timeout;
+    while ((tx_->reclaim(), tx_->in_flight() != 0) && hal_.now() < deadline) hal_.sleep(config_.poll_interval);
+  }
+  up_ = false;
+  // Stop the DMA engines first: a transfer under way is aborted and none starts, so RING_HEAD
+  // and the DONE bits stop moving; then what the device took from the TX ring is known.
+  hal_.write32(GloCfg::offset(), 0);
+  if (tx_) {
+    const std::uint32_t head = hal_.read32(RingHead::offset(kTxRing));
+    const std::optional<std::uint32_t> hw_head =
+        head == 0xffffffffu ? std::nullopt : std::optional<std::uint32_t>(head);
+    stats_.tx_abandoned +=
+        tx_->abandon(hw_head, on_tx_abandoned_ ? on_tx_abandoned_ : [](std::uint64_t, std::span<const std::uint8_t>) {});
+  }
+  if (on_rx_reset_) on_rx_reset_();
+  try {
+    // A device that stopped answering reads may answer again after its reset: reset first,
+    // then check who it is.
+    hal_.write32(GloCfg::offset(), GloCfg::kSoftReset.make(1));
+    wait_not_busy();
+    bring_up();
+  } catch (const DeviceError&) {
+    if (++failed_recoveries_ >= config_.max_failed_recoveries) throw;
+    request_reset(cause);
+    return;
+  }
+  failed_recoveries_ = 0;
+  ++stats_.recoveries;
+  for (const auto& handler : on_recovered_) handler();
+}
+
+void OffloadDriver::check_descriptor(RxPacket& pkt) const {
+  if (pkt.error != RxDescriptorError::kNone) return;
+  if (pkt.src_port >= num_ports_) {
+    pkt.error = RxDescriptorError::kSrcPort;
+  } else if (std::find(hw::kPuntReasons.begin(), hw::kPuntReasons.end(), pkt.reason) == hw::kPuntReasons.end()) {
+    pkt.error = RxDescriptorError::kReason;
+  }
+}
+
+TxResult OffloadDriver::transmit(std::span<const std::uint8_t> frame, unsigned port, std::uint64_t cookie) {
+  if (!tx_ || !up_) return TxResult::kRingFull;
+  const TxResult r = tx_->post(frame, port, cookie);
   switch (r) {
     case TxResult::kQueued: ++stats_.tx_packets; break;
     case TxResult::kRingFull: ++stats_.tx_ring_full; break;

@@ -33,6 +33,12 @@ void RxRing::program() {
   hal_.write32(RingBaseLo::offset(ring_index_), static_cast<std::uint32_t>(descs_.bus_addr));
   hal_.write32(RingBaseHi::offset(ring_index_), static_cast<std::uint32_t>(descs_.bus_addr >> 32));
   hal_.write32(RingSize::offset(ring_index_), size_);
+  // A ring programmed again after a reset: whatever the device completed before is gone.
+  for (unsigned i = 0; i < size_; ++i) {
+    const Descriptor d(desc(i));
+    d.set_word(RxDesc::Status::kWord, 0);
+    d.set_word(RxDesc::Len::kWord, RxDesc::Len::kBufLen.make(buffer_size_));
+  }
   next_to_clean_ = 0;
   published_tail_ = size_ - 1;
   hal_.write32(RingTail::offset(ring_index_), published_tail_);
@@ -45,15 +51,21 @@ bool RxRing::next(RxPacket& out) {
   const std::uint32_t status = d.word(RxDesc::Status::kWord);
   if (!RxDesc::Status::kDone.get(status)) return false;
   const std::uint32_t info = d.word(RxDesc::Info::kWord);
-  // The device is not trusted: a length beyond the buffer is clamped, not followed.
-  const std::uint32_t len = std::min(RxDesc::Len::kPktLen.get(d.word(RxDesc::Len::kWord)), buffer_size_);
+  // The device is not trusted: a length beyond the buffer is never followed.
+  const std::uint32_t pkt_len = RxDesc::Len::kPktLen.get(d.word(RxDesc::Len::kWord));
+  const std::uint32_t len = std::min(pkt_len, buffer_size_);
   out.bytes = {buffers_.host + std::size_t{next_to_clean_} * buffer_size_, len};
+  out.error = pkt_len == 0 || pkt_len > buffer_size_ ? RxDescriptorError::kLength : RxDescriptorError::kNone;
   out.src_port = RxDesc::Info::kSrcPort.get(info);
   out.reason = static_cast<hw::PuntReason>(RxDesc::Info::kReason.get(info));
   out.foe_index = RxDesc::Info::kFoeIndex.get(info);
   out.hash = d.word(RxDesc::Hash::kWord);
   out.truncated = RxDesc::Status::kTruncated.get(status) != 0;
   return true;
+}
+
+bool RxRing::pending() const {
+  return RxDesc::Status::kDone.get(Descriptor(desc(next_to_clean_)).word(RxDesc::Status::kWord)) != 0;
 }
 
 void RxRing::recycle() {

@@ -26,6 +26,9 @@ class RxRing {
   // Tells the hardware about recycled descriptors (one TAIL write per batch).
   void publish();
   unsigned size() const { return size_; }
+  unsigned next_to_clean() const { return next_to_clean_; }
+  // The descriptor at next_to_clean carries DONE: a frame is waiting.
+  bool pending() const;
 
  private:
   std::uint8_t* desc(unsigned i) const;

@@ -117,4 +117,12 @@ const std::vector<ShadowTable::FlowKey>& ShadowTable::parked(unsigned bucket) co
   return it == parked_.end() ? kNone : it->second;
 }
 
+std::vector<std::uint64_t> ShadowTable::cookies() const {
+  std::vector<std::uint64_t> out;
+  out.reserve(flows_.size());
+  for (const auto& [cookie, flow] : flows_) out.push_back(cookie);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
 }  // namespace flowsim::driver

@@ -37,6 +37,9 @@ struct DirectionRecord {
   std::uint32_t hw_timestamp = 0; // IB1.TIMESTAMP when last_used was last set from it
   std::uint64_t mib_packets = 0;  // last counter values (MIB without read-clear)
   std::uint64_t mib_bytes = 0;
+  // The hardware punted hit_bind_tcp_fin for this entry: it moved to FIN and punts the
+  // flow's packets from now on. A recovery does not bring such an entry back as BIND.
+  bool fin_seen = false;
 };
 
 struct FlowRecord {
@@ -82,6 +85,8 @@ class ShadowTable {
   // their buckets. Invalidate in hardware first.
   void remove(std::uint64_t cookie, SlotState leave_entries = SlotState::kFree);
   std::size_t flows() const { return flows_.size(); }
+  // Every flow's cookie, in increasing order.
+  std::vector<std::uint64_t> cookies() const;
 
   // Direction state changes, keeping slots and parked lists consistent.
   void bind(std::uint64_t cookie, net::FlowDirection dir, unsigned index);

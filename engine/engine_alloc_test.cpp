@@ -1,35 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
-// Engine::process must not allocate: the harness pushes millions of packets through it. This
-// file replaces the global operator new of the test binary with a counting one (harmless for
-// the other tests in the binary) and checks that the count does not move across process().
+// Engine::process must not allocate: the harness pushes millions of packets through it. The
+// test binary links the counting global operator new (engine/testing/allocation_counter);
+// the count must not move across process().
 #include <gtest/gtest.h>
 
-#include <atomic>
-#include <cstdlib>
 #include <memory>
-#include <new>
 
 #include "engine/engine.hpp"
 #include "engine/test_frames.hpp"
-
-namespace {
-std::atomic<std::size_t> g_allocations{0};
-}  // namespace
-
-// GCC 12 inlines these into callers and then reports free() on memory from `new` as a
-// mismatch; here the pairing is intended (new is malloc, delete is free).
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-
-void* operator new(std::size_t n) {
-  ++g_allocations;
-  if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
-  throw std::bad_alloc();
-}
-void* operator new[](std::size_t n) { return operator new(n); }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
+#include "engine/testing/allocation_counter.hpp"
 
 namespace flowsim::engine {
 namespace {
@@ -55,18 +34,18 @@ TEST(EngineAllocationTest, ProcessNeverAllocates) {
   std::vector<net::PacketBuffer> buffers;
   for (const auto& f : frames) buffers.emplace_back(f);
   for (std::size_t i = 0; i < frames.size(); ++i) engine.process(buffers[i], kLan, 1ms);
-  const std::size_t before = g_allocations.load();
+  const std::size_t before = flowsim::testing::allocation_count();
   for (int round = 0; round < 3; ++round) {
     for (std::size_t i = 0; i < frames.size(); ++i) {
       buffers[i].assign(frames[i]);
       engine.process(buffers[i], kLan, 1ms);
     }
   }
-  EXPECT_EQ(g_allocations.load(), before);
+  EXPECT_EQ(flowsim::testing::allocation_count(), before);
   EXPECT_EQ(engine.stats().received, 4 * frames.size());
   // The counter itself works (a broken replacement would make the check above vacuous).
   auto probe = std::make_unique<int>(1);
-  EXPECT_EQ(g_allocations.load(), before + 1);
+  EXPECT_EQ(flowsim::testing::allocation_count(), before + 1);
 }
 
 // With the home router's ruleset: packets of established connections, on the slow path
@@ -95,14 +74,14 @@ TEST(EngineAllocationTest, EstablishedTrafficWithRulesetNeverAllocates) {
   std::vector<net::PacketBuffer> buffers;
   for (const auto& [frame, port] : steady) buffers.emplace_back(frame);
   for (std::size_t i = 0; i < steady.size(); ++i) engine.process(buffers[i], steady[i].second, 1s);
-  const std::size_t before = g_allocations.load();
+  const std::size_t before = flowsim::testing::allocation_count();
   for (int round = 0; round < 3; ++round) {
     for (std::size_t i = 0; i < steady.size(); ++i) {
       buffers[i].assign(steady[i].first);
       engine.process(buffers[i], steady[i].second, 1s);
     }
   }
-  EXPECT_EQ(g_allocations.load(), before);
+  EXPECT_EQ(flowsim::testing::allocation_count(), before);
   EXPECT_GE(engine.stats().fast_path, 8u);
 }
 

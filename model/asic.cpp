@@ -74,6 +74,8 @@ Asic::Asic(sc_core::sc_module_name name, AsicParams params, AsicObserver& observ
                 std::move(engines_.parser), std::move(engines_.hash), std::move(engines_.rewrite),
                 engines_.instruments.get()) {
   cpu_port_.irq_o(irq_o);
+  csr_.set_faults(&faults_);
+  cpu_port_.set_faults(&faults_);
   flow_table_.set_watcher(&aging_);
   // The registers on_csr_write / on_csr_read act on; the rest is storage.
   using namespace hw::reg;
@@ -108,6 +110,7 @@ void Asic::start_reset(const sc_core::sc_time& delay) {
     csr_.hw_set(hw::reg::PortMtu::offset(i), params_.ports[i].mtu);
   }
   csr_.hw_set(GloCfg::offset(), GloCfg::kBusy.make(1));
+  faults_.on_soft_reset();
   cpu_port_.reset();
   flow_table_.clear();
   aging_.reset();
@@ -132,6 +135,9 @@ void Asic::on_csr_write(std::uint32_t offset, std::uint32_t value, const sc_core
   } else if (offset == IrqStatus::offset() || offset == IrqMask::offset()) {
     cpu_port_.on_irq_registers_written(delay);
   } else if (offset == EntryCtrl::offset()) {
+    // An injected fault: the request is neither performed nor acknowledged (ACK stays 0
+    // until the next soft reset clears the register).
+    if (EntryCtrl::kReq.get(value) && faults_.take(FaultKind::kEntryWriteNotAcked)) return;
     flow_table_.on_entry_ctrl_written(static_cast<std::uint32_t>(timestamp_seconds(calendar_.now_ps() + delay.value())));
   } else if (offset == MibSerCr::offset()) {
     flow_table_.on_mib_ser_written();

@@ -20,6 +20,7 @@
 #include "model/calendar.hpp"
 #include "model/cpu_port.hpp"
 #include "model/csr_block.hpp"
+#include "model/device_faults.hpp"
 #include "model/flow_table.hpp"
 #include "model/frame.hpp"
 #include "model/ingress_pipeline.hpp"
@@ -76,6 +77,11 @@ class Asic : public sc_core::sc_module, private CsrListener {
   // The instrumented RTL's waveform and coverage (AsicParams::rtl_instruments), or null.
   RtlInstruments* rtl_instruments() const { return engines_.instruments.get(); }
 
+  // Arms a fault (device_faults.hpp) for the driver to detect and recover from: from a test,
+  // or from the scenario's `faults:` list at a simulated time.
+  void inject_fault(FaultKind kind) { faults_.arm(kind); }
+  const DeviceFaults& faults() const { return faults_; }
+
  private:
   void on_csr_write(std::uint32_t offset, std::uint32_t value, const sc_core::sc_time& delay) override;
   void on_csr_read(std::uint32_t offset, const sc_core::sc_time& delay) override;
@@ -85,6 +91,7 @@ class Asic : public sc_core::sc_module, private CsrListener {
   static AsicParams validated(AsicParams params);
 
   AsicParams params_;
+  DeviceFaults faults_;
   CoreClock clock_;
   FramePool pool_;
   Calendar calendar_;

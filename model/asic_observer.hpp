@@ -27,6 +27,8 @@ enum class ModelDropReason : std::uint8_t {
   kIpChecksum,       // GLO_CFG.IP4_CS_DROP: bad IPv4 header checksum
   kL4Checksum,       // GLO_CFG.L4_CS_DROP: bad TCP/UDP checksum
   kTtlZero,          // GLO_CFG.TTL0_DROP: TTL / hop limit 0
+  kDeviceReset,      // a DMA transfer aborted by a soft reset or GLO_CFG.EN cleared under it
+  kDmaError,         // a DMA read of a TX descriptor or its frame failed on the host bus
   kCount,
 };
 
@@ -40,8 +42,10 @@ class AsicObserver {
                            FrameOrigin origin) = 0;
   virtual void on_punt(unsigned port, const sc_core::sc_time& at, std::span<const std::uint8_t> frame,
                        hw::PuntReason reason, std::uint32_t foe_index) = 0;
+  // `origin` tells a frame from the wire from one the CPU sent (a router-generated frame
+  // dropped at a full egress queue is not a lost input packet).
   virtual void on_drop(unsigned port, const sc_core::sc_time& at, std::span<const std::uint8_t> frame,
-                       ModelDropReason reason) = 0;
+                       ModelDropReason reason, FrameOrigin origin) = 0;
 };
 
 }  // namespace flowsim::model

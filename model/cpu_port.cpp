@@ -66,6 +66,7 @@ CpuPort::CpuPort(sc_core::sc_module_name name, Calendar& calendar, CsrBlock& csr
 }
 
 void CpuPort::reset() {
+  ++epoch_;
   rx_head_ = 0;
   tx_head_ = 0;
   pending_rx_ = 0;
@@ -86,7 +87,7 @@ void CpuPort::punt(Frame* frame, const PuntInfo& info, std::uint64_t at_ps) {
     // theoretical arrival time minus the burst tolerance. Integer picoseconds: deterministic.
     if (at_ps + meter_tolerance_ps_ < meter_tat_ps_) {
       observer_.on_drop(frame->port, sc_core::sc_time::from_value(at_ps), frame->data.bytes(),
-                        ModelDropReason::kPuntMeter);
+                        ModelDropReason::kPuntMeter, FrameOrigin::kWire);
       pool_.release(frame);
       return;
     }
@@ -108,20 +109,25 @@ void CpuPort::rx_thread() {
   }
 }
 
+bool CpuPort::dma_live(std::uint64_t epoch) const {
+  return epoch == epoch_ && GloCfg::kEn.get(csr_.value(GloCfg::offset())) != 0;
+}
+
 void CpuPort::deliver(const Punted& p) {
   const sc_core::sc_time now = sc_core::sc_time_stamp();
   const auto bytes = p.frame->data.bytes();
   const std::uint32_t size = ring_size(kRxRing);
   // A ring size that is not a power of two in 2..4096 is a driver bug; the port stays down.
   const bool ring_ok = size >= 2 && size <= 4096 && (size & (size - 1)) == 0 && ring_base(kRxRing) != 0;
-  if (!GloCfg::kEn.get(csr_.value(GloCfg::offset())) || !ring_ok) {
-    observer_.on_drop(p.frame->port, now, bytes, ModelDropReason::kCpuPortDown);
+  const std::uint64_t epoch = epoch_;
+  if (!dma_live(epoch) || !ring_ok) {
+    observer_.on_drop(p.frame->port, now, bytes, ModelDropReason::kCpuPortDown, FrameOrigin::kWire);
     return;
   }
   const std::uint32_t tail = csr_.value(RingTail::offset(kRxRing)) & (size - 1);
   if (rx_head_ == tail) {
     csr_.hw_add(hw::reg::PuntDrops::offset(), 1);
-    observer_.on_drop(p.frame->port, now, bytes, ModelDropReason::kRxRingFull);
+    observer_.on_drop(p.frame->port, now, bytes, ModelDropReason::kRxRingFull, FrameOrigin::kWire);
     raise(IrqStatus::kRxRingFull.mask());
     return;
   }
@@ -129,25 +135,43 @@ void CpuPort::deliver(const Punted& p) {
   const std::uint64_t desc_addr = ring_base(kRxRing) + std::uint64_t{rx_head_} * RxDesc::kSize;
   DescImage<RxDesc::kSize> d;
   if (!dma_read(desc_addr, d.bytes.data(), RxDesc::kSize, delay)) {
-    observer_.on_drop(p.frame->port, now, bytes, ModelDropReason::kCpuPortDown);
+    observer_.on_drop(p.frame->port, now, bytes, ModelDropReason::kCpuPortDown, FrameOrigin::kWire);
     return;
   }
   const std::uint64_t buf = std::uint64_t{d.word(RxDesc::BufAddrHi::kWord)} << 32 | d.word(RxDesc::BufAddrLo::kWord);
   const std::uint32_t buf_len = RxDesc::Len::kBufLen.get(d.word(RxDesc::Len::kWord));
   const auto copy = static_cast<unsigned>(std::min<std::size_t>(bytes.size(), buf_len));
   const bool truncated = copy < bytes.size();
-  bool ok = dma_write(buf, bytes.data(), copy, delay);
+  const bool data_ok = dma_write(buf, bytes.data(), copy, delay);
+  wait(delay);
+  // The descriptor completes only once its data is in memory, and the write-back, HEAD and
+  // the punt happen at one instant: a reset or a disable before it aborts all of them, so
+  // that the driver's view (DONE, HEAD) and the frame's fate never disagree.
+  if (!dma_live(epoch)) {
+    observer_.on_drop(p.frame->port, sc_core::sc_time_stamp(), bytes, ModelDropReason::kDeviceReset,
+                      FrameOrigin::kWire);
+    return;
+  }
+  std::uint32_t info = RxDesc::Info::kFoeIndex.make(p.info.foe_index) |
+                       RxDesc::Info::kReason.make(static_cast<std::uint32_t>(p.info.reason)) |
+                       RxDesc::Info::kSrcPort.make(p.frame->port);
+  if (faults_ != nullptr && faults_->take(FaultKind::kRxDescriptorCorrupt)) {
+    // Values no device may write: a port it does not have, a reason that does not exist.
+    info = RxDesc::Info::kFoeIndex.make(p.info.foe_index) | RxDesc::Info::kReason.make(~0u) |
+           RxDesc::Info::kSrcPort.make(~0u);
+  }
   d.set_word(RxDesc::Len::kWord, RxDesc::Len::kBufLen.make(buf_len) | RxDesc::Len::kPktLen.make(copy));
-  d.set_word(RxDesc::Info::kWord, RxDesc::Info::kFoeIndex.make(p.info.foe_index) |
-                                      RxDesc::Info::kReason.make(static_cast<std::uint32_t>(p.info.reason)) |
-                                      RxDesc::Info::kSrcPort.make(p.frame->port));
+  d.set_word(RxDesc::Info::kWord, info);
   d.set_word(RxDesc::Hash::kWord, p.info.hash);
   d.set_word(RxDesc::Status::kWord, RxDesc::Status::kDone.make(1) | RxDesc::Status::kTruncated.make(truncated));
-  // Status is written last so that the driver never sees DONE before the data.
-  ok = ok && dma_write(desc_addr + 8, d.bytes.data() + 8, RxDesc::kSize - 8, delay);
-  wait(delay);
+  sc_core::sc_time write_back = sc_core::SC_ZERO_TIME;
+  bool ok = data_ok;
+  if (ok && !(faults_ != nullptr && faults_->take(FaultKind::kDmaWriteLost))) {
+    ok = dma_write(desc_addr + 8, d.bytes.data() + 8, RxDesc::kSize - 8, write_back);
+  }
   if (!ok) {
-    observer_.on_drop(p.frame->port, sc_core::sc_time_stamp(), bytes, ModelDropReason::kCpuPortDown);
+    observer_.on_drop(p.frame->port, sc_core::sc_time_stamp(), bytes, ModelDropReason::kCpuPortDown,
+                      FrameOrigin::kWire);
     return;
   }
   rx_head_ = (rx_head_ + 1) & (size - 1);
@@ -163,6 +187,7 @@ void CpuPort::deliver(const Punted& p) {
     timer_armed_ = true;
     coalesce_timer_.notify(sc_core::sc_time(IrqCoalesce::kMaxDelayUs.get(coalesce), sc_core::SC_US));
   }
+  wait(write_back);  // the write-back occupies the DMA engine
 }
 
 void CpuPort::coalesce_timeout() {
@@ -184,55 +209,67 @@ void CpuPort::update_irq() { irq_changed_.notify(sc_core::SC_ZERO_TIME); }
 
 void CpuPort::drive_irq() {
   const bool level = (csr_.value(IrqStatus::offset()) & csr_.value(IrqMask::offset())) != 0;
+  // A lost interrupt: the line stays low although a cause is pending, until the next
+  // event that updates it.
+  if (level && !irq_o.read() && faults_ != nullptr && faults_->take(FaultKind::kInterruptLost)) return;
   if (irq_o.read() != level) irq_o.write(level);
 }
 
 void CpuPort::tx_thread() {
   for (;;) {
     wait(tx_kick_);
-    for (unsigned guard = 0;; ++guard) {
+    for (;;) {
       const std::uint32_t size = ring_size(kTxRing);
       const bool ring_ok = size >= 2 && size <= 4096 && (size & (size - 1)) == 0 && ring_base(kTxRing) != 0;
       if (!ring_ok || !GloCfg::kEn.get(csr_.value(GloCfg::offset()))) break;
+      // A stalled TX engine takes no descriptor until the next soft reset.
+      if (faults_ != nullptr && faults_->tx_stalled()) break;
       const std::uint32_t tail = csr_.value(RingTail::offset(kTxRing)) & (size - 1);
-      if (tx_head_ == tail || guard == size) break;
-      sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
-      transmit_one(tx_head_, delay);
-      wait(delay);
+      // Every descriptor costs DMA time, so a driver that keeps moving TAIL only keeps the
+      // engine busy, never stuck at one instant.
+      if (tx_head_ == tail) break;
+      if (!transmit_one(tx_head_)) break;
       tx_head_ = (tx_head_ + 1) & (size - 1);
       csr_.hw_set(RingHead::offset(kTxRing), tx_head_);
       raise(IrqStatus::kTxDone.mask());
-      guard = 0;
     }
   }
 }
 
-void CpuPort::transmit_one(unsigned index, sc_core::sc_time& delay) {
+bool CpuPort::transmit_one(unsigned index) {
+  const std::uint64_t epoch = epoch_;
+  sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
   const std::uint64_t desc_addr = ring_base(kTxRing) + std::uint64_t{index} * TxDesc::kSize;
   DescImage<TxDesc::kSize> d;
-  if (!dma_read(desc_addr, d.bytes.data(), TxDesc::kSize, delay)) return;
+  const bool desc_ok = dma_read(desc_addr, d.bytes.data(), TxDesc::kSize, delay);
   const std::uint64_t buf = std::uint64_t{d.word(TxDesc::BufAddrHi::kWord)} << 32 | d.word(TxDesc::BufAddrLo::kWord);
   const std::uint32_t len = TxDesc::Len::kPktLen.get(d.word(TxDesc::Len::kWord));
   const std::uint32_t port = TxDesc::Ctrl::kDestPort.get(d.word(TxDesc::Ctrl::kWord));
+  const bool len_ok = len != 0 && len <= kMaxFrame;
+  const bool data_ok = desc_ok && len_ok && dma_read(buf, tx_buffer_.data(), len, delay);
+  wait(delay);
+  // Sent, dropped or aborted at one instant, with the write-back and HEAD (see deliver()).
+  if (!dma_live(epoch)) return false;
   const sc_core::sc_time now = sc_core::sc_time_stamp();
-  bool ok = true;
-  if (len == 0 || len > kMaxFrame) {
-    observer_.on_drop(port, now, {}, ModelDropReason::kTxBadLength);
-  } else if (!dma_read(buf, tx_buffer_.data(), len, delay)) {
-    ok = false;
+  if (!desc_ok || (len_ok && !data_ok)) {
+    observer_.on_drop(port, now, {}, ModelDropReason::kDmaError, FrameOrigin::kCpu);
+  } else if (!len_ok) {
+    observer_.on_drop(port, now, {}, ModelDropReason::kTxBadLength, FrameOrigin::kCpu);
   } else if (port >= egress_.size()) {
-    observer_.on_drop(port, now, {tx_buffer_.data(), len}, ModelDropReason::kTxBadPort);
+    observer_.on_drop(port, now, {tx_buffer_.data(), len}, ModelDropReason::kTxBadPort, FrameOrigin::kCpu);
   } else {
     Frame* f = pool_.acquire();
     f->data.assign({tx_buffer_.data(), len});
     f->port = port;
     f->origin = FrameOrigin::kCpu;
-    egress_[port]->enqueue(f, (sc_core::sc_time_stamp() + delay).value());
+    egress_[port]->enqueue(f, sc_core::sc_time_stamp().value());
   }
-  if (ok) {
+  if (desc_ok && !(faults_ != nullptr && faults_->take(FaultKind::kDmaWriteLost))) {
+    sc_core::sc_time write_back = sc_core::SC_ZERO_TIME;
     d.set_word(TxDesc::Status::kWord, TxDesc::Status::kDone.make(1));
-    dma_write(desc_addr + 4 * TxDesc::Status::kWord, d.bytes.data() + 4 * TxDesc::Status::kWord, 4, delay);
+    dma_write(desc_addr + 4 * TxDesc::Status::kWord, d.bytes.data() + 4 * TxDesc::Status::kWord, 4, write_back);
   }
+  return true;
 }
 
 bool CpuPort::dma_access(tlm::tlm_command cmd, std::uint64_t addr, std::uint8_t* data, unsigned len,

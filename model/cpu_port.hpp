@@ -14,6 +14,7 @@
 #include "model/asic_observer.hpp"
 #include "model/calendar.hpp"
 #include "model/core_clock.hpp"
+#include "model/device_faults.hpp"
 #include "model/frame.hpp"
 #include "model/punt_sink.hpp"
 #include "model/timed_queue.hpp"
@@ -44,8 +45,12 @@ class CpuPort : public sc_core::sc_module, public PuntSink, public InterruptSink
   // write's annotated time after the SystemC clock: the block acts from then.
   void on_tx_tail_written(const sc_core::sc_time& delay) { tx_kick_.notify(delay); }
   void on_irq_registers_written(const sc_core::sc_time& delay) { irq_changed_.notify(delay); }
-  // Soft reset: forget ring positions and pending interrupts; queued punts are dropped.
+  // Soft reset: forget ring positions and pending interrupts. A DMA transfer under way is
+  // aborted (its frame dropped as device_reset); punts still queued find the port down.
   void reset();
+  // Injected faults to commit (DMA write lost, RX descriptor corrupt, TX stall, lost
+  // interrupt); none when not set.
+  void set_faults(DeviceFaults* faults) { faults_ = faults; }
 
   std::uint64_t dma_errors() const { return dma_errors_; }
 
@@ -59,7 +64,10 @@ class CpuPort : public sc_core::sc_module, public PuntSink, public InterruptSink
   void tx_thread();
   void coalesce_timeout();
   void deliver(const Punted& p);
-  void transmit_one(unsigned index, sc_core::sc_time& delay);
+  // Sends the frame of TX descriptor `index`; false when a reset or a disable aborted it.
+  bool transmit_one(unsigned index);
+  // DMA is on (GLO_CFG.EN) and no reset happened since `epoch` was read.
+  bool dma_live(std::uint64_t epoch) const;
   void raise(std::uint32_t status_bits);
   void update_irq();
   void drive_irq();
@@ -93,6 +101,9 @@ class CpuPort : public sc_core::sc_module, public PuntSink, public InterruptSink
   std::uint32_t rx_head_ = 0;
   std::uint32_t tx_head_ = 0;
   std::uint64_t dma_errors_ = 0;
+  // Counts soft resets: a transfer that started under another epoch is aborted.
+  std::uint64_t epoch_ = 0;
+  DeviceFaults* faults_ = nullptr;
   tlm::tlm_generic_payload trans_;
   std::vector<std::uint8_t> tx_buffer_;
 };

@@ -89,7 +89,12 @@ void CsrBlock::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& de
   if (const int i0 = index_of(base); i0 >= 0 && plain_run_[static_cast<std::size_t>(i0)] >= words) {
     std::uint32_t* regs = values_.data() + i0;
     if (trans.is_read()) {
-      std::memcpy(data, regs, length);
+      // A device that stopped answering: what a PCIe read of an absent function returns.
+      if (faults_ != nullptr && faults_->reads_all_ones()) {
+        std::memset(data, 0xff, length);
+      } else {
+        std::memcpy(data, regs, length);
+      }
     } else if (trans.is_write()) {
       std::memcpy(regs, data, length);
     }
@@ -122,7 +127,9 @@ void CsrBlock::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& de
 void CsrBlock::read_one(int index, std::uint32_t offset, unsigned char* data, const sc_core::sc_time& delay) {
   const auto& info = hw::kRegisters[static_cast<std::size_t>(index)];
   if (watched_[static_cast<std::size_t>(index)] & kWatchReads) listener_.on_csr_read(offset, delay);
-  const std::uint32_t v = info.access == hw::Access::kWo ? 0 : values_[static_cast<std::size_t>(index)];
+  std::uint32_t v = info.access == hw::Access::kWo ? 0 : values_[static_cast<std::size_t>(index)];
+  // A device that stopped answering: what a PCIe read of an absent function returns.
+  if (faults_ != nullptr && faults_->reads_all_ones()) v = 0xffffffffu;
   std::memcpy(data, &v, 4);
 }
 

@@ -19,6 +19,8 @@
 #include <tlm_utils/simple_target_socket.h>
 #include <vector>
 
+#include "model/device_faults.hpp"
+
 namespace flowsim::model {
 
 class CsrListener {
@@ -60,6 +62,8 @@ class CsrBlock : public sc_core::sc_module {
   // only those: the others are plain storage, so a burst into a data window costs no calls.
   void watch_writes(std::uint32_t offset);
   void watch_reads(std::uint32_t offset);
+  // Injected faults to honour (register_reads_all_ones); none when not set.
+  void set_faults(const DeviceFaults* faults) { faults_ = faults; }
   std::uint64_t bus_errors() const { return bus_errors_; }
 
  private:
@@ -81,6 +85,7 @@ class CsrBlock : public sc_core::sc_module {
   std::vector<std::uint32_t> plain_run_;
   void compute_plain_runs();
   std::uint64_t bus_errors_ = 0;
+  const DeviceFaults* faults_ = nullptr;
 };
 
 }  // namespace flowsim::model

@@ -69,7 +69,7 @@ void IngressPipeline::arrive(Frame* frame, std::uint64_t now) {
   const unsigned port = frame->port;
   const auto bytes = frame->data.bytes();
   if (!PortCfg::kEn.get(csr_.value(PortCfg::offset(port)))) {
-    observer_.on_drop(port, sc_core::sc_time::from_value(now), bytes, ModelDropReason::kPortDisabled);
+    observer_.on_drop(port, sc_core::sc_time::from_value(now), bytes, ModelDropReason::kPortDisabled, FrameOrigin::kWire);
     pool_.release(frame);
     return;
   }
@@ -85,7 +85,7 @@ void IngressPipeline::arrive(Frame* frame, std::uint64_t now) {
   // frame is a giant, discarded by the MAC before the RX FIFO.
   if (bytes.size() > csr_.value(hw::reg::PortMtu::offset(port)) + kMaxFrameOverhead) {
     csr_.hw_add(hw::reg::PortRxOversize::offset(port), 1);
-    observer_.on_drop(port, sc_core::sc_time::from_value(now), bytes, ModelDropReason::kOversizeFrame);
+    observer_.on_drop(port, sc_core::sc_time::from_value(now), bytes, ModelDropReason::kOversizeFrame, FrameOrigin::kWire);
     pool_.release(frame);
     return;
   }
@@ -214,7 +214,8 @@ void IngressPipeline::run_batch() {
   // Every frame to where its blocks sent it, in the order taken.
   for (Taken& t : batch_) {
     if (t.drop) {
-      observer_.on_drop(t.frame->port, sc_core::sc_time::from_value(t.result_at), t.frame->data.bytes(), *t.drop);
+      observer_.on_drop(t.frame->port, sc_core::sc_time::from_value(t.result_at), t.frame->data.bytes(), *t.drop,
+                        FrameOrigin::kWire);
       pool_.release(t.frame);
       continue;
     }

@@ -26,10 +26,10 @@ void MacTx::on_due(Frame* f, std::uint64_t now) {
   if (f->data.size() < 60) f->data.resize(60);
   const auto bytes = static_cast<std::uint32_t>(f->data.size());
   if (!PortCfg::kEn.get(csr_.value(PortCfg::offset(port_)))) {
-    observer_.on_drop(port_, sc_core::sc_time::from_value(now), f->data.bytes(), ModelDropReason::kPortDisabled);
+    observer_.on_drop(port_, sc_core::sc_time::from_value(now), f->data.bytes(), ModelDropReason::kPortDisabled, f->origin);
     csr_.hw_add(hw::reg::PortTxDrops::offset(port_), 1);
   } else if (waiting_.bytes_at(now) + bytes > queue_bytes_) {
-    observer_.on_drop(port_, sc_core::sc_time::from_value(now), f->data.bytes(), ModelDropReason::kEgressQueueFull);
+    observer_.on_drop(port_, sc_core::sc_time::from_value(now), f->data.bytes(), ModelDropReason::kEgressQueueFull, f->origin);
     csr_.hw_add(hw::reg::PortTxDrops::offset(port_), 1);
   } else {
     const std::uint64_t start = busy_until_ps_ > now ? busy_until_ps_ : now;

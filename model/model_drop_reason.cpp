@@ -19,6 +19,8 @@ std::string_view to_string(ModelDropReason r) {
     case ModelDropReason::kIpChecksum: return "ip_checksum";
     case ModelDropReason::kL4Checksum: return "l4_checksum";
     case ModelDropReason::kTtlZero: return "ttl_zero";
+    case ModelDropReason::kDeviceReset: return "device_reset";
+    case ModelDropReason::kDmaError: return "dma_error";
     case ModelDropReason::kCount: break;
   }
   return "unknown";

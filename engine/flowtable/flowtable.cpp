@@ -159,7 +159,8 @@ void Flowtable::hw_stats(Flow& flow, nanoseconds now) {
   if (hw_ == nullptr || !flow.in_hw) return;
   const nanoseconds t = flow_timeout(flow);
   // nf_flow_offload_stats: only once a tenth of the timeout has passed without a refresh.
-  if (flow.timeout - now >= t * 9 / 10) return;
+  // t - t / 10, not t * 9 / 10: a timeout near the sysctl maximum must not overflow.
+  if (flow.timeout - now >= t - t / 10) return;
   const std::optional<OffloadStats> s0 = hw_->stats(flow.id, FlowDirection::kOriginal);
   const std::optional<OffloadStats> s1 = hw_->stats(flow.id, FlowDirection::kReply);
   stats_.hw_stats_calls += 2;

@@ -1,32 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 // Ruleset::evaluate must not allocate: it runs at every hook for every slow-path packet.
-// This file replaces the global operator new of the test binary with a counting one
-// (harmless for the other tests in the binary) and checks that the count does not move
-// while both realistic rulesets evaluate packets through every hook.
+// The test binary links the counting global operator new (engine/testing/allocation_counter);
+// the count must not move while both realistic rulesets evaluate packets through every hook.
 #include <gtest/gtest.h>
 
-#include <atomic>
-#include <cstdlib>
-#include <new>
 #include <vector>
 
 #include "engine/nft/nft_test_util.hpp"
 #include "engine/nft/ruleset.hpp"
-
-namespace {
-std::atomic<std::size_t> g_allocations{0};
-}  // namespace
-
-void* operator new(std::size_t n) {
-  ++g_allocations;
-  if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
-  throw std::bad_alloc();
-}
-void* operator new[](std::size_t n) { return operator new(n); }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
+#include "engine/testing/allocation_counter.hpp"
 
 namespace flowsim::engine::nft {
 namespace {
@@ -46,7 +28,7 @@ TEST(EvaluateAllocationTest, EvaluateNeverAllocates) {
       packet({.in = "wan", .src = "2001:db8:ffff::1", .dst = "2001:db8:ffff::2", .dport = 22}),
       packet({.out = "wan", .src = "203.0.113.2"}),
   };
-  const std::size_t before = g_allocations.load();
+  const std::size_t before = flowsim::testing::allocation_count();
   std::size_t evaluated = 0;
   for (Ruleset& r : rulesets) {
     for (const PacketInfo& p : packets) {
@@ -56,7 +38,7 @@ TEST(EvaluateAllocationTest, EvaluateNeverAllocates) {
       }
     }
   }
-  EXPECT_EQ(g_allocations.load(), before);
+  EXPECT_EQ(flowsim::testing::allocation_count(), before);
   EXPECT_EQ(evaluated, 70u);
 }
 

@@ -39,7 +39,7 @@ class RecordingObserver : public model::AsicObserver {
     punted.push_back(std::move(f));
   }
   void on_drop(unsigned port, const sc_core::sc_time& at, std::span<const std::uint8_t> frame,
-               model::ModelDropReason reason) override {
+               model::ModelDropReason reason, model::FrameOrigin) override {
     ++drop_count;
     if (!keep_frames) return;
     ObservedFrame f{port, at, {frame.begin(), frame.end()}};

@@ -8,6 +8,16 @@
 #include "driver/device_error.hpp"
 
 namespace flowsim::testbench {
+namespace {
+
+// transmit() cookies: a reset that abandons a frame must know which books it belongs in.
+constexpr std::uint64_t kForwardedFrame = 0;
+constexpr std::uint64_t kGeneratedFrame = 1;
+constexpr std::uint64_t kExtraFragment = 2;  // a fragment beyond a packet's first
+// sc_time holds 2^64 ps; a timer days away is waited for in steps.
+constexpr std::chrono::nanoseconds kLongestWait = std::chrono::hours(24);
+
+}  // namespace
 
 CpuHost::CpuHost(sc_core::sc_module_name name, driver::Hal& hal, driver::DriverConfig config,
                  engine::Engine& engine, Ledger& ledger, sc_core::sc_time per_packet_cost)
@@ -17,6 +27,19 @@ CpuHost::CpuHost(sc_core::sc_module_name name, driver::Hal& hal, driver::DriverC
       engine_(engine),
       ledger_(ledger),
       per_packet_cost_(per_packet_cost) {
+  // What a device reset discards is counted, never lost: frames the device did not take from
+  // the TX ring, and punts it completed that were not read yet.
+  driver_.set_tx_abandon_handler([this](std::uint64_t cookie, std::span<const std::uint8_t> frame) {
+    if (cookie == kGeneratedFrame) {
+      ledger_.drop_generated("device_reset", frame);
+    } else if (cookie == kExtraFragment) {
+      ledger_.extra_abandoned();
+      ledger_.warn("a fragment of a fragmented packet was discarded by a device reset");
+    } else {
+      ledger_.drop("device_reset");
+    }
+  });
+  driver_.set_rx_reset_handler([this] { ledger_.abandon_punts("device_reset"); });
   SC_THREAD(run);
 }
 
@@ -41,19 +64,32 @@ void CpuHost::run() {
     // timed); the CPU waits for interrupts, timers and control work from its own time.
     driver_.hal().sync();
     const std::chrono::nanoseconds control_due = control_.empty() ? std::chrono::nanoseconds::max() : control_.front().at;
-    const std::chrono::nanoseconds due = std::min(engine_.next_timer(), control_due);
+    const std::chrono::nanoseconds due = std::min({engine_.next_timer(), control_due, driver_.next_watchdog()});
     if (!irq_i.read()) {
       if (due == std::chrono::nanoseconds::max()) {
         wait(irq_i.posedge_event() | control_posted_);
       } else if (due > now()) {
-        wait(sc_core::sc_time(static_cast<double>((due - now()).count()), sc_core::SC_NS),
+        // Far timers are waited for in steps the simulated time range can hold.
+        const std::chrono::nanoseconds step = std::min(due - now(), kLongestWait);
+        wait(sc_core::sc_time(static_cast<double>(step.count()), sc_core::SC_NS),
              irq_i.posedge_event() | control_posted_);
       }
     }
     run_control_work();
     if (engine_.next_timer() <= now()) engine_.run_timers(now());
+    if (driver_.next_watchdog() <= now()) driver_.watchdog();
     // Level-triggered: the handler runs again while the line stays high.
     if (irq_i.read()) driver_.handle_irq();
+    // A fault seen by the handler, the watchdog or the flow offloader: reset and bring the
+    // device up again. Only a device that will not come back ends the run.
+    while (driver_.reset_pending()) {
+      try {
+        driver_.recover();
+      } catch (const driver::DeviceError& e) {
+        error_ = std::string("device recovery failed: ") + e.what();
+        return;
+      }
+    }
   }
 }
 
@@ -85,6 +121,12 @@ void CpuHost::run_control_work() {
 std::chrono::nanoseconds CpuHost::now() const { return driver_.hal().now(); }
 
 void CpuHost::on_rx(const driver::RxPacket& pkt) {
+  ledger_.take_punt();
+  if (pkt.error != driver::RxDescriptorError::kNone) {
+    // The device wrote a descriptor no device may write: nothing in it can be believed.
+    ledger_.drop("rx_bad_descriptor");
+    return;
+  }
   if (pkt.truncated) {
     // Forwarding a cut frame as if whole would be silent corruption.
     ledger_.drop("punt_truncated", pkt.bytes);
@@ -100,26 +142,26 @@ void CpuHost::on_rx(const driver::RxPacket& pkt) {
   }
   if (v.kind == engine::Verdict::Kind::kDrop) {
     ledger_.drop(engine::to_string(v.reason), pkt.bytes);
+    // The router's own answer (an ICMP error) is sent like any frame but counted on the
+    // side: it is not one of the input packets.
     if (!v.generated) return;
-    // The router's own answer (an ICMP error): sent like any frame, counted on the side.
-    ++generated_sent_;
   }
-  const driver::TxResult r = driver_.transmit(scratch_.bytes(), v.egress_ifindex);
-  switch (r) {
-    case driver::TxResult::kQueued: break;
-    case driver::TxResult::kRingFull:
-    case driver::TxResult::kTooLong:
-      if (v.generated) {
-        --generated_sent_;  // the input packet is already counted as dropped
-      } else {
-        ledger_.drop(r == driver::TxResult::kRingFull ? "tx_ring_full" : "tx_too_long", pkt.bytes);
-      }
-      return;
+  const driver::TxResult r =
+      driver_.transmit(scratch_.bytes(), v.egress_ifindex, v.generated ? kGeneratedFrame : kForwardedFrame);
+  if (r != driver::TxResult::kQueued) {
+    const std::string_view reason = r == driver::TxResult::kRingFull ? "tx_ring_full" : "tx_too_long";
+    if (v.generated) {
+      ledger_.drop_generated(reason, scratch_.bytes());
+    } else {
+      ledger_.drop(reason, pkt.bytes);
+    }
+    return;
   }
+  if (v.generated) ledger_.expect_generated(scratch_.bytes());
   // The other fragments of a fragmented packet, in order; one refused by the ring is lost
   // like the kernel's fragment its qdisc drops (the packet itself counts as forwarded).
   for (const net::PacketBuffer& f : engine_.extra_frames()) {
-    if (driver_.transmit(f.bytes(), v.egress_ifindex) == driver::TxResult::kQueued) {
+    if (driver_.transmit(f.bytes(), v.egress_ifindex, kExtraFragment) == driver::TxResult::kQueued) {
       ++fragments_sent_;
       ledger_.extra_transmit();
     } else {

@@ -54,8 +54,6 @@ class CpuHost : public sc_core::sc_module {
   void post_after_ready(std::chrono::nanoseconds offset, std::function<void()> work);
   // No control-plane work waiting.
   bool control_idle() const { return control_.empty() && !control_running_; }
-  // Router-generated packets (ICMP errors) handed to the driver for transmission.
-  std::uint64_t generated_sent() const { return generated_sent_; }
   // Fragments beyond the first of the packets the engine fragmented, sent.
   std::uint64_t fragments_sent() const { return fragments_sent_; }
 
@@ -86,7 +84,6 @@ class CpuHost : public sc_core::sc_module {
   bool control_running_ = false;
   sc_core::sc_event control_posted_;
   std::string error_;
-  std::uint64_t generated_sent_ = 0;
   std::uint64_t fragments_sent_ = 0;
 };
 

@@ -62,9 +62,9 @@ void Ledger::count_in(unsigned port, std::size_t bytes) {
   }
 }
 
-void Ledger::drop(std::string_view reason) {
-  auto it = drops_.find(reason);
-  if (it == drops_.end()) it = drops_.emplace(std::string(reason), 0).first;
+void Ledger::count(std::map<std::string, std::uint64_t, std::less<>>& counters, std::string_view reason) {
+  auto it = counters.find(reason);
+  if (it == counters.end()) it = counters.emplace(std::string(reason), 0).first;
   ++it->second;
 }
 
@@ -102,6 +102,53 @@ void Ledger::warn(std::string_view kind, std::string_view file, std::uint64_t pa
 
 void Ledger::warn(std::string message) { warnings_.add(std::move(message)); }
 
+void Ledger::drop(std::string_view reason) { count(drops_, reason); }
+
+namespace {
+std::string_view as_text(std::span<const std::uint8_t> frame) {
+  return {reinterpret_cast<const char*>(frame.data()), frame.size()};
+}
+}  // namespace
+
+void Ledger::expect_generated(std::span<const std::uint8_t> frame) {
+  auto it = generated_in_flight_.find(as_text(frame));
+  if (it == generated_in_flight_.end()) it = generated_in_flight_.emplace(std::string(as_text(frame)), 0).first;
+  ++it->second;
+}
+
+bool Ledger::take_generated(std::span<const std::uint8_t> frame) {
+  if (generated_in_flight_.empty()) return false;  // the common case costs nothing
+  // The MAC pads short frames: compare what the CPU queued with the frame before padding.
+  auto it = generated_in_flight_.find(as_text(frame));
+  if (it == generated_in_flight_.end()) {
+    for (auto g = generated_in_flight_.begin(); g != generated_in_flight_.end(); ++g) {
+      const std::string& want = g->first;
+      if (want.size() < frame.size() && frame.size() == 60 && as_text(frame).substr(0, want.size()) == want &&
+          std::all_of(frame.begin() + static_cast<std::ptrdiff_t>(want.size()), frame.end(),
+                      [](std::uint8_t b) { return b == 0; })) {
+        it = g;
+        break;
+      }
+    }
+    if (it == generated_in_flight_.end()) return false;
+  }
+  if (--it->second == 0) generated_in_flight_.erase(it);
+  return true;
+}
+
+void Ledger::take_punt() { ++punts_taken_; }
+
+void Ledger::abandon_punts(std::string_view reason) {
+  for (std::uint64_t i = punts_taken_; i < punts_completed_; ++i) drop(reason);
+  punts_completed_ = punts_taken_ = 0;
+}
+
+void Ledger::drop_generated(std::string_view reason, std::span<const std::uint8_t> frame) {
+  take_generated(frame);
+  count(generated_drops_, reason);
+}
+
+
 void Ledger::on_transmit(unsigned port, const sc_core::sc_time& start, std::span<const std::uint8_t> frame,
                          model::FrameOrigin origin) {
   PortReport& p = ports_.at(port);
@@ -109,6 +156,7 @@ void Ledger::on_transmit(unsigned port, const sc_core::sc_time& start, std::span
   ++p.tx_packets;
   p.tx_bytes += frame.size();
   (origin == model::FrameOrigin::kCpu ? p.tx_sw : p.tx_hw) += 1;
+  if (origin == model::FrameOrigin::kCpu && take_generated(frame)) ++generated_sent_;
   p.last_tx_end_ps = ps_of(start + model::wire_time(frame.size(), p.speed_bps));
   if (!port_pcaps_.empty()) port_pcaps_[port]->write(trace_ns(start), frame);
   if (listener_ != nullptr) listener_->frame_sent(port, p.last_tx_end_ps, frame);
@@ -116,6 +164,7 @@ void Ledger::on_transmit(unsigned port, const sc_core::sc_time& start, std::span
 
 void Ledger::on_punt(unsigned port, const sc_core::sc_time& at, std::span<const std::uint8_t> frame,
                      hw::PuntReason reason, std::uint32_t foe_index) {
+  ++punts_completed_;
   const std::string_view name = hw::to_string(reason);
   auto it = punts_.find(name);
   if (it == punts_.end()) it = punts_.emplace(std::string(name), 0).first;
@@ -133,22 +182,34 @@ void Ledger::on_punt(unsigned port, const sc_core::sc_time& at, std::span<const 
 }
 
 void Ledger::on_drop(unsigned, const sc_core::sc_time&, std::span<const std::uint8_t> frame,
-                     model::ModelDropReason reason) {
-  drop(model::to_string(reason), frame);
+                     model::ModelDropReason reason, model::FrameOrigin origin) {
+  if (origin == model::FrameOrigin::kCpu && take_generated(frame)) {
+    count(generated_drops_, model::to_string(reason));
+  } else {
+    drop(model::to_string(reason), frame);
+  }
 }
 
-bool Ledger::settled() const {
+std::uint64_t Ledger::packets_out() const {
   std::uint64_t out = 0;
   for (const auto& p : ports_) out += p.tx_packets;
   for (const auto& [reason, n] : drops_) out += n;
-  return out + held_ >= packets_in_ + extra_;
+  // Held fragments will end with their datagram; extra frames (fragments beyond a packet's
+  // first) and generated frames answer no input packet of their own.
+  const std::uint64_t ends = out + held_ - generated_sent_;
+  return ends > extra_ ? ends - extra_ : 0;
 }
+
+bool Ledger::settled() const { return packets_out() >= packets_in_; }
 
 void Ledger::fill(Report& report) const {
   report.packets_in = packets_in_;
   report.forwarded_hw = 0;
   report.forwarded_sw = 0;
   report.ports = ports_;
+  report.generated_sw = generated_sent_;
+  report.generated_dropped.clear();
+  for (const auto& [reason, n] : generated_drops_) report.generated_dropped[reason] = n;
   for (auto& p : report.ports) {
     report.forwarded_hw += p.tx_hw;
     report.forwarded_sw += p.tx_sw;
@@ -160,6 +221,8 @@ void Ledger::fill(Report& report) const {
       p.achieved_pps = busy_ps == 0 ? 0.0 : static_cast<double>(p.tx_packets) * 1e12 / static_cast<double>(busy_ps);
     }
   }
+  // Generated frames left through the TX ring like forwarded ones.
+  report.forwarded_sw -= generated_sent_;
   report.drops.clear();
   report.dropped = 0;
   for (const auto& [reason, n] : drops_) {

@@ -65,23 +65,42 @@ class Ledger : public model::AsicObserver {
   void hold() { ++held_; }
   // A frame that answers no input of its own (a fragment beyond a packet's first).
   void extra_transmit() { ++extra_; }
+  // Such a frame queued for transmission and then discarded by a device reset.
+  void extra_abandoned() { --extra_; }
   void warn(std::string message);
+  // A frame the router generated itself (an ICMP error) was queued for transmission. When the
+  // chip sends or drops a CPU frame with exactly these bytes, that is this frame, counted
+  // apart from the input packets: it is not one of them.
+  void expect_generated(std::span<const std::uint8_t> frame);
+  // A generated frame that never reached the chip (the driver refused or abandoned it).
+  void drop_generated(std::string_view reason, std::span<const std::uint8_t> frame);
+  // The host took one punted frame from the RX ring (the chip reported it with on_punt).
+  void take_punt();
+  // A device reset discarded the RX ring: every punt the chip completed and the host did not
+  // take is dropped with `reason`.
+  void abandon_punts(std::string_view reason);
 
   void on_transmit(unsigned port, const sc_core::sc_time& start, std::span<const std::uint8_t> frame,
                    model::FrameOrigin origin) override;
   void on_punt(unsigned port, const sc_core::sc_time& at, std::span<const std::uint8_t> frame, hw::PuntReason reason,
                std::uint32_t foe_index) override;
   void on_drop(unsigned port, const sc_core::sc_time& at, std::span<const std::uint8_t> frame,
-               model::ModelDropReason reason) override;
+               model::ModelDropReason reason, model::FrameOrigin origin) override;
 
-  // Every packet that came in has reached its end: sent on a port or dropped.
+  // Every packet that came in has reached its end: sent on a port or dropped. Frames the
+  // router generated do not count towards it.
   bool settled() const;
+  // Input packets that reached their end so far (settled() compares it with packets in).
+  std::uint64_t packets_out() const;
   // Fills the packet-accounting part of `report`.
   void fill(Report& report) const;
   void close();
 
  private:
   std::uint64_t trace_ns(const sc_core::sc_time& t) const;
+  // True (and forgets it) when a CPU frame with these bytes is an expected generated frame.
+  bool take_generated(std::span<const std::uint8_t> frame);
+  void count(std::map<std::string, std::uint64_t, std::less<>>& counters, std::string_view reason);
 
   std::vector<LedgerPort> port_info_;
   std::vector<PortReport> ports_;
@@ -95,10 +114,17 @@ class Ledger : public model::AsicObserver {
   std::map<std::string, std::uint64_t, std::less<>> not_injected_;
   WarningLog warnings_;
   std::uint64_t captured_ = 0;
+  // Generated frames queued and not yet seen leaving or dropped, by their bytes (few: ICMP
+  // errors in flight), and what became of the others.
+  std::map<std::string, std::uint64_t, std::less<>> generated_in_flight_;
+  std::uint64_t generated_sent_ = 0;
+  std::map<std::string, std::uint64_t, std::less<>> generated_drops_;
   std::uint64_t packets_in_ = 0;
   FrameListener* listener_ = nullptr;
   std::uint64_t held_ = 0;
   std::uint64_t extra_ = 0;
+  std::uint64_t punts_completed_ = 0;  // on_punt since the last abandon_punts
+  std::uint64_t punts_taken_ = 0;      // take_punt since then
   std::uint64_t sim_start_ps_ = 0;
   std::uint64_t trace_base_ns_ = 0;
 };

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "testbench/harness/replay_session.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <fstream>
 #include <optional>
@@ -16,6 +18,7 @@
 #include "model/rtl_twin/rtl_instruments.hpp"
 #include "net/input_error.hpp"
 #include "testbench/harness/cpu_host.hpp"
+#include "testbench/harness/fault_scheduler.hpp"
 #include "testbench/harness/host_memory.hpp"
 #include "testbench/harness/ledger.hpp"
 #include "testbench/harness/model_hal.hpp"
@@ -73,6 +76,7 @@ struct ReplaySession::Board {
         trace(o.register_trace ? std::make_unique<driver::TraceHal>(hal, *o.register_trace) : nullptr),
         cpu("cpu", trace ? static_cast<driver::Hal&>(*trace) : hal, driver_config(s), engine, ledger,
             sc_core::sc_time(static_cast<double>(s.cpu.ns_per_packet), sc_core::SC_NS)),
+        faults("faults", s.faults, asic, cpu),
         irq("irq") {
     if (o.capture) {
       capture_replayer = std::make_unique<CaptureReplayer>("capture_replayer", *o.capture, asic, cpu, ledger, o.out_dir);
@@ -106,6 +110,7 @@ struct ReplaySession::Board {
   ModelHal hal;
   std::unique_ptr<driver::TraceHal> trace;
   CpuHost cpu;
+  FaultScheduler faults;
   sc_core::sc_signal<bool> irq;
   // Per-port traces or one capture through endpoint emulation.
   std::unique_ptr<Replayer> port_replayer;
@@ -234,9 +239,6 @@ Report ReplaySession::snapshot() const {
     report.capture->ideal_hw = board.capture_replayer->ideal_hw();
   }
   report.simulated_ps = board.asic.last_activity_ps();
-  // Frames the router generated left through the TX ring like forwarded ones.
-  report.generated_sw = board.cpu.generated_sent();
-  report.forwarded_sw -= std::min(report.forwarded_sw, report.generated_sw);
   const engine::EngineStats& es = board.engine.stats();
   // Fragments beyond the first of each fragmented packet left through the TX ring too.
   report.fragments_sw = board.cpu.fragments_sent();
@@ -261,7 +263,20 @@ Report ReplaySession::snapshot() const {
   const driver::DriverStats& ds = board.cpu.driver_stats();
   report.driver = {{"entries_written", ds.offload.entries_written}, {"entries_deleted", ds.offload.entries_deleted},
                    {"entries_reclaimed", ds.offload.entries_reclaimed}, {"device_errors", ds.offload.device_errors},
-                   {"learn_binds", ds.offload.learn_binds}, {"aged_irqs", ds.aged_irqs}};
+                   {"learn_binds", ds.offload.learn_binds}, {"aged_irqs", ds.aged_irqs},
+                   {"rx_bad_descriptors", ds.rx_bad_descriptors}, {"polled_without_irq", ds.polled_without_irq},
+                   {"tx_abandoned", ds.tx_abandoned}, {"flows_reinstalled", ds.offload.flows_reinstalled},
+                   {"reinstall_failed", ds.offload.reinstall_failed}};
+  for (std::size_t i = 0; i < driver::kResetCauseCount; ++i) {
+    if (ds.resets[i]) report.resets[std::string(driver::to_string(static_cast<driver::ResetCause>(i)))] = ds.resets[i];
+  }
+  report.recoveries = ds.recoveries;
+  for (std::size_t i = 0; i < model::kFaultKindCount; ++i) {
+    const auto kind = static_cast<model::FaultKind>(i);
+    if (board.asic.faults().injected(kind)) {
+      report.faults[std::string(model::to_string(kind))] = board.asic.faults().committed(kind);
+    }
+  }
   report.driver_irqs = board.cpu.driver_stats().irqs;
   report.register_bus_errors = board.asic.bus_errors() + board.hal.bus_errors();
   report.dma_errors = board.asic.dma_errors() + board.memory.bad_accesses();
@@ -289,9 +304,27 @@ Report ReplaySession::finish() {
   // packet has settled, and a drain period has let generated packets leave.
   const std::uint64_t drain = static_cast<std::uint64_t>(options_.drain.count()) * 1000;
   std::optional<std::uint64_t> stop_at;
+  // A run whose packets stop reaching their end (e.g. a device that never recovers) stops
+  // with a warning instead of simulating forever: the watchdog and the timers tick on.
+  const std::uint64_t stall =
+      (static_cast<std::uint64_t>(options_.stall.count()) + 2 * scenario_.cpu.ns_per_packet) * 1000;
+  std::uint64_t last_out = board.ledger.packets_out();
+  std::uint64_t last_progress = sc_now_ps();
   while (sc_core::sc_pending_activity()) {
     const std::uint64_t now = sc_now_ps();
     if (!stop_at && board.replayer->done() && board.ledger.settled()) stop_at = now + drain;
+    if (board.ledger.packets_out() != last_out || !board.replayer->done()) {
+      last_out = board.ledger.packets_out();
+      last_progress = now;
+    } else if (!stop_at && now - last_progress > stall) {
+      Report partial;
+      board.ledger.fill(partial);
+      board.ledger.warn(fmt::format("{} of {} packets still inside the router after {:.3f} ms without progress; the "
+                                    "run stops with them unaccounted for",
+                                    partial.packets_in - last_out, partial.packets_in,
+                                    static_cast<double>(stall) * 1e-9));
+      break;
+    }
     const std::uint64_t to_next = sc_core::sc_time_to_pending_activity().value();
     if (stop_at && now + to_next > *stop_at) break;  // nothing left before the stop
     std::uint64_t until = now + std::max(kSlicePs, to_next);

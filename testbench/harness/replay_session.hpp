@@ -49,6 +49,10 @@ struct ReplayOptions {
   // Replay this capture through endpoint emulation instead of the scenario's per-port traffic
   // (plan_capture() makes it, and fits the scenario to it).
   std::shared_ptr<const CapturePlan> capture;
+  // When the traffic is over but packets are still inside the router and none has reached
+  // its end for this long (plus twice the CPU's cost per packet), the run stops with them
+  // unaccounted and a warning, rather than simulating forever.
+  std::chrono::nanoseconds stall{std::chrono::seconds(5)};
   // Called between simulation slices (about every simulated millisecond).
   std::function<void(const Progress&)> on_progress;
   // A waveform and/or coverage of the datapath blocks that run as RTL.

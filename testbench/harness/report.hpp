@@ -76,6 +76,7 @@ struct Report {
   std::uint64_t fragments_sw = 0;
   std::uint64_t reassembly_held = 0;  // all of them: joined + timed_out + killed + waiting
   std::map<std::string, std::uint64_t> reassembly;
+  std::map<std::string, std::uint64_t> generated_dropped;  // ... and those lost on the way, by reason
   std::map<std::string, std::uint64_t> drops;  // by reason name, sorted for stable output
   std::map<std::string, std::uint64_t> punts;  // by punt reason name
   std::vector<PortReport> ports;
@@ -85,6 +86,11 @@ struct Report {
   std::map<std::string, std::uint64_t> flows;
   std::map<std::string, std::uint64_t> offload_refused;  // by refusal reason
   std::map<std::string, std::uint64_t> driver;
+  // Injected faults the chip committed, by kind (model/device_faults.hpp), and the driver's
+  // resets by the cause it detected, with how many bring-ups after them worked.
+  std::map<std::string, std::uint64_t> faults;
+  std::map<std::string, std::uint64_t> resets;
+  std::uint64_t recoveries = 0;
   std::uint64_t simulated_ps = 0;  // from power-on (driver bring-up included) to the last event
   std::uint64_t driver_irqs = 0;
   std::uint64_t register_bus_errors = 0;

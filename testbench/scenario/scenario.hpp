@@ -16,6 +16,7 @@
 #include "engine/conntrack/conntrack_timeouts.hpp"
 #include "engine/engine_config.hpp"
 #include "engine/flowtable/flowtable_config.hpp"
+#include "model/device_faults.hpp"
 #include "model/rtl_twin/rtl_blocks.hpp"
 #include "net/ipv4_addr.hpp"
 #include "net/ipv6_addr.hpp"
@@ -102,6 +103,14 @@ struct EngineSpec {
   std::uint64_t nat_seed = engine::EngineConfig{}.nat_seed;
 };
 
+// One entry of `faults:`: the chip commits `kind` (model/device_faults.hpp) `at` after the
+// traffic started (simulated time; the first packet's timestamp is 0).
+struct FaultSpec {
+  std::chrono::nanoseconds at{0};
+  model::FaultKind kind = model::FaultKind::kInterruptLost;
+  int line = 0;
+};
+
 struct Scenario {
   std::filesystem::path file;
   std::string name;
@@ -121,6 +130,7 @@ struct Scenario {
   EngineSpec engine;
   // Changes to the router while it runs (`events:`), in time order; `at` is traffic time.
   std::vector<ControlEvent> events;
+  std::vector<FaultSpec> faults;  // in file order
 };
 
 // Loads and checks `file`. Users write scenarios by hand, so every mistake is reported with

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "testbench/scenario/scenario.hpp"
 
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -11,6 +12,7 @@
 #include <chrono>
 #include <cmath>
 #include <fstream>
+#include <optional>
 #include <span>
 #include <sstream>
 #include <string_view>
@@ -21,14 +23,16 @@
 #include "engine/nft/ruleset.hpp"
 #include "net/input_error.hpp"
 #include "testbench/scenario/sim_time.hpp"
+#include "testbench/scenario/scenario_limits.hpp"
 
 namespace flowsim::scenario {
 namespace {
 
-constexpr std::array<std::string_view, 13> kTopKeys = {"name",    "description", "ports",  "routes",   "neighbours",
+constexpr std::array<std::string_view, 14> kTopKeys = {"name",    "description", "ports",  "routes",   "neighbours",
                                                        "asic",    "cpu",         "timing", "traffic",  "ruleset",
-                                                       "engine",  "services",    "events"};
+                                                       "engine",  "services",    "events", "faults"};
 constexpr std::array<std::string_view, 2> kEventKeys = {"at", "run"};
+constexpr std::array<std::string_view, 2> kFaultKeys = {"at", "fault"};
 constexpr std::array<std::string_view, 7> kEngineKeys = {"flowtable",          "nat_seed",  "conntrack_acct",
                                                          "conntrack_checksum", "tcp_loose", "tcp_be_liberal",
                                                          "timeouts"};
@@ -134,6 +138,37 @@ net::Ipv6Prefix network_of(const net::Ipv6Prefix& p) {
   return net::Ipv6Prefix(net::Ipv6Addr(b), p.length());
 }
 
+// Records where each YAML document starts and where its first node is, and nothing else:
+// enough to tell a second document (or a token the parser is stuck on) from the first
+// without building nodes.
+struct DocumentStarts : YAML::EventHandler {
+  struct Document {
+    YAML::Mark start;
+    std::optional<YAML::Mark> first_node;
+  };
+  std::vector<Document> documents;
+
+  void OnDocumentStart(const YAML::Mark& mark) override { documents.push_back({mark, std::nullopt}); }
+  void OnDocumentEnd() override {}
+  // An empty document is pointed at by its start ("---"), not by the null it holds.
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { node(mark); }
+  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t, const std::string&) override { node(mark); }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+    node(mark);
+  }
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+    node(mark);
+  }
+  void OnMapEnd() override {}
+
+ private:
+  void node(const YAML::Mark& mark) {
+    if (!documents.empty() && !documents.back().first_node) documents.back().first_node = mark;
+  }
+};
+
 // One `key: value` of a map, with the dotted path used in messages ("ports[1].mtu").
 struct Field {
   YAML::Node key;
@@ -178,6 +213,7 @@ class Loader {
     if (const Field* f = find(top, "engine")) read_engine(*f, s.engine);
     if (const Field* f = find(top, "ruleset")) read_ruleset(*f, s);
     if (const Field* f = find(top, "events")) read_events(*f, s);
+    if (const Field* f = find(top, "faults")) read_faults(*f, s);
     return s;
   }
 
@@ -189,16 +225,37 @@ class Loader {
     }
     std::ostringstream text;
     text << in.rdbuf();
-    std::vector<YAML::Node> documents;
+    YAML::Node document;
     try {
-      documents = YAML::LoadAll(text.str());
+      // Not YAML::LoadAll: yaml-cpp 0.7.0's parser does not consume a stray ',' at document
+      // level ("," "!," "&a,b"), so LoadAll collects empty documents until memory runs out.
+      document = YAML::Load(text.str());
+      check_single_document(text.str());
     } catch (const YAML::Exception& e) {
       fail(e.mark, "YAML syntax error: " + e.msg);
     }
-    // A second document would otherwise be ignored without a word.
-    if (documents.size() > 1)
-      fail(documents[1].Mark(), "a scenario file holds one YAML document, this is a second one");
-    return documents.empty() ? YAML::Node(YAML::NodeType::Null) : documents.front();
+    return document;
+  }
+
+  // A second document would otherwise be ignored without a word. At most three documents
+  // are looked at: one that starts where the previous one did is a token the parser could
+  // not use, and it would return that one forever.
+  void check_single_document(const std::string& text) const {
+    std::istringstream in(text);
+    YAML::Parser parser(in);
+    DocumentStarts seen;
+    for (int i = 0; i < 3 && parser.HandleNextDocument(seen); ++i) {
+      const auto& d = seen.documents;
+      if (d.size() >= 2 && d[d.size() - 1].start.pos == d[d.size() - 2].start.pos) {
+        const YAML::Mark& at = d.back().start;
+        const auto pos = static_cast<std::size_t>(std::max(at.pos, 0));
+        fail(at, "YAML syntax error: unexpected '" + (pos < text.size() ? text.substr(pos, 1) : std::string()) + "'");
+      }
+    }
+    if (seen.documents.size() > 1) {
+      const DocumentStarts::Document& second = seen.documents[1];
+      fail(second.first_node.value_or(second.start), "a scenario file holds one YAML document, this is a second one");
+    }
   }
 
   // yaml-cpp marks are 0-based; editors count from 1. A node built from nothing (an empty
@@ -324,14 +381,43 @@ class Loader {
     return out;
   }
 
-  double positive_number_of(const Field& f) const {
+  template <typename T>
+  static std::string range_text(const limits::Range<T>& r) {
+    auto text = [](T v) {
+      if constexpr (std::is_floating_point_v<T>) {
+        std::ostringstream o;
+        o << v;
+        return o.str();
+      } else {
+        return std::to_string(v);
+      }
+    };
+    return text(r.min) + ".." + text(r.max) + (r.unit.empty() ? "" : " (" + std::string(r.unit) + ")");
+  }
+
+  // An integer in `r` (scenario_limits.hpp); the error names the range and its unit.
+  std::uint64_t uint_in(const Field& f, const limits::Range<std::uint64_t>& r) const {
+    const std::string text = scalar_of(f, "a non-negative integer");
+    std::uint64_t v = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (ec == std::errc::result_out_of_range) fail(f, text + " is out of range " + range_text(r));
+    if (ec != std::errc{} || end != text.data() + text.size()) {
+      fail(f, "expected a non-negative integer, got '" + text + "'");
+    }
+    if (v < r.min || v > r.max) fail(f, text + " is out of range " + range_text(r));
+    return v;
+  }
+
+  // A finite number in `r`.
+  double number_in(const Field& f, const limits::Range<double>& r) const {
     const std::string text = scalar_of(f, "a number");
     double v = 0;
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (ec == std::errc::result_out_of_range) fail(f, text + " is out of range " + range_text(r));
     if (ec != std::errc{} || end != text.data() + text.size() || !std::isfinite(v)) {
       fail(f, "expected a number, got '" + text + "'");
     }
-    if (v <= 0) fail(f, "must be greater than 0, got " + text);
+    if (!(v >= r.min && v <= r.max)) fail(f, text + " is out of range " + range_text(r));
     return v;
   }
 
@@ -542,7 +628,7 @@ class Loader {
 
   void read_asic(const Field& field, AsicSpec& a) const {
     const std::vector<Field> fs = fields(map_of(field), field.path, "in " + field.path, kAsicKeys);
-    if (const Field* f = find(fs, "clock_mhz")) a.clock_mhz = positive_number_of(*f);
+    if (const Field* f = find(fs, "clock_mhz")) a.clock_mhz = number_in(*f, limits::kClockMhz);
     if (const Field* f = find(fs, "datapath_bytes"))
       a.datapath_bytes = static_cast<unsigned>(power_of_two_of(*f, 1, 1024));
     if (const Field* f = find(fs, "rx_ring_size"))
@@ -550,7 +636,7 @@ class Loader {
     if (const Field* f = find(fs, "tx_ring_size"))
       a.tx_ring_size = static_cast<unsigned>(power_of_two_of(*f, 2, 4096));
     if (const Field* f = find(fs, "egress_queue_bytes")) {
-      a.egress_queue_bytes = static_cast<std::uint32_t>(uint_of(*f, 1, 0xffffffffu));
+      a.egress_queue_bytes = static_cast<std::uint32_t>(uint_in(*f, limits::kEgressQueueBytes));
     }
     if (const Field* f = find(fs, "rtl")) a.rtl = rtl_blocks_of(*f);
     // `hash: rtl` predates `rtl:` and means the same as listing the hash block there.
@@ -575,7 +661,7 @@ class Loader {
       if (mode != "direct" && mode != "learn") fail(*f, "unknown mode '" + mode + "'; allowed: direct, learn");
       a.learn_mode = mode == "learn";
     }
-    if (const Field* f = find(fs, "punt_meter_pps")) a.punt_meter_pps = static_cast<double>(uint_of(*f, 0, 1'000'000'000));
+    if (const Field* f = find(fs, "punt_meter_pps")) a.punt_meter_pps = static_cast<double>(uint_in(*f, limits::kPuntMeterPps));
     if (const Field* f = find(fs, "drop_bad_ipv4_checksum")) a.drop_bad_ipv4_checksum = bool_of(*f);
     if (const Field* f = find(fs, "drop_bad_l4_checksum")) a.drop_bad_l4_checksum = bool_of(*f);
     if (const Field* f = find(fs, "drop_ttl0")) a.drop_ttl0 = bool_of(*f);
@@ -583,12 +669,12 @@ class Loader {
 
   void read_cpu(const Field& field, CpuSpec& c) const {
     const std::vector<Field> fs = fields(map_of(field), field.path, "in " + field.path, kCpuKeys);
-    if (const Field* f = find(fs, "ns_per_packet")) c.ns_per_packet = uint_of(*f, 0, UINT64_MAX);
+    if (const Field* f = find(fs, "ns_per_packet")) c.ns_per_packet = uint_in(*f, limits::kNsPerPacket);
     if (const Field* f = find(fs, "irq_coalesce_pkts")) {
-      c.irq_coalesce_pkts = static_cast<std::uint32_t>(uint_of(*f, 1, 0xffffffffu));
+      c.irq_coalesce_pkts = static_cast<std::uint32_t>(uint_in(*f, limits::kIrqCoalescePkts));
     }
     if (const Field* f = find(fs, "irq_coalesce_us")) {
-      c.irq_coalesce_us = static_cast<std::uint32_t>(uint_of(*f, 0, 0xffffffffu));
+      c.irq_coalesce_us = static_cast<std::uint32_t>(uint_in(*f, limits::kIrqCoalesceUs));
     }
   }
 
@@ -620,7 +706,7 @@ class Loader {
       std::array<std::string_view, kTimeoutKeys.size()> names{};
       for (std::size_t i = 0; i < kTimeoutKeys.size(); ++i) names[i] = kTimeoutKeys[i].name;
       for (const Field& t : fields(map_of(*f), f->path, "in " + f->path, names)) {
-        const std::chrono::seconds v(uint_of(t, 0, 0x7fffffff));
+        const std::chrono::seconds v(uint_in(t, limits::kTimeoutSeconds));
         const std::string_view name = t.key.Scalar();
         const auto key = std::find_if(kTimeoutKeys.begin(), kTimeoutKeys.end(),
                                       [&](const TimeoutKey& k) { return k.name == name; });
@@ -689,6 +775,56 @@ class Loader {
     }
     std::stable_sort(s.events.begin(), s.events.end(),
                      [](const ControlEvent& a, const ControlEvent& b) { return a.at < b.at; });
+  }
+
+  // A duration with its unit ("1.5ms", "20 us", "2s"), in nanoseconds, within `r` (whose
+  // bounds are nanoseconds).
+  std::chrono::nanoseconds duration_in(const Field& f, const limits::Range<std::uint64_t>& r) const {
+    const std::string text = scalar_of(f, "a duration");
+    struct Unit {
+      std::string_view suffix;
+      double ns;
+    };
+    constexpr std::array<Unit, 4> kUnits = {{{"ns", 1}, {"us", 1e3}, {"ms", 1e6}, {"s", 1e9}}};
+    std::string_view number = text;
+    while (!number.empty() && (number.back() < '0' || number.back() > '9') && number.back() != '.') number.remove_suffix(1);
+    std::string_view unit = std::string_view(text).substr(number.size());
+    while (!number.empty() && number.back() == ' ') number.remove_suffix(1);
+    while (!unit.empty() && unit.front() == ' ') unit.remove_prefix(1);
+    const auto u = std::find_if(kUnits.begin(), kUnits.end(), [&](const Unit& x) { return x.suffix == unit; });
+    double v = 0;
+    const auto [end, ec] = std::from_chars(number.data(), number.data() + number.size(), v);
+    if (u == kUnits.end() || ec != std::errc{} || end != number.data() + number.size() || number.empty() ||
+        !std::isfinite(v)) {
+      fail(f, "expected a duration with a unit (ns, us, ms or s) like 1.5ms, got '" + text + "'");
+    }
+    const double ns = v * u->ns;
+    if (!(ns >= static_cast<double>(r.min) && ns <= static_cast<double>(r.max))) {
+      fail(f, text + " is out of range " + std::to_string(r.min) + ".." + std::to_string(r.max) + " (" +
+                  std::string(r.unit) + ")");
+    }
+    return std::chrono::nanoseconds(static_cast<std::int64_t>(std::llround(ns)));
+  }
+
+  void read_faults(const Field& field, Scenario& s) const {
+    for (const Field& item : items_of(field)) {
+      const std::vector<Field> fs = item_fields(item, kFaultKeys);
+      FaultSpec spec;
+      spec.line = line_of(item.value);
+      spec.at = duration_in(require(fs, item.value, "at", "in " + item.path), limits::kFaultTimeNs);
+      const Field& kind = require(fs, item.value, "fault", "in " + item.path);
+      const std::string name = string_of(kind);
+      const auto k = model::fault_kind_from_string(name);
+      if (!k) {
+        std::string names;
+        for (std::size_t i = 0; i < model::kFaultKindCount; ++i) {
+          names += (i ? ", " : "") + std::string(model::to_string(static_cast<model::FaultKind>(i)));
+        }
+        fail(kind, "unknown fault '" + name + "'; allowed: " + names);
+      }
+      spec.kind = *k;
+      s.faults.push_back(spec);
+    }
   }
 
   void read_traffic(const Field& field, Scenario& s) const {

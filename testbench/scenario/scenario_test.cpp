@@ -250,10 +250,10 @@ TEST_F(ScenarioErrorTest, YamlSyntaxError) {
 TEST_F(ScenarioErrorTest, NotAMap) {
   EXPECT_EQ(error_of(""),
             "F:1:1: a scenario must be a YAML map with the keys name, description, ports, routes, neighbours, asic, "
-            "cpu, timing, traffic, ruleset, engine, services, events, got nothing");
+            "cpu, timing, traffic, ruleset, engine, services, events, faults, got nothing");
   EXPECT_EQ(error_of("- a\n- b\n"),
             "F:1:1: a scenario must be a YAML map with the keys name, description, ports, routes, neighbours, asic, "
-            "cpu, timing, traffic, ruleset, engine, services, events, got a list");
+            "cpu, timing, traffic, ruleset, engine, services, events, faults, got a list");
 }
 
 TEST_F(ScenarioErrorTest, SecondDocument) {
@@ -264,7 +264,7 @@ TEST_F(ScenarioErrorTest, SecondDocument) {
 TEST_F(ScenarioErrorTest, UnknownTopLevelKey) {
   EXPECT_EQ(error_of(kPorts + "trafic: []\n"),
             "F:9:1: unknown key 'trafic' at top level; allowed keys: name, description, ports, routes, neighbours, "
-            "asic, cpu, timing, traffic, ruleset, engine, services, events");
+            "asic, cpu, timing, traffic, ruleset, engine, services, events, faults");
 }
 
 TEST_F(ScenarioErrorTest, UnknownPortKey) {
@@ -312,7 +312,7 @@ TEST_F(ScenarioErrorTest, WrongTypes) {
   EXPECT_EQ(error_of("name: {a: b}\n" + kPorts), "F:1:7: name: expected a string, got a map");
   EXPECT_EQ(error_of(kPorts + "asic: [1]\n"), "F:9:7: asic: expected a map, got a list");
   EXPECT_EQ(error_of(kPorts + "asic: {clock_mhz: fast}\n"), "F:9:19: asic.clock_mhz: expected a number, got 'fast'");
-  EXPECT_EQ(error_of(kPorts + "asic: {clock_mhz: 0}\n"), "F:9:19: asic.clock_mhz: must be greater than 0, got 0");
+  EXPECT_EQ(error_of(kPorts + "asic: {clock_mhz: 0}\n"), "F:9:19: asic.clock_mhz: 0 is out of range 1..10000 (MHz)");
   EXPECT_EQ(error_of(kPorts + "routes: {prefix: 10.0.0.0/8}\n"), "F:9:9: routes: expected a list, got a map");
   EXPECT_EQ(error_of(kPorts + "neighbours:\n  - {ip: [1.2.3.4], mac: \"02:00:00:00:00:07\", dev: lan}\n"),
             "F:10:10: neighbours[0].ip: expected an IP address, got a list");
@@ -443,9 +443,9 @@ TEST_F(ScenarioErrorTest, AsicAndCpuRanges) {
             "F:9:19: asic.bind_mode: unknown mode 'fast'; allowed: direct, learn");
   EXPECT_EQ(error_of(kPorts + "asic: {datapath_bytes: 48}\n"), "F:9:24: asic.datapath_bytes: 48 is not a power of two");
   EXPECT_EQ(error_of(kPorts + "asic: {egress_queue_bytes: 0}\n"),
-            "F:9:28: asic.egress_queue_bytes: 0 is out of range 1..4294967295");
-  EXPECT_EQ(error_of(kPorts + "cpu: {irq_coalesce_pkts: 0}\n"),
-            "F:9:26: cpu.irq_coalesce_pkts: 0 is out of range 1..4294967295");
+            "F:9:28: asic.egress_queue_bytes: 0 is out of range 1..67108864 (bytes)");
+  EXPECT_EQ(error_of(kPorts + "cpu: {irq_coalesce_pkts: 256}\n"),
+            "F:9:26: cpu.irq_coalesce_pkts: 256 is out of range 0..255 (packets, 0 = an interrupt per packet)");
 }
 
 TEST_F(ScenarioErrorTest, RouteMistakes) {
