@@ -143,10 +143,11 @@ void CpuPort::deliver(const Punted& p) {
   const auto copy = static_cast<unsigned>(std::min<std::size_t>(bytes.size(), buf_len));
   const bool truncated = copy < bytes.size();
   const bool data_ok = dma_write(buf, bytes.data(), copy, delay);
-  wait(delay);
-  // The descriptor completes only once its data is in memory, and the write-back, HEAD and
-  // the punt happen at one instant: a reset or a disable before it aborts all of them, so
-  // that the driver's view (DONE, HEAD) and the frame's fate never disagree.
+  // The descriptor completes once its data and its write-back have crossed the link, and the
+  // write-back, HEAD and the punt happen at that one instant: a reset or a disable before it
+  // aborts all of them, so that the driver's view (DONE, HEAD) and the frame's fate never
+  // disagree.
+  wait(delay + posted_write_time(RxDesc::kSize - 8));
   if (!dma_live(epoch)) {
     observer_.on_drop(p.frame->port, sc_core::sc_time_stamp(), bytes, ModelDropReason::kDeviceReset,
                       FrameOrigin::kWire);
@@ -164,10 +165,10 @@ void CpuPort::deliver(const Punted& p) {
   d.set_word(RxDesc::Info::kWord, info);
   d.set_word(RxDesc::Hash::kWord, p.info.hash);
   d.set_word(RxDesc::Status::kWord, RxDesc::Status::kDone.make(1) | RxDesc::Status::kTruncated.make(truncated));
-  sc_core::sc_time write_back = sc_core::SC_ZERO_TIME;
+  sc_core::sc_time already_waited = sc_core::SC_ZERO_TIME;
   bool ok = data_ok;
   if (ok && !(faults_ != nullptr && faults_->take(FaultKind::kDmaWriteLost))) {
-    ok = dma_write(desc_addr + 8, d.bytes.data() + 8, RxDesc::kSize - 8, write_back);
+    ok = dma_write(desc_addr + 8, d.bytes.data() + 8, RxDesc::kSize - 8, already_waited);
   }
   if (!ok) {
     observer_.on_drop(p.frame->port, sc_core::sc_time_stamp(), bytes, ModelDropReason::kCpuPortDown,
@@ -187,7 +188,6 @@ void CpuPort::deliver(const Punted& p) {
     timer_armed_ = true;
     coalesce_timer_.notify(sc_core::sc_time(IrqCoalesce::kMaxDelayUs.get(coalesce), sc_core::SC_US));
   }
-  wait(write_back);  // the write-back occupies the DMA engine
 }
 
 void CpuPort::coalesce_timeout() {
@@ -247,10 +247,13 @@ bool CpuPort::transmit_one(unsigned index) {
   const std::uint32_t port = TxDesc::Ctrl::kDestPort.get(d.word(TxDesc::Ctrl::kWord));
   const bool len_ok = len != 0 && len <= kMaxFrame;
   const bool data_ok = desc_ok && len_ok && dma_read(buf, tx_buffer_.data(), len, delay);
-  wait(delay);
-  // Sent, dropped or aborted at one instant, with the write-back and HEAD (see deliver()).
+  // Sent, dropped or aborted at one instant, with the write-back and HEAD (see deliver()):
+  // once the frame is read and its DONE written back.
+  const sc_core::sc_time done_write = posted_write_time(4);
+  wait(delay + done_write);
   if (!dma_live(epoch)) return false;
   const sc_core::sc_time now = sc_core::sc_time_stamp();
+  const sc_core::sc_time read_at = now - done_write;
   if (!desc_ok || (len_ok && !data_ok)) {
     observer_.on_drop(port, now, {}, ModelDropReason::kDmaError, FrameOrigin::kCpu);
   } else if (!len_ok) {
@@ -262,14 +265,18 @@ bool CpuPort::transmit_one(unsigned index) {
     f->data.assign({tx_buffer_.data(), len});
     f->port = port;
     f->origin = FrameOrigin::kCpu;
-    egress_[port]->enqueue(f, sc_core::sc_time_stamp().value());
+    egress_[port]->enqueue(f, read_at.value());
   }
   if (desc_ok && !(faults_ != nullptr && faults_->take(FaultKind::kDmaWriteLost))) {
-    sc_core::sc_time write_back = sc_core::SC_ZERO_TIME;
+    sc_core::sc_time already_waited = sc_core::SC_ZERO_TIME;
     d.set_word(TxDesc::Status::kWord, TxDesc::Status::kDone.make(1));
-    dma_write(desc_addr + 4 * TxDesc::Status::kWord, d.bytes.data() + 4 * TxDesc::Status::kWord, 4, write_back);
+    dma_write(desc_addr + 4 * TxDesc::Status::kWord, d.bytes.data() + 4 * TxDesc::Status::kWord, 4, already_waited);
   }
   return true;
+}
+
+sc_core::sc_time CpuPort::posted_write_time(unsigned len) const {
+  return sc_core::sc_time(static_cast<double>(len) * dma_ps_per_byte_, sc_core::SC_PS);
 }
 
 bool CpuPort::dma_access(tlm::tlm_command cmd, std::uint64_t addr, std::uint8_t* data, unsigned len,
@@ -284,8 +291,7 @@ bool CpuPort::dma_access(tlm::tlm_command cmd, std::uint64_t addr, std::uint8_t*
   trans_.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
   // A read waits for its completion (the host round trip); a posted write only occupies the
   // link for its bytes, so consecutive punts overlap their write-backs with the next read.
-  delay += cmd == tlm::TLM_READ_COMMAND ? dma_latency_
-                                        : sc_core::sc_time(static_cast<double>(len) * dma_ps_per_byte_, sc_core::SC_PS);
+  delay += cmd == tlm::TLM_READ_COMMAND ? dma_latency_ : posted_write_time(len);
   dma->b_transport(trans_, delay);
   if (trans_.is_response_error()) {
     ++dma_errors_;

@@ -68,6 +68,8 @@ class CpuPort : public sc_core::sc_module, public PuntSink, public InterruptSink
   bool transmit_one(unsigned index);
   // DMA is on (GLO_CFG.EN) and no reset happened since `epoch` was read.
   bool dma_live(std::uint64_t epoch) const;
+  // How long a posted DMA write of `len` bytes occupies the link.
+  sc_core::sc_time posted_write_time(unsigned len) const;
   void raise(std::uint32_t status_bits);
   void update_irq();
   void drive_irq();
