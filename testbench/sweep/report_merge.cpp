@@ -11,11 +11,12 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-constexpr std::array<std::string_view, 10> kSummed = {"captured", "packets_in",  "forwarded_hw", "forwarded_sw",
-                                                     "dropped",     "generated_sw", "sw_fast_path",
-                                                     "driver_irqs", "register_bus_errors", "dma_errors"};
-constexpr std::array<std::string_view, 7> kSummedMaps = {"not_injected", "drops", "punts", "slow_path",
-                                                         "flows", "offload_refused", "driver"};
+constexpr std::array<std::string_view, 11> kSummed = {"captured",     "packets_in",  "forwarded_hw", "forwarded_sw",
+                                                     "dropped",      "generated_sw", "sw_fast_path", "driver_irqs",
+                                                     "register_bus_errors", "dma_errors", "recoveries"};
+constexpr std::array<std::string_view, 10> kSummedMaps = {"not_injected", "drops",  "punts",  "slow_path",
+                                                          "flows",        "offload_refused", "driver", "faults",
+                                                          "resets",       "generated_dropped"};
 constexpr std::array<std::string_view, 6> kPortSummed = {"rx_packets", "rx_bytes", "tx_packets",
                                                          "tx_bytes",   "tx_hw",    "tx_sw"};
 // Bytes of Ethernet overhead beyond the frame: FCS, preamble/SFD, inter-frame gap
