@@ -326,7 +326,9 @@ Report ReplaySession::finish() {
       break;
     }
     const std::uint64_t to_next = sc_core::sc_time_to_pending_activity().value();
-    if (stop_at && now + to_next > *stop_at) break;  // nothing left before the stop
+    // Nothing left before the stop, or the stop reached (sc_start leaves what is due at the
+    // end of a slice pending, so activity at stop_at itself would never run).
+    if (stop_at && (now >= *stop_at || now + to_next > *stop_at)) break;
     std::uint64_t until = now + std::max(kSlicePs, to_next);
     if (stop_at) until = std::min(until, *stop_at);
     step(until, false);
