@@ -563,7 +563,9 @@ namespace {
 class ScenarioEventsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::path(::testing::TempDir()) / "flowsim_scenario_events";
+    // One folder per test: CTest runs the cases of this fixture in parallel processes.
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    dir_ = fs::path(::testing::TempDir()) / (std::string("flowsim_scenario_events_") + info->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_);
     std::ofstream(dir_ / "r.nft") << "table inet f {\n\tflowtable ft {\n\t\thook ingress priority filter\n"
