@@ -18,6 +18,7 @@
 
 #include "net/input_error.hpp"
 #include "testbench/pcap/pcap_reader.hpp"
+#include "testbench/pcap/test_file_bytes.hpp"
 
 namespace flowsim::pcap {
 namespace {
@@ -38,15 +39,8 @@ Bytes from_hex(const std::string& hex) {
   return out;
 }
 
-Bytes read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return Bytes(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
-void write_file(const fs::path& path, const Bytes& bytes) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
-}
+using test_files::read_file;
+using test_files::write_file;
 
 template <typename Fn>
 std::string input_error_of(Fn&& fn) {

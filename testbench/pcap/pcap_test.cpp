@@ -19,6 +19,7 @@
 #include "net/input_error.hpp"
 #include "testbench/pcap/pcap_reader.hpp"
 #include "testbench/pcap/pcap_writer.hpp"
+#include "testbench/pcap/test_file_bytes.hpp"
 
 namespace flowsim::pcap {
 namespace {
@@ -36,15 +37,8 @@ Bytes pattern_frame(std::uint8_t seed, std::size_t size) {
   return f;
 }
 
-Bytes read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return Bytes(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
-void write_file(const fs::path& path, const Bytes& bytes) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
-}
+using test_files::read_file;
+using test_files::write_file;
 
 std::vector<PcapRecord> read_all(const fs::path& path) {
   PcapReader reader(path);
