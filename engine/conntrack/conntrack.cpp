@@ -39,6 +39,13 @@ std::optional<L4Location> locate_l4(std::span<const std::uint8_t> d, std::uint8_
   return L4Location{t->next_header, t->offset};
 }
 
+// The transport header and what follows it; empty when the IPv6 extension headers claim more
+// than the datagram holds (ipv6_skip_exthdr then points beyond it and skb_header_pointer
+// fails: TCP, UDP and ICMP get no tuple, other protocols need none).
+std::span<const std::uint8_t> l4_of(std::span<const std::uint8_t> d, const L4Location& loc) {
+  return loc.offset <= d.size() ? d.subspan(loc.offset) : std::span<const std::uint8_t>{};
+}
+
 net::FiveTuple addresses_of(std::span<const std::uint8_t> d, std::uint8_t family, std::uint8_t proto) {
   net::FiveTuple t;
   t.family = family;
@@ -73,7 +80,7 @@ bool is_icmp(std::uint8_t proto, std::uint8_t family) {
 // nf_ct_get_tuple: the tuple of the packet, or nullopt if its header is cut off.
 std::optional<net::FiveTuple> tuple_of(std::span<const std::uint8_t> d, std::uint8_t family, const L4Location& loc) {
   net::FiveTuple t = addresses_of(d, family, loc.proto);
-  const std::span<const std::uint8_t> l4 = d.subspan(loc.offset);
+  const std::span<const std::uint8_t> l4 = l4_of(d, loc);
   if (loc.proto == net::ip_proto::kTcp || loc.proto == net::ip_proto::kUdp) {
     if (l4.size() < 4) return std::nullopt;
     t.src_port = net::load_be16(l4.data());
@@ -136,7 +143,7 @@ CtRef Conntrack::in(std::span<const std::uint8_t> datagram, std::uint8_t family,
 CtRef Conntrack::resolve(std::span<const std::uint8_t> d, std::uint8_t family, CtHook hook, nanoseconds now) {
   const std::optional<L4Location> loc = locate_l4(d, family);
   if (!loc) return CtRef{};
-  const std::span<const std::uint8_t> l4 = d.subspan(loc->offset);
+  const std::span<const std::uint8_t> l4 = l4_of(d, *loc);
   const bool verify = config_.checksum && hook == CtHook::kPrerouting;
 
   if (is_icmp(loc->proto, family)) {

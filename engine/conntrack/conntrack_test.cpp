@@ -246,6 +246,44 @@ TEST_F(ConntrackTest, Ipv6AddressesPrintInFullForm) {
             "dport=50000 mark=0 use=2\n");
 }
 
+// An IPv6 extension header that claims more bytes than the datagram has leaves the transport
+// offset beyond its end (ipv6_skip_exthdr only reads each header's first two bytes): UDP has
+// no ports to read there (skb_header_pointer fails: invalid, no entry), a protocol conntrack
+// knows no ports for is tracked without them. The datagram is the front of a larger buffer
+// that holds a valid UDP header where the offset points: nothing may be read from it. Found
+// by fuzz/engine_fuzzer (an out-of-bounds read under ASan).
+TEST_F(ConntrackTest, ExtensionHeaderClaimingBeyondTheDatagramGivesNoPorts) {
+  auto buffer = [](std::uint8_t transport) {
+    std::vector<std::uint8_t> b(40 + 48 + 8, 0);
+    b[0] = 0x60;
+    net::store_be16(b.data() + 4, 8 + 20);
+    b[6] = 60;  // destination options
+    b[7] = 64;
+    v6("2001:db8:1::100").write_to(b.data() + 8);
+    v6("2001:db8:beef::53").write_to(b.data() + 24);
+    b[40] = transport;
+    b[41] = 5;  // (5 + 1) * 8 = 48 bytes claimed, 28 in the datagram
+    net::store_be16(b.data() + 88, 50000);
+    net::store_be16(b.data() + 90, 53);
+    net::store_be16(b.data() + 92, 8);  // UDP length; checksum 0: none
+    return b;
+  };
+  constexpr std::size_t kDatagram = 40 + 8 + 20;
+  const auto udp = buffer(17);
+  const CtRef r = ct_.in(std::span(udp).first(kDatagram), 6, CtHook::kPrerouting, 1s);
+  EXPECT_EQ(r.info, CtInfo::kInvalid);
+  EXPECT_EQ(r.ct, nullptr);
+  EXPECT_EQ(ct_.stats().invalid, 1u);
+
+  const auto experimental = buffer(253);
+  CtRef g = ct_.in(std::span(experimental).first(kDatagram), 6, CtHook::kPrerouting, 1s);
+  ASSERT_EQ(g.info, CtInfo::kNew);
+  ASSERT_NE(g.ct, nullptr);
+  EXPECT_EQ(g.ct->tuple[0].proto, 253);
+  EXPECT_EQ(g.ct->tuple[0].src_port, 0);
+  EXPECT_TRUE(ct_.confirm(g));
+}
+
 TEST_F(ConntrackTest, AccountingShowsCountersWhenEnabled) {
   Conntrack ct(ConntrackConfig{.acct = true});
   datagram_ = datagram_of(udp4_frame({.dst = v4("198.51.100.53")}, {}));

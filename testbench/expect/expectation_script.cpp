@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <array>
+#include <cctype>
 #include <cerrno>
 #include <charconv>
 #include <cmath>
@@ -61,6 +62,35 @@ bool looks_like_hex(std::string_view token) {
 bool valid_name(std::string_view s) {
   return !s.empty() && s.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") ==
                            std::string_view::npos;
+}
+
+// The first number in `re` that std::regex would read into an integer (a back-reference
+// `\N`, a repeat count `{N}`, `{N,}`, `{N,M}`) and that has more than 9 digits, or an empty
+// view. libstdc++ 12 accumulates such numbers in a long without an overflow check (undefined
+// behaviour, found by fuzz/conformance_fuzzer), so they are refused before std::regex sees them.
+std::string_view oversized_regex_number(std::string_view re) {
+  constexpr std::size_t kMaxDigits = 9;
+  auto digits_at = [&](std::size_t i) {
+    std::size_t j = i;
+    while (j < re.size() && std::isdigit(static_cast<unsigned char>(re[j]))) ++j;
+    return j - i;
+  };
+  for (std::size_t i = 0; i < re.size(); ++i) {
+    if (re[i] == '\\') {
+      const std::size_t n = i + 1 < re.size() ? digits_at(i + 1) : 0;
+      if (n > kMaxDigits) return re.substr(i, n + 1);
+      ++i;  // the escaped character is not special
+    } else if (re[i] == '{') {
+      std::size_t j = i + 1;
+      while (j < re.size() && re[j] != '}') {
+        const std::size_t n = digits_at(j);
+        if (n > kMaxDigits) return re.substr(j, n);
+        j += n == 0 ? 1 : n;
+      }
+      i = j;  // every number up to the closing brace is checked (one pass: linear in the size)
+    }
+  }
+  return {};
 }
 
 std::optional<CompareOp> op_of(std::string_view s) {
@@ -273,6 +303,9 @@ class Parser {
       s.text_source = w[1];
       s.present = w[2] == "has";
       s.regex = rest_after(text, 3);
+      if (const std::string_view n = oversized_regex_number(s.regex); !n.empty()) {
+        fail(fmt::format("bad regular expression '{}': the number '{}' has more than 9 digits", s.regex, n));
+      }
       try {
         std::regex re(s.regex);
       } catch (const std::regex_error& e) {
