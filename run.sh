@@ -16,6 +16,8 @@ PACKAGES=(cmake g++ make pkg-config ccache verilator libsystemc-dev libpcap-dev 
           slurm-wlm munge gnuplot-nox
           # the instruction-count gate of .ci/run (benchmarks/instruction_gate.py)
           valgrind
+          # the libFuzzer targets of .ci/run (fuzz/run.sh): clang and its libFuzzer runtime
+          clang-14 libclang-rt-14-dev
           # the kernel differential (testbench/kernel): namespaces, veths, nft, offloads, conntrack
           iproute2 nftables ethtool conntrack)
 BUILD_DIR=${FLOWSIM_BUILD_DIR:-build}

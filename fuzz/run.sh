@@ -10,6 +10,7 @@
 #   fuzz/run.sh                      every target, 30 s each (what .ci/run does)
 #   fuzz/run.sh 600 nft_text_fuzzer  one target for 10 minutes
 #   FUZZ_RUNS=10000000 fuzz/run.sh 0 frame_parser_fuzzer   a number of executions instead
+#   FUZZ_RUNS=10000000 fuzz/run.sh 3600 engine_fuzzer      whichever comes first
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-30}
@@ -41,8 +42,9 @@ dict_of() {
   esac
 }
 
-limit=(-max_total_time="$seconds")
-[ -n "${FUZZ_RUNS:-}" ] && limit=(-runs="$FUZZ_RUNS")
+limit=()
+[ "$seconds" -gt 0 ] && limit+=(-max_total_time="$seconds")
+[ -n "${FUZZ_RUNS:-}" ] && limit+=(-runs="$FUZZ_RUNS")
 mkdir -p "$BUILD_DIR/fuzz/findings" "$BUILD_DIR/fuzz/logs"
 status=0
 for t in "${targets[@]}"; do
