@@ -65,6 +65,16 @@ CaptureOptions::CaptureOptions(CLI::App& rep) {
   rep.add_option("--wan-port", wan_port_, "the router port of the WAN side (default: the port named wan)")->group(group);
   rep.add_flag("--same-side", same_side_, "send conversations between two hosts of one side through the router too")
       ->group(group);
+  rep.add_flag("--fix-checksums", fix_checksums_,
+               "recompute every wrong IPv4 header, TCP, UDP and ICMP checksum before injecting (a capture taken on "
+               "a host with checksum offload shows its sent packets' checksums unfilled); as tcprewrite --fixcsum, "
+               "but only for packets whose checksum is wrong")
+      ->group(group);
+  rep.add_flag("--resegment", resegment_,
+               "cut TCP packets longer than the port's MTU into segments as TSO/GSO does (sequence numbers, IPv4 "
+               "IDs, lengths, flags and checksums per segment); without it they are dropped at the MAC as "
+               "oversize_frame (giants). Other protocols above the MTU are left as captured")
+      ->group(group);
   rep.add_option("--speed", speed_, "recorded timing, X times faster")->check(CLI::PositiveNumber)->group(group);
   rep.add_option("--pps", pps_, "inject N packets per second")->check(CLI::PositiveNumber)->group(group);
   rep.add_option("--mbps", mbps_, "inject at N Mbit/s")->check(CLI::PositiveNumber)->group(group);
@@ -105,6 +115,8 @@ std::shared_ptr<const testbench::CapturePlan> CaptureOptions::plan(scenario::Sce
   r.lan_port = lan_port_;
   r.wan_port = wan_port_;
   r.inject_same_side = same_side_;
+  r.fix_checksums = fix_checksums_;
+  r.resegment = resegment_;
   const int rates = (pps_ > 0) + (mbps_ > 0) + line_rate_ + (speed_ > 0);
   if (rates > 1) throw net::InputError("choose one timing: --speed, --pps, --mbps or --line-rate");
   if (rates > 0 || loops_ > 1 || !max_gap_.empty()) {

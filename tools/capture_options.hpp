@@ -31,6 +31,8 @@ class CaptureOptions {
   std::string lan_port_;
   std::string wan_port_;
   bool same_side_ = false;
+  bool fix_checksums_ = false;
+  bool resegment_ = false;
   double speed_ = 0;
   double pps_ = 0;
   double mbps_ = 0;

@@ -34,9 +34,10 @@ Side CaptureIndex::side_of(const IpKey& ip) const {
   return sides.host_sides[static_cast<std::size_t>(h - all.data())];
 }
 
-CaptureIndex index_capture(const std::filesystem::path& file, const SideOptions& side_options) {
+CaptureIndex index_capture(const std::filesystem::path& file, const SideOptions& side_options, std::uint32_t mtu) {
   CaptureIndex index;
   index.file = file;
+  index.artefacts.mtu = mtu;
   pcap::PcapReader reader(file);
   pcap::PcapRecord rec;
   bool first = true;
@@ -49,6 +50,7 @@ CaptureIndex index_capture(const std::filesystem::path& file, const SideOptions&
     if (!rec.unusable.empty()) continue;
     if (rec.synthetic_macs) index.synthetic_macs = true;
     const InspectedPacket p = inspect(rec.bytes);
+    if (p.is_ip()) index.artefacts.add(rec.index, find_artefacts(rec.bytes, p, mtu), p.l3_length);
     const auto cl = index.conversations.classify(p, rec.index);
     if (!cl) continue;
     const bool real_src_mac = !rec.synthetic_macs || (rec.bytes[6] | rec.bytes[7] | rec.bytes[8] | rec.bytes[9] |

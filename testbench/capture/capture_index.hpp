@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "testbench/capture/capture_artefacts.hpp"
 #include "testbench/capture/conversation_table.hpp"
 #include "testbench/capture/host_table.hpp"
 #include "testbench/capture/side_classifier.hpp"
@@ -29,15 +30,17 @@ struct CaptureIndex {
   SideDecision sides;
   // pcapng interfaces (or 0 for a pcap) that packets were captured on, with their counts.
   std::map<std::uint32_t, std::uint64_t> interfaces;
+  // What checksum and segmentation offload on the capturing host left in it.
+  CaptureArtefacts artefacts;
 
   Side side_of(const IpKey& ip) const;
   // The host's MAC, or nullopt.
   const Host* host(const IpKey& ip) const { return hosts.find(ip); }
 };
 
-// Reads `file` once. Throws net::InputError as PcapReader does, and for MAC mode on a
-// capture without MACs.
-CaptureIndex index_capture(const std::filesystem::path& file, const SideOptions& sides);
+// Reads `file` once; IP packets longer than `mtu` count as oversize. Throws net::InputError
+// as PcapReader does, and for MAC mode on a capture without MACs.
+CaptureIndex index_capture(const std::filesystem::path& file, const SideOptions& sides, std::uint32_t mtu = 1500);
 
 IpKey source_of(const net::FiveTuple& t);
 IpKey destination_of(const net::FiveTuple& t);

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "net/byte_order.hpp"
+#include "testbench/capture/capture_artefacts.hpp"
 #include "testbench/capture/packet_inspector.hpp"
 #include "testbench/harness/capture_plan.hpp"
 #include "testbench/harness/replay_session.hpp"
@@ -43,12 +44,15 @@ struct ReplayRun {
 };
 
 ReplayRun replay(const std::string& trace, const std::string& name, const capture::SideOptions& sides,
-                 std::optional<capture::TimingOptions> timing = std::nullopt) {
+                 std::optional<capture::TimingOptions> timing = std::nullopt, bool fix_checksums = false,
+                 bool resegment = false) {
   scenario::Scenario s = scenario::load_scenario(kSource / "scenarios/home_router.yaml");
   CaptureRequest request;
   request.file = kSource / "traces/capture" / trace;
   request.sides = sides;
   request.timing = timing;
+  request.fix_checksums = fix_checksums;
+  request.resegment = resegment;
   ReplayOptions o;
   o.out_dir = kWork / name;
   o.capture = std::make_shared<const CapturePlan>(plan_capture(s, request));
@@ -197,6 +201,98 @@ TEST(CaptureReplay, DnatConnectionCapturedAtTheWanClient) {
     EXPECT_EQ(ip_text(p, true), "203.0.113.2");
     EXPECT_EQ(p.tuple.src_port, 8080);
   }
+}
+
+// A capture taken on a host with checksum and segmentation offload: what it sent has partial
+// TCP/UDP checksums, and two TCP packets are above the MTU. Reported as they are; replayed
+// as they are, Linux's conntrack (nf_conntrack_checksum) finds them invalid and the ruleset
+// drops them, and the MAC drops the two big ones as giants.
+TEST(CaptureReplay, OffloadArtefactsReportedAndReplayedAsCaptured) {
+  const ReplayRun run = replay("offload_client.pcapng", "offload_as_captured", lan_prefix("192.168.1.0/24"));
+  const Report& r = run.report;
+  EXPECT_TRUE(r.accounted());
+  ASSERT_TRUE(r.capture);
+  const CaptureArtefactReport& a = r.capture->artefacts;
+  EXPECT_EQ(a.mtu, 1500u);
+  EXPECT_EQ(a.largest_ip, 4040u);
+  EXPECT_EQ(a.bad_ip_checksum, 0u);
+  EXPECT_EQ(a.bad_l4_checksum, 9u);  // all 9 packets the host sent
+  EXPECT_EQ(a.bad_l4_checksum_packets, "9 (#1, #3, #4, #6, #8, ...)");
+  EXPECT_EQ(a.oversize, 2u);
+  EXPECT_EQ(a.oversize_packets, "2 (#6, #8)");
+  EXPECT_EQ(a.checksums_fixed, 0u);
+  EXPECT_EQ(a.resegmented, 0u);
+  EXPECT_EQ(r.captured, 16u);
+  // The SYN and the DNS query are invalid (bad checksums): the ruleset drops them, and
+  // nothing that answers them follows.
+  EXPECT_EQ(r.packets_in, 2u);
+  EXPECT_EQ(r.drops, (std::map<std::string, std::uint64_t>{{"ruleset_drop", 2}}));
+  EXPECT_EQ(r.not_injected, (std::map<std::string, std::uint64_t>{{"trigger_dropped", 14}}));
+  const std::string text = r.to_text();
+  EXPECT_NE(text.find("artefacts wrong checksums (checksum offload?): IPv4 header 0, TCP/UDP/ICMP 9 (#1, #3, #4, #6, "
+                      "#8, ...); injected as captured (--fix-checksums recomputes them)"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("artefacts IP packets above the MTU of 1500 (segmentation offload?): 2 (#6, #8), the largest "
+                      "4040 bytes; injected as captured (--resegment cuts TCP ones into segments)"),
+            std::string::npos)
+      << text;
+}
+
+// With the checksums fixed only, the handshake completes and the first TSO packet reaches the
+// router's LAN MAC as a 4054-byte frame: a giant, dropped there (not as a FIFO overflow or a
+// truncated punt); what answers it is not injected.
+TEST(CaptureReplay, OffloadChecksumsFixedGiantsDroppedAtTheMac) {
+  const ReplayRun run =
+      replay("offload_client.pcapng", "offload_checksums", lan_prefix("192.168.1.0/24"), std::nullopt, true, false);
+  const Report& r = run.report;
+  EXPECT_TRUE(r.accounted());
+  EXPECT_EQ(r.capture->artefacts.checksums_fixed, 9u);
+  EXPECT_EQ(r.drops, (std::map<std::string, std::uint64_t>{{"oversize_frame", 1}}));
+  // The handshake, the request and its ACK, the DNS query and answer got through.
+  EXPECT_EQ(r.forwarded_hw + r.forwarded_sw, 7u);
+  // The rest of the TCP conversation follows the dropped giant.
+  EXPECT_EQ(r.not_injected, (std::map<std::string, std::uint64_t>{{"trigger_dropped", 8}}));
+  const auto drops = read_all(run.out / "drops.pcap");
+  ASSERT_EQ(drops.size(), 1u);
+  // The whole 4054-byte frame, its reason tag (EtherType 0x88b5, 2, length, name) after the MACs.
+  EXPECT_EQ(drops[0].wire_length, 4054u + 4u + 14u);
+  EXPECT_EQ(std::string(drops[0].bytes.begin() + 12, drops[0].bytes.begin() + 30),
+            std::string("\x88\xb5\x02\x0eoversize_frame", 18));
+}
+
+// --fix-checksums and --resegment make the same capture what the wire carried: every packet
+// gets through, the TSO packets as 1460-byte segments, and the upload is offloaded.
+TEST(CaptureReplay, OffloadArtefactsFixed) {
+  const ReplayRun run =
+      replay("offload_client.pcapng", "offload_fixed", lan_prefix("192.168.1.0/24"), std::nullopt, true, true);
+  const Report& r = run.report;
+  EXPECT_TRUE(r.accounted()) << r.to_text();
+  const CaptureArtefactReport& a = r.capture->artefacts;
+  EXPECT_EQ(a.checksums_fixed, 9u);
+  EXPECT_EQ(a.resegmented, 2u);
+  EXPECT_EQ(a.segments_added, 3u);  // 4000 bytes: 3 segments; 2500: 2
+  EXPECT_EQ(r.captured, 16u);
+  EXPECT_TRUE(r.not_injected.empty());
+  EXPECT_EQ(r.packets_in, 19u);
+  EXPECT_TRUE(r.drops.empty()) << r.to_text();
+  EXPECT_EQ(r.forwarded_hw + r.forwarded_sw, 19u);
+  EXPECT_GT(r.forwarded_hw, 0u);
+  EXPECT_LE(r.forwarded_hw, r.capture->ideal_hw);
+  EXPECT_NE(r.to_text().find("--resegment cut 2 TCP packets into 5 segments"), std::string::npos);
+  // On the WAN: the upload's segments, masqueraded, none above the MTU, each with a valid
+  // checksum, their sequence numbers following one another.
+  std::vector<std::uint16_t> lengths;
+  for (const auto& rec : read_all(run.out / "wan.pcap")) {
+    const auto p = capture::inspect(rec.bytes);
+    ASSERT_TRUE(p.is_ip());
+    EXPECT_EQ(ip_text(p, true), "203.0.113.2");
+    EXPECT_LE(p.l3_length, 1500u);
+    const auto found = capture::find_artefacts(rec.bytes, p, 1500);
+    EXPECT_FALSE(found.bad_ip_checksum || found.bad_l4_checksum) << "packet of " << p.l3_length << " bytes";
+    if (p.kind == capture::PacketKind::kTcp && (p.tcp_flags & 0x02) == 0 && p.l3_length > 40) lengths.push_back(p.l3_length);
+  }
+  EXPECT_EQ(lengths, (std::vector<std::uint16_t>{87, 1500, 1500, 1120, 1500, 1080}));
 }
 
 // A real third-party capture (traces/real/gopacket): an HTTP session, client made the LAN.

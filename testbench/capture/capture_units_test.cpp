@@ -8,12 +8,14 @@
 #include "net/byte_order.hpp"
 #include "net/checksum.hpp"
 #include "net/input_error.hpp"
+#include "testbench/capture/capture_artefacts.hpp"
 #include "testbench/capture/conversation_table.hpp"
 #include "testbench/capture/header_rewriter.hpp"
 #include "testbench/capture/packet_fingerprint.hpp"
 #include "testbench/capture/packet_inspector.hpp"
 #include "testbench/capture/replay_clock.hpp"
 #include "testbench/capture/side_classifier.hpp"
+#include "testbench/capture/tcp_resegmenter.hpp"
 
 namespace flowsim::capture {
 namespace {
@@ -38,6 +40,95 @@ std::uint16_t tcp4_sum_should_be(std::vector<std::uint8_t> frame) {
 std::uint16_t ip4_sum_should_be(std::vector<std::uint8_t> frame) {
   net::store_be16(frame.data() + 24, 0);
   return net::internet_checksum(std::span(frame).subspan(14, 20));
+}
+
+// An IPv6 TCP packet in an Ethernet frame, checksum right.
+std::vector<std::uint8_t> tcp6_frame(const net::Ipv6Addr& src, const net::Ipv6Addr& dst, const TcpSpec& t) {
+  std::vector<std::uint8_t> l4 = tcp_segment(t);
+  net::store_be16(l4.data() + 16, net::l4_checksum(src, dst, 6, l4));
+  Ipv6Spec s{.src = src, .dst = dst, .next_header = 6, .l4_size = l4.size()};
+  std::vector<std::uint8_t> f = ipv6_frame(s);
+  std::copy(l4.begin(), l4.end(), f.begin() + 54);
+  return f;
+}
+
+TEST(CaptureArtefacts, WrongChecksumsFoundAndFixedOversizeFound) {
+  const auto good = tcp4_frame(Ipv4L4Spec{}, TcpSpec{.flags = kAck, .payload = 100});
+  const InspectedPacket p = inspect(good);
+  Artefacts a = find_artefacts(good, p, 1500);
+  EXPECT_FALSE(a.bad_ip_checksum || a.bad_l4_checksum || a.oversize);
+  EXPECT_TRUE(find_artefacts(good, p, 139).oversize);  // 140 bytes of IP
+  EXPECT_FALSE(find_artefacts(good, p, 140).oversize);
+  // Checksum offload: the TCP checksum holds the partial pseudo-header sum; and a wrong
+  // IPv4 header checksum.
+  auto bad = good;
+  net::store_be16(bad.data() + 50, 0x1234);
+  net::store_be16(bad.data() + 24, 0);
+  a = find_artefacts(bad, inspect(bad), 1500);
+  EXPECT_TRUE(a.bad_ip_checksum);
+  EXPECT_TRUE(a.bad_l4_checksum);
+  fix_checksums(bad, inspect(bad));
+  EXPECT_EQ(bad, good);
+  // UDP over IPv4 without a checksum is no artefact, and stays without one.
+  auto no_sum = udp4_frame(Ipv4L4Spec{}, UdpSpec{.checksum = false});
+  const auto copy = no_sum;
+  EXPECT_FALSE(find_artefacts(no_sum, inspect(no_sum), 1500).bad_l4_checksum);
+  fix_checksums(no_sum, inspect(no_sum));
+  EXPECT_EQ(no_sum, copy);
+  // IPv6 TCP.
+  const auto good6 = tcp6_frame(v6("2001:db8:1::100"), v6("2001:db8:beef::10"), TcpSpec{.flags = kAck, .payload = 10});
+  auto bad6 = good6;
+  bad6[54 + 16] ^= 0xff;
+  EXPECT_FALSE(find_artefacts(good6, inspect(good6), 1500).bad_l4_checksum);
+  EXPECT_TRUE(find_artefacts(bad6, inspect(bad6), 1500).bad_l4_checksum);
+  fix_checksums(bad6, inspect(bad6));
+  EXPECT_EQ(bad6, good6);
+  // The summary of a kind: its count and first packet numbers.
+  ArtefactTally t;
+  for (std::uint64_t n : {4, 7, 9}) t.add(n);
+  EXPECT_EQ(t.describe(), "3 (#4, #7, #9)");
+  for (std::uint64_t n : {10, 11, 12}) t.add(n);
+  EXPECT_EQ(t.describe(), "6 (#4, #7, #9, #10, #11, ...)");
+}
+
+// A TSO packet cut as the kernel's GSO cuts it: each segment is exactly the packet a host
+// would have sent with that payload (sequence number, IPv4 ID, flags, lengths, checksums).
+TEST(TcpResegmenter, Ipv4SegmentsAreThePacketsOfTheWire) {
+  const std::vector<std::uint8_t> mss_option{2, 4, 0x05, 0xb4};
+  const std::uint8_t flags = kAck | kFin | 0x08 /* PSH */ | 0x80 /* CWR */;
+  Ipv4L4Spec ip;
+  auto big = tcp4_frame(ip, TcpSpec{.flags = flags, .seq = 0xfffff000, .options = mss_option, .payload = 3000});
+  net::store_be16(big.data() + 50, 0xabcd);  // offload's partial sum: recomputed anyway
+  std::vector<std::vector<std::uint8_t>> out;
+  ASSERT_EQ(resegment_tcp(big, inspect(big), 1500, out), 3u);
+  // 1500 - 20 (IP) - 24 (TCP with the option) = 1456 bytes a segment.
+  const std::array<std::size_t, 3> sizes{1456, 1456, 88};
+  const std::array<std::uint8_t, 3> seg_flags{kAck | 0x80, kAck, kAck | kFin | 0x08};
+  std::uint32_t seq = 0xfffff000;  // wraps within the packet
+  for (std::size_t i = 0; i < 3; ++i) {
+    Ipv4L4Spec sip = ip;
+    sip.id = static_cast<std::uint16_t>(ip.id + i);
+    EXPECT_EQ(out[i], tcp4_frame(sip, TcpSpec{.flags = seg_flags[i], .seq = seq, .options = mss_option,
+                                              .payload = sizes[i]}))
+        << "segment " << i;
+    seq += static_cast<std::uint32_t>(sizes[i]);
+  }
+  // Not cut: within the MTU, not TCP, or no payload.
+  out.clear();
+  EXPECT_EQ(resegment_tcp(big, inspect(big), 3044, out), 0u);
+  const auto udp = udp4_frame(ip, UdpSpec{.payload = 3000});
+  EXPECT_EQ(resegment_tcp(udp, inspect(udp), 1500, out), 0u);
+  EXPECT_TRUE(out.empty());
+}
+
+TEST(TcpResegmenter, Ipv6) {
+  const auto src = v6("2001:db8:1::100");
+  const auto dst = v6("2001:db8:beef::10");
+  const auto big = tcp6_frame(src, dst, TcpSpec{.flags = kAck | 0x08, .seq = 5000, .payload = 2000});
+  std::vector<std::vector<std::uint8_t>> out;
+  ASSERT_EQ(resegment_tcp(big, inspect(big), 1280, out), 2u);  // 1280 - 60 = 1220 a segment
+  EXPECT_EQ(out[0], tcp6_frame(src, dst, TcpSpec{.flags = kAck, .seq = 5000, .payload = 1220}));
+  EXPECT_EQ(out[1], tcp6_frame(src, dst, TcpSpec{.flags = kAck | 0x08, .seq = 6220, .payload = 780}));
 }
 
 TEST(PacketInspector, TcpBehindVlanAndPppoe) {

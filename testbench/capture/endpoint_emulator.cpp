@@ -4,9 +4,12 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <limits>
 
 #include "net/byte_order.hpp"
+#include "testbench/capture/capture_artefacts.hpp"
 #include "testbench/capture/header_rewriter.hpp"
+#include "testbench/capture/tcp_resegmenter.hpp"
 #include "testbench/pcap/link_layer.hpp"
 
 namespace flowsim::capture {
@@ -14,6 +17,8 @@ namespace {
 
 constexpr std::size_t kEthHeader = 14;
 constexpr std::size_t kMinFrame = 60;
+// Preamble, start of frame delimiter and inter-frame gap: bytes a frame costs on the wire.
+constexpr std::uint64_t kWireOverhead = 20;
 
 std::string_view reason_of_kind(PacketKind k) {
   switch (k) {
@@ -232,6 +237,13 @@ bool EndpointEmulator::read_next() {
       port = sender == Side::kLan ? options_.lan_port : options_.wan_port;
       build_frame(rec, p, port, h.injection.frame);
       h.inspected = inspect(h.injection.frame);
+      if (options_.fix_checksums) {
+        const Artefacts a = find_artefacts(h.injection.frame, h.inspected, std::numeric_limits<std::uint32_t>::max());
+        if (a.bad_ip_checksum || a.bad_l4_checksum) {
+          fix_checksums(h.injection.frame, h.inspected);
+          ++checksums_fixed_;
+        }
+      }
     } else {
       h.injection.frame = rec.bytes;
       h.inspected = p;
@@ -377,7 +389,34 @@ void EndpointEmulator::release(ConversationState& st, Held& h, std::uint64_t not
   }
   Leg& leg = st.left[index_of(tag.direction)];
   leg = Leg{tag.packet, h.ts_ns, Outcome::kPending, 0};
-  schedule(std::move(h.injection));
+  if (!schedule_segments(h.injection)) schedule(std::move(h.injection));
+}
+
+bool EndpointEmulator::schedule_segments(Injection& inj) {
+  if (!options_.resegment || per_port_) return false;
+  const PortInfo& port = options_.ports.at(inj.port);
+  const InspectedPacket p = inspect(inj.frame);  // as re-addressed
+  if (p.kind != PacketKind::kTcp || p.l3_length <= port.mtu) return false;
+  segments_.clear();
+  const std::size_t n = resegment_tcp(inj.frame, p, port.mtu, segments_);
+  if (n == 0) return false;
+  ++resegmented_;
+  segments_added_ += n - 1;
+  // Back to back at the port's line rate, as the NIC sent them.
+  std::uint64_t due = inj.due_ps;
+  for (std::size_t i = 0; i < n; ++i) {
+    Injection seg;
+    seg.due_ps = due;
+    seg.port = inj.port;
+    seg.frame = std::move(segments_[i]);
+    if (seg.frame.size() < kMinFrame) seg.frame.resize(kMinFrame, 0);
+    seg.tag = inj.tag;
+    seg.tag.last_piece = i + 1 == n;
+    seg.ideal_hw = inj.ideal_hw;
+    due += (seg.frame.size() + kWireOverhead) * 8 * 1'000'000'000'000ull / port.speed_bps;
+    schedule(std::move(seg));
+  }
+  return true;
 }
 
 void EndpointEmulator::not_injected(ConversationState* st, const PacketTag& tag, std::uint64_t ts_ns,
@@ -441,7 +480,7 @@ void EndpointEmulator::delivered(const PacketTag& tag, unsigned port, std::uint6
     }
   }
   Leg& leg = st->left[index_of(tag.direction)];
-  if (leg.packet != tag.packet) return;  // nothing waits for an older packet
+  if (leg.packet != tag.packet || !tag.last_piece) return;  // nothing waits for an older packet
   leg.outcome = Outcome::kDelivered;
   leg.at_ps = at_ps;
   try_release(*st);
@@ -452,7 +491,7 @@ void EndpointEmulator::dropped(const PacketTag& tag, bool to_router) {
   ConversationState* st = state(tag.loop, tag.conversation);
   if (st == nullptr) return;
   Leg& leg = st->left[index_of(tag.direction)];
-  if (leg.packet != tag.packet) return;
+  if (leg.packet != tag.packet || !tag.last_piece) return;
   leg.outcome = to_router ? Outcome::kToRouter : Outcome::kDropped;
   try_release(*st);
 }

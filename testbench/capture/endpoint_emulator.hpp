@@ -50,6 +50,9 @@ struct PacketTag {
   std::uint32_t conversation = 0;
   Direction direction = Direction::kForward;
   bool emulated = false;  // part of a tracked conversation (else: no causal books)
+  // --resegment cut the packet into segments: only the last one's fate moves its answers on
+  // (the receiver acknowledges the whole of it).
+  bool last_piece = true;
 };
 
 struct Injection {
@@ -65,6 +68,7 @@ struct Injection {
 struct PortInfo {
   net::MacAddr mac;
   std::uint64_t speed_bps = 10'000'000'000;
+  std::uint32_t mtu = 1500;  // --resegment cuts TCP packets to this
 };
 
 struct EmulationOptions {
@@ -77,6 +81,10 @@ struct EmulationOptions {
   // the sides (it may answer itself, or forward it on through a DNAT).
   std::vector<IpKey> router_addresses;
   bool causality = true;          // capture mode; per-port mode: only in the rate modes
+  // Capture artefacts (capture mode): recompute wrong IPv4/TCP/UDP/ICMP checksums before
+  // anything else touches the packet, and cut TCP packets above the port's MTU into segments.
+  bool fix_checksums = false;
+  bool resegment = false;
 };
 
 // A per-port trace: every packet of `file` enters `port` as captured.
@@ -138,6 +146,11 @@ class EndpointEmulator {
   // Injected packets with Injection::ideal_hw.
   std::uint64_t ideal_hw() const { return ideal_hw_; }
   std::uint64_t first_ts_ns() const { return first_ts_ns_; }
+  // Packets whose checksums --fix-checksums corrected.
+  std::uint64_t checksums_fixed() const { return checksums_fixed_; }
+  // Packets --resegment cut, and the frames that made beyond one per packet.
+  std::uint64_t resegmented() const { return resegmented_; }
+  std::uint64_t segments_added() const { return segments_added_; }
 
  private:
   enum class Outcome : std::uint8_t { kNone, kPending, kDelivered, kDropped, kSkipped, kToRouter };
@@ -196,6 +209,8 @@ class EndpointEmulator {
   void not_injected(ConversationState* st, const PacketTag& tag, std::uint64_t ts_ns, std::string_view reason,
                     std::string detail, Outcome leg_outcome);
   void schedule(Injection inj);
+  // --resegment: schedules the segments of an oversize TCP packet; false if it is not one.
+  bool schedule_segments(Injection& inj);
   static bool ideal_hw(ConversationState& st, const InspectedPacket& p, Direction d);
 
   std::shared_ptr<const CaptureIndex> index_;
@@ -221,6 +236,10 @@ class EndpointEmulator {
   std::uint64_t held_count_ = 0;
   std::uint64_t readdressed_ = 0;
   std::uint64_t ideal_hw_ = 0;
+  std::uint64_t checksums_fixed_ = 0;
+  std::uint64_t resegmented_ = 0;
+  std::uint64_t segments_added_ = 0;
+  std::vector<std::vector<std::uint8_t>> segments_;  // scratch for schedule_segments
 };
 
 }  // namespace flowsim::capture

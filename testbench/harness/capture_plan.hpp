@@ -24,6 +24,8 @@ struct CaptureRequest {
   std::string lan_port;  // port names; empty: the port named "lan" / "wan" (see capture_router_fit.hpp)
   std::string wan_port;
   bool inject_same_side = false;  // send same-side conversations through the router anyway
+  bool fix_checksums = false;     // see capture::EmulationOptions
+  bool resegment = false;
   // Timing instead of the scenario's `timing:`.
   std::optional<capture::TimingOptions> timing;
 };

@@ -46,6 +46,7 @@ class CaptureReplayer : public sc_core::sc_module,
   // Responder packets re-addressed to the router's NAT mapping.
   std::uint64_t readdressed() const { return emulator_->readdressed(); }
   std::uint64_t ideal_hw() const { return emulator_->ideal_hw(); }
+  const capture::EndpointEmulator& emulator() const { return *emulator_; }
 
  private:
   void run();

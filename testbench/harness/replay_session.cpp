@@ -237,6 +237,9 @@ Report ReplaySession::snapshot() const {
     report.capture = options_.capture->report;
     report.capture->readdressed = board.capture_replayer->readdressed();
     report.capture->ideal_hw = board.capture_replayer->ideal_hw();
+    report.capture->artefacts.checksums_fixed = board.capture_replayer->emulator().checksums_fixed();
+    report.capture->artefacts.resegmented = board.capture_replayer->emulator().resegmented();
+    report.capture->artefacts.segments_added = board.capture_replayer->emulator().segments_added();
   }
   report.simulated_ps = board.asic.last_activity_ps();
   const engine::EngineStats& es = board.engine.stats();

@@ -27,6 +27,19 @@ std::string Report::to_json() const {
     c["readdressed"] = capture->readdressed;
     c["ideal_hw"] = capture->ideal_hw;
     c["ideal_hit_rate"] = ideal_hit_rate();
+    const CaptureArtefactReport& a = capture->artefacts;
+    nlohmann::ordered_json art;
+    art["mtu"] = a.mtu;
+    art["largest_ip_packet"] = a.largest_ip;
+    art["bad_ip_checksum"] = a.bad_ip_checksum;
+    art["bad_l4_checksum"] = a.bad_l4_checksum;
+    art["oversize"] = a.oversize;
+    art["fix_checksums"] = a.fix_checksums;
+    art["checksums_fixed"] = a.checksums_fixed;
+    art["resegment"] = a.resegment;
+    art["resegmented"] = a.resegmented;
+    art["segments_added"] = a.segments_added;
+    c["artefacts"] = std::move(art);
     j["capture"] = std::move(c);
   }
   j["captured"] = captured;
@@ -106,11 +119,27 @@ std::string Report::to_text() const {
     for (const auto& c : capture->router_changes) s += fmt::format("router    {}\n", c);
     s += fmt::format("timing    {}; {} packets re-addressed to the router's NAT\n", capture->timing,
                      capture->readdressed);
+    const CaptureArtefactReport& a = capture->artefacts;
+    if (a.bad_ip_checksum + a.bad_l4_checksum != 0) {
+      s += fmt::format("artefacts wrong checksums (checksum offload?): IPv4 header {}, TCP/UDP/ICMP {}; {}\n",
+                       a.bad_ip_checksum_packets, a.bad_l4_checksum_packets,
+                       a.fix_checksums ? fmt::format("--fix-checksums recomputed them ({} packets)",
+                                                     a.checksums_fixed)
+                                       : std::string("injected as captured (--fix-checksums recomputes them)"));
+    }
+    if (a.oversize != 0) {
+      s += fmt::format("artefacts IP packets above the MTU of {} (segmentation offload?): {}, the largest {} bytes; {}\n",
+                       a.mtu, a.oversize_packets, a.largest_ip,
+                       a.resegment ? fmt::format("--resegment cut {} TCP packets into {} segments", a.resegmented,
+                                                 a.resegmented + a.segments_added)
+                                   : std::string("injected as captured (--resegment cuts TCP ones into segments)"));
+    }
     s += fmt::format("hit rate  ideal {:.1f} % (every packet after `flow add` in hardware), achieved {:.1f} %\n\n",
                      100.0 * ideal_hit_rate(), 100.0 * offload_hit_rate());
   }
   if (captured != packets_in || !not_injected.empty()) {
     s += fmt::format("{:<24}{:>10}\n", "captured", captured);
+    if (segments_added() != 0) s += fmt::format("{:<24}{:>10}\n", "  segments added", segments_added());
     s += fmt::format("{:<24}{:>10}\n", "  not injected", not_injected_total());
     for (const auto& [reason, n] : not_injected) s += fmt::format("    {:<20}{:>10}\n", reason, n);
   }
@@ -125,8 +154,12 @@ std::string Report::to_text() const {
     for (const auto& [what, n] : reassembly) s += fmt::format("    {:<20}{:>10}\n", what, n);
   }
   const char* identity = reassembly_held ? "OK (in = hw + sw + dropped + held)" : "OK (in = hw + sw + dropped)";
-  const char* with_capture = reassembly_held ? "OK (captured = in + not injected; in = hw + sw + dropped + held)"
-                                             : "OK (captured = in + not injected; in = hw + sw + dropped)";
+  const char* with_capture =
+      segments_added() != 0
+          ? (reassembly_held ? "OK (captured + segments added = in + not injected; in = hw + sw + dropped + held)"
+                             : "OK (captured + segments added = in + not injected; in = hw + sw + dropped)")
+          : (reassembly_held ? "OK (captured = in + not injected; in = hw + sw + dropped + held)"
+                             : "OK (captured = in + not injected; in = hw + sw + dropped)");
   s += fmt::format("{:<24}{}\n", "accounting",
                    accounted() ? (captured != packets_in ? with_capture : identity)
                                : fmt::format("MISMATCH: {} captured, {} not injected, {} in, {} accounted for", captured,

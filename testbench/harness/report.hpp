@@ -28,6 +28,23 @@ struct PortReport {
   double achieved_pps = 0;           // transmitted packets over the busy interval
 };
 
+// What offloads on the capturing host left in a capture, and what the replay did about it.
+struct CaptureArtefactReport {
+  std::uint32_t mtu = 1500;          // oversize means an IP packet longer than this
+  std::uint32_t largest_ip = 0;
+  std::uint64_t bad_ip_checksum = 0;  // packets, and "N (#first, ...)"
+  std::string bad_ip_checksum_packets;
+  std::uint64_t bad_l4_checksum = 0;
+  std::string bad_l4_checksum_packets;
+  std::uint64_t oversize = 0;
+  std::string oversize_packets;
+  bool fix_checksums = false;
+  bool resegment = false;
+  std::uint64_t checksums_fixed = 0;  // injected packets whose checksums were recomputed
+  std::uint64_t resegmented = 0;      // packets cut into segments
+  std::uint64_t segments_added = 0;   // frames that made beyond one per packet
+};
+
 // How a capture was replayed (flowsim replay --capture): its sides and hosts, what was
 // changed in the router to reach them, the timing, what endpoint emulation did.
 struct CaptureReport {
@@ -46,6 +63,7 @@ struct CaptureReport {
   // Injected packets that a router offloading every conversation at `flow add` would forward
   // in hardware: those after the packet that adds the flow (not SYN, FIN or RST).
   std::uint64_t ideal_hw = 0;
+  CaptureArtefactReport artefacts;
 };
 
 // A change to the router made while it ran (scenario `events:`, conformance `event` lines).
@@ -107,8 +125,11 @@ struct Report {
   // Every captured packet was injected or not injected with a reason, and every injected one
   // was forwarded or dropped with a reason.
   bool accounted() const {
-    return packets_in == forwarded_hw + forwarded_sw + dropped + reassembly_held && captured == packets_in + not_injected_total();
+    return packets_in == forwarded_hw + forwarded_sw + dropped + reassembly_held &&
+           captured + segments_added() == packets_in + not_injected_total();
   }
+  // Frames --resegment made beyond one per captured packet: injected, never captured.
+  std::uint64_t segments_added() const { return capture ? capture->artefacts.segments_added : 0; }
   double offload_hit_rate() const {
     return packets_in == 0 ? 0.0 : static_cast<double>(forwarded_hw) / static_cast<double>(packets_in);
   }

@@ -21,6 +21,13 @@
 # dnat_client.pcap: a connection from the WAN (198.51.100.77:45000) to the router's port
 # forward 203.0.113.2:8080 (-> 192.168.1.100:80), captured at the client: the emulated server
 # answers from where the router delivered the connection.
+# offload_client.pcapng: taken with tcpdump on a LAN host (192.168.1.60, one interface) whose NIC
+# does checksum and segmentation offload, so what the host sent is captured as its stack
+# handed it to the NIC: TCP and UDP checksums hold only the pseudo-header's partial sum
+# (CHECKSUM_PARTIAL), and two TCP packets are larger than the MTU of 1500 (TSO: 4000 and
+# 2500 bytes of payload, which the wire carried as 1460-byte segments). What the host
+# received is as it was on the wire. A TCP upload to 198.51.100.20:80 with its handshake and
+# close, and a DNS query and its answer.
 # Fully deterministic; traces/capture_regenerate compares the committed files with what this
 # script writes.
 """Regenerate: /usr/bin/python3 traces/capture/make_capture_traces.py [--out DIR]"""
@@ -167,6 +174,61 @@ def dnat_client():
     return recs
 
 
+OFF_HOST = "192.168.1.60"
+OFF_MAC = "02:00:00:00:01:3c"
+OFF_SERVER = "198.51.100.20"
+
+
+def partial_checksum(raw):
+    """The checksum field as a host with checksum offload leaves it for its NIC: the folded
+    pseudo-header sum, not complemented (Linux's ~tcp_v4_check(len, saddr, daddr, 0))."""
+    ip = IP(raw[14:])
+    ihl = ip.ihl * 4
+    l4len = ip.len - ihl
+    words = struct.unpack("!HHHH", raw[26:34])
+    total = sum(words) + ip.proto + l4len
+    while total > 0xFFFF:
+        total = (total & 0xFFFF) + (total >> 16)
+    offset = 14 + ihl + (16 if ip.proto == 6 else 6)
+    return raw[:offset] + struct.pack("!H", total) + raw[offset + 2:]
+
+
+def offload_client():
+    recs = []
+    t = T0
+
+    def add(raw, gap):
+        nonlocal t
+        t += gap
+        recs.append((raw, t))
+
+    c = Tcp(OFF_HOST, OFF_SERVER, 42000, 80, OFF_MAC, GW_MAC)
+    sent = lambda flags, payload=b"": partial_checksum(c.seg(True, flags, payload))
+    add(sent("S"), 0)
+    add(c.seg(False, "SA"), 30_000)
+    add(sent("A"), 2_000)
+    add(sent("PA", b"POST /upload HTTP/1.1\r\nContent-Length: 6500\r\n\r\n"), 10_000)
+    add(c.seg(False, "A"), 30_000)
+    # Two TSO packets: 4000 and 2500 bytes of payload in one IP packet each.
+    add(sent("A", bytes(range(256)) * 15 + bytes(160)), 10_000)
+    add(c.seg(False, "A"), 30_000)
+    add(sent("PA", bytes([0x5A]) * 2500), 10_000)
+    add(c.seg(False, "A"), 30_000)
+    add(c.seg(False, "PA", b"HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n"), 20_000)
+    add(sent("A"), 2_000)
+    add(sent("FA"), 50_000)
+    add(c.seg(False, "FA"), 30_000)
+    add(sent("A"), 2_000)
+    q = DNS(id=0x4321, rd=1, qd=DNSQR(qname="example.net"))
+    add(partial_checksum(bytes(Ether(src=OFF_MAC, dst=GW_MAC) / IP(src=OFF_HOST, dst=DNS_SERVER, id=0x3400) /
+                               UDP(sport=50001, dport=53) / q)), 100_000)
+    a = DNS(id=0x4321, qr=1, rd=1, ra=1, qd=DNSQR(qname="example.net"),
+            an=DNSRR(rrname="example.net", ttl=300, rdata="93.184.215.15"))
+    add(bytes(Ether(src=GW_MAC, dst=OFF_MAC) / IP(src=DNS_SERVER, dst=OFF_HOST, id=0x7400) /
+              UDP(sport=53, dport=50001) / a), 30_000)
+    return recs
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", default=str(Path(__file__).resolve().parent))
@@ -178,6 +240,7 @@ def main():
     # gateway (sides by interface: --lan-interface 0).
     tap = [(raw, ts, 0 if raw[6:12] != bytes.fromhex(GW_MAC.replace(":", "")) else 1) for raw, ts in nat_client()]
     (out / "nat_client_tap.pcapng").write_bytes(pcapng(tap, ["tap-lan", "tap-gw"]))
+    (out / "offload_client.pcapng").write_bytes(pcapng([(raw, ts, 0) for raw, ts in offload_client()], ["eth0"]))
 
 
 if __name__ == "__main__":
