@@ -59,6 +59,7 @@ enum class ResetCause : std::uint8_t {
   kTxHang,              // frames in the TX ring, no completion for DriverConfig::tx_timeout
   kMissedInterrupt,     // completed RX descriptors waited a watchdog period with no interrupt
   kEntryAckTimeout,     // ENTRY_CTRL or MIB_SER_CR never acknowledged an operation
+  kRequested,           // asked for, not detected: an administrator's reset (devlink reload)
   kCount,
 };
 inline constexpr std::size_t kResetCauseCount = static_cast<std::size_t>(ResetCause::kCount);
@@ -72,6 +73,7 @@ constexpr std::string_view to_string(ResetCause c) {
     case ResetCause::kTxHang: return "tx_hang";
     case ResetCause::kMissedInterrupt: return "missed_interrupt";
     case ResetCause::kEntryAckTimeout: return "entry_ack_timeout";
+    case ResetCause::kRequested: return "requested";
     case ResetCause::kCount: break;
   }
   return "unknown";

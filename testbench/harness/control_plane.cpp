@@ -46,7 +46,10 @@ std::optional<std::string> apply_control_event(const scenario::ControlEvent& e, 
       }
       return std::nullopt;
     case Kind::kDriverReset:
-      return "driver reset: this build has no device recovery to reset with";
+      // The reliability work's recovery does the reset when the CPU next looks (CpuHost runs
+      // it right after control work): stop, reset, bring up, re-install the offloaded flows.
+      driver.request_reset(driver::ResetCause::kRequested);
+      return std::nullopt;
   }
   return std::nullopt;
 }
