@@ -474,6 +474,7 @@ Verdict Engine::slow_path(SlowPacket& p) {
     const nft::EvalResult res = ruleset_->evaluate(nft::Hook::kPrerouting, packet_info(p, std::nullopt, ManipType::kDst));
     if (res.verdict != nft::Verdict::kAccept) return refuse(p, res);
     attach_helper(p, res);
+    set_dscp(p, res);
     setup_nat(p, res, ManipType::kDst, nullptr);
     if (!nat_hook(p, ManipType::kDst)) return Verdict::drop(DropReason::kNatFailed);
   }
@@ -546,6 +547,30 @@ void Engine::clamp_mss(SlowPacket& p, const nft::EvalResult& res, unsigned egres
   }
   const std::span<std::uint8_t> d = datagram(p);
   if (p.l4_offset < d.size()) mangle::lower_tcp_mss(d.subspan(p.l4_offset), mss);
+}
+
+// `ip dscp set` / `ip6 dscp set`: nft writes the header's first 16-bit word (version, IHL and
+// TOS; version and traffic class), the IPv4 header checksum updated incrementally
+// (nft_payload_set_eval); ECN is kept.
+void Engine::set_dscp(SlowPacket& p, const nft::EvalResult& res) {
+  if (!res.dscp) return;
+  const std::span<std::uint8_t> d = datagram(p);
+  if (d.size() < 2) return;
+  const auto word = [&d] { return static_cast<std::uint16_t>(d[0] << 8 | d[1]); };
+  const std::uint16_t before = word();
+  if (p.family == 4) {
+    d[1] = static_cast<std::uint8_t>((d[1] & 0x03) | (*res.dscp << 2));
+    if (d.size() >= 12) {
+      const std::uint16_t check = static_cast<std::uint16_t>(d[10] << 8 | d[11]);
+      const std::uint16_t updated = net::csum_replace2(check, before, word());
+      d[10] = static_cast<std::uint8_t>(updated >> 8);
+      d[11] = static_cast<std::uint8_t>(updated);
+    }
+  } else {
+    const auto tclass = static_cast<std::uint8_t>((*res.dscp << 2) | ((before >> 4) & 0x03));
+    d[0] = static_cast<std::uint8_t>((d[0] & 0xf0) | (tclass >> 4));
+    d[1] = static_cast<std::uint8_t>((d[1] & 0x0f) | ((tclass & 0x0f) << 4));
+  }
 }
 
 // Whether the packet's destination is one of the router's own unicast addresses (not a
@@ -676,6 +701,7 @@ Verdict Engine::forward(SlowPacket& p, const Route& route) {
     if (res.verdict != nft::Verdict::kAccept) return refuse(p, res);
     attach_helper(p, res);
     clamp_mss(p, res, egress);
+    set_dscp(p, res);
     if (res.flow_add != nullptr && res.flow_add == flowtable_spec_ && routes) {
       p.ct.ct->status |= conntrack::kOffload;
       if (flowtable_->add(*p.ct.ct, *routes, p.now) == nullptr) p.ct.ct->status &= ~conntrack::kOffload;
@@ -688,6 +714,7 @@ Verdict Engine::forward(SlowPacket& p, const Route& route) {
     nft::EvalResult res = ruleset_->evaluate(nft::Hook::kPostrouting, packet_info(p, egress, ManipType::kSrc));
     if (res.verdict != nft::Verdict::kAccept) return refuse(p, res);
     clamp_mss(p, res, egress);
+    set_dscp(p, res);
     setup_nat(p, res, ManipType::kSrc, &route);
     if (binding_due && !nat::NatCore::initialized(*p.ct.ct, ManipType::kSrc)) {
       return Verdict::drop(DropReason::kNatFailed);  // masquerade found no address
@@ -926,12 +953,14 @@ Verdict Engine::send_local(SlowPacket& p, DropReason reason, std::optional<connt
     out.ct = attached ? *attached : conntrack_->in(datagram(out), p.family, conntrack::CtHook::kLocalOut, p.now);
     nft::EvalResult res = ruleset_->evaluate(nft::Hook::kOutput, packet_info(out, route->ifindex, ManipType::kDst));
     if (res.verdict != nft::Verdict::kAccept) return Verdict::drop(reason);
+    set_dscp(out, res);
     setup_nat(out, res, ManipType::kDst, route ? &*route : nullptr);
     if (!nat_hook(out, ManipType::kDst)) return Verdict::drop(reason);
     route = route_of();  // a translated destination is routed again (ip_route_me_harder)
     if (!route) return Verdict::drop(reason);
     res = ruleset_->evaluate(nft::Hook::kPostrouting, packet_info(out, route->ifindex, ManipType::kSrc));
     if (res.verdict != nft::Verdict::kAccept) return Verdict::drop(reason);
+    set_dscp(out, res);
     setup_nat(out, res, ManipType::kSrc, route ? &*route : nullptr);
     if (!nat_hook(out, ManipType::kSrc)) return Verdict::drop(reason);
     // No confirmation: what the router answers with never starts a connection (a reply of

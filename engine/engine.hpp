@@ -175,6 +175,7 @@ class Engine {
   Verdict slow_path(SlowPacket& p);
   void attach_helper(SlowPacket& p, const nft::EvalResult& res);
   void clamp_mss(SlowPacket& p, const nft::EvalResult& res, unsigned egress);
+  void set_dscp(SlowPacket& p, const nft::EvalResult& res);
   Verdict local_input(SlowPacket& p);
   Verdict deliver_local(SlowPacket& p);
   Verdict forward(SlowPacket& p, const Route& route);

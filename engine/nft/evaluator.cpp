@@ -214,6 +214,11 @@ Outcome run_rule(Rule& rule, const PacketInfo& p, EvalResult& result, Chain*& ta
         result.mss_rt_mtu = mss->rt_mtu;
         result.mss_value = mss->value;
       }
+    } else if (const auto* d = std::get_if<DscpSetStmt>(&s.body)) {
+      // The payload expression's implicit protocol dependency: a packet of the other family
+      // breaks the rule.
+      if (packet_family(p) != d->family) return Outcome::kNext;
+      result.dscp = d->value;
     } else if (const auto* h = std::get_if<CtHelperSetStmt>(&s.body)) {
       // nft_ct_helper_obj_eval: the helper's protocol and family must be the packet's.
       const CtHelper& helper = *h->helper;

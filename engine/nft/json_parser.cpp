@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "engine/nft/dscp.hpp"
 #include "engine/nft/fields.hpp"
 #include "engine/nft/load_error.hpp"
 #include "engine/nft/names.hpp"
@@ -605,8 +606,23 @@ LimitStmt JsonParser::limit(const Value& body) {
 }
 
 // {"mangle": {"key": {"tcp option": {"name": "maxseg", "field": "size"}}, "value": {"rt": {"key": "mtu"}} | N}}
-TcpMssStmt JsonParser::mangle(const Value& body) {
+// {"mangle": {"key": {"payload": {"protocol": "ip" | "ip6", "field": "dscp"}}, "value": "cs3" | N}}
+StmtBody JsonParser::mangle(const Value& body) {
   const Value key = required(body, "key");
+  if (key.json->is_object() && key.json->contains("payload")) {
+    const Value payload = member(key, "payload");
+    const std::string protocol = payload.json->is_object() ? payload.json->value("protocol", "") : "";
+    if (payload.json->is_object() && payload.json->value("field", "") == "dscp" && (protocol == "ip" || protocol == "ip6")) {
+      const Value value = required(body, "value");
+      std::optional<std::uint8_t> dscp;
+      if (value.json->is_string()) dscp = parse_dscp(value.json->get<std::string>());
+      if (value.json->is_number_unsigned() && value.json->get<std::uint64_t>() <= 63) {
+        dscp = static_cast<std::uint8_t>(value.json->get<std::uint64_t>());
+      }
+      if (!dscp) fail(value, "the DSCP must be a name (cs0..cs7, af11..af43, ef, va, lephb, df, be) or a number up to 63");
+      return DscpSetStmt{static_cast<std::uint8_t>(protocol == "ip" ? 4 : 6), *dscp};
+    }
+  }
   const Value option = key.json->is_object() ? member(key, "tcp option") : Value{&kNull, JsonPositions::kNone};
   if (!option.json->is_object() || option.json->value("name", "") != "maxseg" || option.json->value("field", "") != "size") {
     fail(key, fmt::format("unsupported statement \"mangle\" of {}", short_text(*key.json)));

@@ -178,6 +178,13 @@ struct TcpMssStmt {
   std::uint16_t value = 0;
 };
 
+// `ip dscp set VALUE` / `ip6 dscp set VALUE`: the packet's DSCP rewritten (nft_payload_set_eval
+// of the header's first 16-bit word; the IPv4 header checksum follows).
+struct DscpSetStmt {
+  std::uint8_t family = 4;  // 4: `ip`, 6: `ip6`; a packet of the other family is left alone
+  std::uint8_t value = 0;   // 0..63
+};
+
 struct CtHelper;
 
 // `ct helper set "NAME"`: assigns the table's ct helper object NAME to the connection.
@@ -217,7 +224,7 @@ struct LogStmt {
 };
 
 using StmtBody = std::variant<Match, CounterStmt, VerdictStmt, RejectStmt, FlowStmt, NatStmt, LogStmt, VmapStmt,
-                              LimitStmt, CtHelperSetStmt, TcpMssStmt>;
+                              LimitStmt, CtHelperSetStmt, TcpMssStmt, DscpSetStmt>;
 
 struct Stmt {
   StmtBody body;

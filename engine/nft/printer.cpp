@@ -12,6 +12,7 @@
 
 #include <fmt/format.h>
 
+#include "engine/nft/dscp.hpp"
 #include "engine/nft/fields.hpp"
 #include "engine/nft/names.hpp"
 #include "engine/nft/values.hpp"
@@ -294,6 +295,9 @@ std::string format_stmt(const Stmt& s, Family family) {
   if (const auto* mss = std::get_if<TcpMssStmt>(&s.body)) {
     return mss->rt_mtu ? std::string("tcp option maxseg size set rt mtu")
                        : fmt::format("tcp option maxseg size set {}", mss->value);
+  }
+  if (const auto* d = std::get_if<DscpSetStmt>(&s.body)) {
+    return fmt::format("{} dscp set {}", d->family == 4 ? "ip" : "ip6", dscp_name(d->value));
   }
   if (const auto* h = std::get_if<CtHelperSetStmt>(&s.body)) {
     return fmt::format("ct helper set \"{}\"", h->name);

@@ -3,7 +3,7 @@
 // semantics: verdict maps (nft_lookup with a verdict map: no key, no verdict), `tcp flags`
 // and `ct status` as bitmasks (nft_cmp / nft_bitwise), address masks, ICMP types and
 // `type . code` concatenations, `limit rate` as nft_limit's token bucket in simulated time,
-// `ct helper set` (nft_ct_helper_obj_eval), `tcp option maxseg size set`. Listing forms are
+// `ct helper set` (nft_ct_helper_obj_eval), `tcp option maxseg size set`, `ip dscp set`. Listing forms are
 // checked against real nft in text_parser_test (testdata/recorded/router_constructs).
 #include <gtest/gtest.h>
 
@@ -250,6 +250,42 @@ table inet fw4 {
   EXPECT_TRUE(r.evaluate(Hook::kForward, packet({.in = "wan", .out = "lan", .tcp_flags = kSyn | kAck})).mss_set);
   EXPECT_FALSE(r.evaluate(Hook::kForward, packet({.in = "wan", .out = "lan", .tcp_flags = kAck})).mss_set);
   EXPECT_FALSE(r.evaluate(Hook::kForward, packet({.in = "wan", .out = "lan", .proto = 17})).mss_set);
+}
+
+// `ip dscp set` / `ip6 dscp set` (nft_payload_set): names as nft's dscp_type_tbl has them,
+// numbers up to 63; a packet of the other family breaks the rule (the payload expression's
+// protocol dependency); the last one run wins; listed by name, else as 0x%.2x.
+TEST(RouterConstructsTest, DscpSetByFamilyAndListedAsNftListsIt) {
+  Ruleset r = text(R"(
+table inet fw4 {
+  chain mangle_forward {
+    type filter hook forward priority mangle; policy accept;
+    oifname "wan" ip dscp set cs3
+    oifname "wan" ip6 dscp set 0x2f
+    iifname "wan" ip dscp set 1
+    iifname "wan" ip dscp set 0
+  }
+}
+)");
+  EXPECT_EQ(r.evaluate(Hook::kForward, packet({.in = "lan", .out = "wan"})).dscp, std::optional<std::uint8_t>(0x18));
+  EXPECT_EQ(r.evaluate(Hook::kForward, packet({.in = "lan", .out = "wan", .src = "fd00::2", .dst = "2001:db8::1"})).dscp,
+            std::optional<std::uint8_t>(0x2f));
+  EXPECT_EQ(r.evaluate(Hook::kForward, packet({.in = "wan", .out = "lan"})).dscp, std::optional<std::uint8_t>(0));
+  EXPECT_FALSE(r.evaluate(Hook::kForward, packet({.in = "wan", .out = "lan", .src = "2001:db8::1", .dst = "fd00::2"})).dscp);
+  EXPECT_EQ(r.list(), R"(table inet fw4 {
+	chain mangle_forward {
+		type filter hook forward priority mangle; policy accept;
+		oifname "wan" ip dscp set cs3
+		oifname "wan" ip6 dscp set 0x2f
+		iifname "wan" ip dscp set lephb
+		iifname "wan" ip dscp set cs0
+	}
+}
+)");
+  EXPECT_EQ(load_error("table inet t {\n  chain c {\n    ip dscp set 64\n  }\n}\n"),
+            "test.nft:3:17: syntax error, unexpected \"64\", expecting a DSCP name (cs0..cs7, af11..af43, ef, va, "
+            "lephb, df, be) or a number up to 63");
+  EXPECT_EQ(load_error("table inet t {\n  chain c {\n    ip dscp cs3\n  }\n}\n"), "test.nft:3:5: unsupported match \"ip dscp\"");
 }
 
 TEST(RouterConstructsTest, RedirectAndNatWithoutTo) {

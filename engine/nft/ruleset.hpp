@@ -114,6 +114,9 @@ struct EvalResult {
   bool mss_set = false;
   bool mss_rt_mtu = false;
   std::uint16_t mss_value = 0;
+  // `ip dscp set` / `ip6 dscp set` ran on a packet of its family: the caller rewrites the
+  // packet's DSCP to this (the last one run wins).
+  std::optional<std::uint8_t> dscp;
 };
 
 class RulesetBuilder;

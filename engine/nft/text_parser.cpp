@@ -15,6 +15,7 @@
 
 #include <fmt/format.h>
 
+#include "engine/nft/dscp.hpp"
 #include "engine/nft/fields.hpp"
 #include "engine/nft/include_files.hpp"
 #include "engine/nft/load_error.hpp"
@@ -926,6 +927,14 @@ Stmt TextParser::parse_statement() {
       mss.value = static_cast<std::uint16_t>(*n);
     }
     return Stmt{mss, loc};
+  }
+  if ((w == "ip" || w == "ip6") && peek_word("dscp") && peek_word("set", 1)) {
+    next();
+    next();
+    const Token& v = expect_word("a DSCP value");
+    const std::optional<std::uint8_t> dscp = parse_dscp(v.text);
+    if (!dscp) unexpected(v, "a DSCP name (cs0..cs7, af11..af43, ef, va, lephb, df, be) or a number up to 63");
+    return Stmt{DscpSetStmt{static_cast<std::uint8_t>(w == "ip" ? 4 : 6), *dscp}, loc};
   }
   for (std::string_view family : {"meta", "ip", "ip6", "tcp", "udp", "th", "ct"}) {
     if (w == family) {

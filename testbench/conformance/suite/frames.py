@@ -45,21 +45,25 @@ def l4(proto, sport, dport, flags, seq, ack):
     return TCP(sport=sport, dport=dport, flags=flags, seq=seq, ack=ack, window=502)
 
 
-def request(sport, dport, payload, ip_id, proto="udp", flags="PA", seq=0, ack=0, server=SERVER_V4, df=False):
+def request(sport, dport, payload, ip_id, proto="udp", flags="PA", seq=0, ack=0, server=SERVER_V4, df=False,
+            out_tos=0):
     """A LAN host's packet to the Internet as it arrives, and as the router must send it."""
     frag = "DF" if df else 0
     seg = l4(proto, sport, dport, flags, seq, ack) / Raw(payload)
     inp = Ether(dst=LAN_MAC, src=A_MAC) / IP(src=A_V4, dst=server, id=ip_id, ttl=LAN_TTL, flags=frag) / seg
-    out = Ether(dst=GW_MAC, src=WAN_MAC) / IP(src=WAN_V4, dst=server, id=ip_id, ttl=LAN_TTL - 1, flags=frag) / seg
+    out = Ether(dst=GW_MAC, src=WAN_MAC) / IP(src=WAN_V4, dst=server, id=ip_id, ttl=LAN_TTL - 1, flags=frag,
+                                              tos=out_tos) / seg
     return hexof(inp), hexof(out, pad=False)
 
 
-def answer(sport, dport, payload, ip_id, proto="udp", flags="PA", seq=0, ack=0, server=SERVER_V4, df=False):
+def answer(sport, dport, payload, ip_id, proto="udp", flags="PA", seq=0, ack=0, server=SERVER_V4, df=False,
+           out_tos=0):
     """The server's answer to the masqueraded address, as it arrives and as the router sends it."""
     frag = "DF" if df else 0
     seg = l4(proto, dport, sport, flags, seq, ack) / Raw(payload)
     inp = Ether(dst=WAN_MAC, src=GW_MAC) / IP(src=server, dst=WAN_V4, id=ip_id, ttl=WAN_TTL, flags=frag) / seg
-    out = Ether(dst=A_MAC, src=LAN_MAC) / IP(src=server, dst=A_V4, id=ip_id, ttl=WAN_TTL - 1, flags=frag) / seg
+    out = Ether(dst=A_MAC, src=LAN_MAC) / IP(src=server, dst=A_V4, id=ip_id, ttl=WAN_TTL - 1, flags=frag,
+                                             tos=out_tos) / seg
     return hexof(inp), hexof(out, pad=False)
 
 
@@ -361,9 +365,26 @@ def driver_reset():
     s.dump()
 
 
+def dscp_forward():
+    # Host A 192.168.1.100:5000 to 198.51.100.10:7000: request and answer on the slow path
+    # (DSCP CS3 = TOS 0x60 set by the forward chain), then two requests and an answer through
+    # the hardware (DSCP as they came, 0).
+    s = Lines()
+    s.lan(request(5000, 7000, b"req1", 0x101, out_tos=0x60))
+    s.text("wait 1ms")
+    s.wan(answer(5000, 7000, b"ans1", 0x201, out_tos=0x60))
+    s.text("wait 1ms")
+    s.lan(request(5000, 7000, b"req2", 0x102))
+    s.text("wait 1ms")
+    s.wan(answer(5000, 7000, b"ans2", 0x202))
+    s.text("wait 1ms")
+    s.lan(request(5000, 7000, b"req3", 0x103))
+    s.dump()
+
+
 SCENARIOS = {f.__name__: f for f in (ct_original_packets, flowtable_counter, ipv6_nat_refused, mtu_1492,
                                      flowtable_timeouts_tcp, flowtable_timeouts_udp, tcp_transfer,
-                                     hash_collision_storm, aging_under_traffic, driver_reset)}
+                                     hash_collision_storm, aging_under_traffic, driver_reset, dscp_forward)}
 
 if __name__ == "__main__":
     if len(sys.argv) != 2 or sys.argv[1] not in SCENARIOS:
