@@ -14,6 +14,7 @@
 
 #include "net/input_error.hpp"
 #include "testbench/scenario/scenario.hpp"
+#include "testbench/scenario/scenario_file_fixture.hpp"
 #include "testbench/scenario/scenario_limits.hpp"
 
 namespace flowsim::scenario {
@@ -42,30 +43,9 @@ const std::string kPorts = R"(ports:
     ipv4: 203.0.113.2/24
 )";
 
-class ScenarioLimitsTest : public ::testing::Test {
+class ScenarioLimitsTest : public ScenarioFileTest {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("flowsim_limits_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  // The loader's error for `text`, the file name replaced by "F".
-  std::string error_of(const std::string& text) {
-    const fs::path p = dir_ / "s.yaml";
-    std::ofstream(p) << text;
-    try {
-      load_scenario(p);
-    } catch (const net::InputError& e) {
-      std::string msg = e.what();
-      if (msg.rfind(p.string(), 0) == 0) msg = "F" + msg.substr(p.string().size());
-      return msg;
-    }
-    return "(no error)";
-  }
+  ScenarioLimitsTest() : ScenarioFileTest("flowsim_limits_") {}
 
   // In the (forked) child: the load must give `want`; exits 0 if it does.
   [[noreturn]] void check_in_bounded_child(const std::string& text, const std::string& want) {
@@ -81,14 +61,6 @@ class ScenarioLimitsTest : public ::testing::Test {
     }
     std::_Exit(0);
   }
-
-  Scenario load(const std::string& text) {
-    const fs::path p = dir_ / "ok.yaml";
-    std::ofstream(p) << text;
-    return load_scenario(p);
-  }
-
-  fs::path dir_;
 };
 
 // Finding 1. yaml-cpp 0.7.0's LoadAll never returned on these one-line files and grew by

@@ -9,6 +9,7 @@
 
 #include "engine/nft/ruleset.hpp"
 #include "net/input_error.hpp"
+#include "testbench/scenario/scenario_file_fixture.hpp"
 
 namespace flowsim::scenario {
 namespace {
@@ -138,37 +139,9 @@ TEST(ScenarioTest, ToEngineConfigKeepsPortOrderAsIfindex) {
 }
 
 // Writes scenario files into a fresh directory per test.
-class ScenarioErrorTest : public ::testing::Test {
+class ScenarioErrorTest : public ScenarioFileTest {
  protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::path(::testing::TempDir()) / (std::string("flowsim_scenario_") + info->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  fs::path write(const std::string& text, const std::string& name = "s.yaml") {
-    const fs::path p = dir_ / name;
-    std::ofstream(p) << text;
-    return p;
-  }
-
-  // The error message for `text`, with the file name replaced by "F" for readability.
-  std::string error_of(const std::string& text) {
-    const fs::path p = write(text);
-    try {
-      load_scenario(p);
-    } catch (const net::InputError& e) {
-      std::string msg = e.what();
-      const std::string prefix = p.string();
-      if (msg.rfind(prefix, 0) == 0) msg = "F" + msg.substr(prefix.size());
-      return msg;
-    }
-    return "(no error)";
-  }
-
-  fs::path dir_;
+  ScenarioErrorTest() : ScenarioFileTest("flowsim_scenario_") {}
 };
 
 // Two valid ports; tests append to or replace parts of it.
@@ -560,34 +533,15 @@ TEST_F(ScenarioErrorTest, RulesetAndEngineMistakes) {
 namespace flowsim::scenario {
 namespace {
 
-class ScenarioEventsTest : public ::testing::Test {
+class ScenarioEventsTest : public ScenarioFileTest {
  protected:
+  ScenarioEventsTest() : ScenarioFileTest("flowsim_scenario_events_") {}
   void SetUp() override {
-    // One folder per test: CTest runs the cases of this fixture in parallel processes.
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::path(::testing::TempDir()) / (std::string("flowsim_scenario_events_") + info->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
+    ScenarioFileTest::SetUp();
     std::ofstream(dir_ / "r.nft") << "table inet f {\n\tflowtable ft {\n\t\thook ingress priority filter\n"
                                      "\t\tdevices = { lan, wan }\n\t}\n}\n";
   }
-  void TearDown() override { fs::remove_all(dir_); }
-  fs::path write(const std::string& text) {
-    std::ofstream(dir_ / "s.yaml") << kPorts << "ruleset: r.nft\n" << text;
-    return dir_ / "s.yaml";
-  }
-  std::string error_of(const std::string& text) {
-    const fs::path p = write(text);
-    try {
-      load_scenario(p);
-    } catch (const net::InputError& e) {
-      std::string msg = e.what();
-      if (msg.rfind(p.string(), 0) == 0) msg = "F" + msg.substr(p.string().size());
-      return msg;
-    }
-    return "(no error)";
-  }
-  fs::path dir_;
+  std::string prologue() const override { return kPorts + "ruleset: r.nft\n"; }
 };
 
 TEST_F(ScenarioEventsTest, EveryCommandParsesIntoItsEventInTimeOrder) {
