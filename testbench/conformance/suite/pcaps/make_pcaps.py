@@ -16,16 +16,27 @@
 #    20 us) and its answer (WAN, 10 us later); the WAN file starts 10 us after the LAN file;
 #  - table_full_wan_expected.pcap, table_full_lan_expected.pcap: what the router sends
 #    (masqueraded to 203.0.113.2, ports kept; TTL one less; the next hop's MACs).
+# ../mtu_property.expect (the home router with the MTUs drawn here, seed 20261203: lan 1280..9000
+# and wan 1280..9000): a UDP conversation of host A to 198.51.100.10:7000 (set up by the file),
+# then 16 packets of it from the LAN and 16 answers from the WAN, of random IPv4 sizes up to the
+# ingress MTU, half of them DF, 100 us apart:
+#  - mtu_property_lan.pcap, mtu_property_wan.pcap: what arrives;
+#  - mtu_property_wan_expected.pcap, mtu_property_lan_expected.pcap: what the router must
+#    send: the packet translated if it fits the egress MTU, else with DF an ICMP
+#    fragmentation needed (next-hop MTU, 548 bytes quoted, from the ingress port's address,
+#    IPv4 ID 0: the file masks it) back out of the ingress port, else fragments of
+#    (MTU - 20) & ~7 bytes as ip_fragment cuts them.
 # Classic pcap, nanosecond timestamps, Ethernet. Deterministic.
 """Generate the pcaps of the conformance suite's storm and table-full files."""
 
 import argparse
 import ipaddress
 import pathlib
+import random
 import struct
 import sys
 
-from scapy.all import IP, UDP, Ether, Raw
+from scapy.all import ICMP, IP, UDP, Ether, Raw
 
 LAN_MAC, WAN_MAC = "02:00:00:00:01:01", "02:00:00:00:02:01"
 A_MAC, GW_MAC = "02:00:00:00:01:64", "02:00:00:00:02:fe"
@@ -81,6 +92,65 @@ def padded(pkt) -> bytes:
     return raw + bytes(max(0, 60 - len(raw)))
 
 
+MTU_SEED = 20261203
+
+
+def mtu_property_mtus():
+    rng = random.Random(MTU_SEED)
+    return rng, rng.randint(1280, 9000), rng.randint(1280, 9000)
+
+
+def fragments(ip, mtu):
+    """ip_fragment of a forwarded IPv4 packet: pieces of (mtu - 20) & ~7 bytes."""
+    body = bytes(ip.payload)
+    step = (mtu - 20) // 8 * 8
+    out = []
+    for off in range(0, len(body), step):
+        last = off + step >= len(body)
+        out.append(IP(src=ip.src, dst=ip.dst, id=ip.id, ttl=ip.ttl, proto=ip.proto, flags=0 if last else "MF",
+                      frag=off // 8) / Raw(body[off:off + step]))
+    return out
+
+
+def write_mtu_property(out):
+    rng, lan_mtu, wan_mtu = mtu_property_mtus()
+    files = {name: PcapWriter(out / f"mtu_property_{name}.pcap") for name in ("lan", "wan", "lan_expected", "wan_expected")}
+    for direction in ("lan", "wan"):
+        ingress_mtu, egress_mtu = (lan_mtu, wan_mtu) if direction == "lan" else (wan_mtu, lan_mtu)
+        for i in range(16):
+            size = rng.randint(28, ingress_mtu)
+            df = rng.random() < 0.5
+            payload = Raw(bytes((i * 13 + j) & 0xff for j in range(size - 28)))
+            ident = (0x5000 if direction == "lan" else 0x6000) + i
+            flags = "DF" if df else 0
+            t = T0_NS + i * 100_000
+            if direction == "lan":
+                inp_ip = IP(src=A_V4, dst="198.51.100.10", id=ident, ttl=64, flags=flags) / UDP(sport=5000, dport=7000) / payload
+                inp = Ether(dst=LAN_MAC, src=A_MAC) / inp_ip
+                fwd_ip = IP(src=WAN_V4, dst="198.51.100.10", id=ident, ttl=63, flags=flags) / UDP(sport=5000, dport=7000) / payload
+                fwd_l2, back_l2, back_src, back_file, fwd_file = (Ether(dst=GW_MAC, src=WAN_MAC), Ether(dst=A_MAC, src=LAN_MAC),
+                                                                  "192.168.1.1", "lan_expected", "wan_expected")
+            else:
+                inp_ip = IP(src="198.51.100.10", dst=WAN_V4, id=ident, ttl=50, flags=flags) / UDP(sport=7000, dport=5000) / payload
+                inp = Ether(dst=WAN_MAC, src=GW_MAC) / inp_ip
+                fwd_ip = IP(src="198.51.100.10", dst=A_V4, id=ident, ttl=49, flags=flags) / UDP(sport=7000, dport=5000) / payload
+                fwd_l2, back_l2, back_src, back_file, fwd_file = (Ether(dst=A_MAC, src=LAN_MAC), Ether(dst=GW_MAC, src=WAN_MAC),
+                                                                  WAN_V4, "wan_expected", "lan_expected")
+            files[direction].write(t, padded(inp))
+            fwd_ip = IP(bytes(fwd_ip))
+            if size <= egress_mtu:
+                files[fwd_file].write(t, bytes(fwd_l2 / fwd_ip))
+            elif df:
+                quote = bytes(IP(bytes(inp_ip)))[:576 - 28]
+                err = IP(src=back_src, dst=inp_ip.src, tos=0xc0, ttl=64, id=0) / ICMP(type=3, code=4, nexthopmtu=egress_mtu) / Raw(quote)
+                files[back_file].write(t, bytes(back_l2 / err))
+            else:
+                for frag in fragments(fwd_ip, egress_mtu):
+                    files[fwd_file].write(t, bytes(fwd_l2 / frag))
+    for f in files.values():
+        f.close()
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", default=str(pathlib.Path(__file__).parent))
@@ -123,6 +193,8 @@ def main():
             writers["lan_expected"].write(t + 10_000, bytes(Ether(dst=A_MAC, src=LAN_MAC) / IP(src=server, dst=A_V4, id=ident, ttl=49) / ans))
     for w in writers.values():
         w.close()
+
+    write_mtu_property(out)
 
 
 if __name__ == "__main__":
