@@ -45,7 +45,8 @@ void Calendar::drain() {
   while (!wheel_.empty()) {
     const auto next = wheel_.peek();
     if (next.due >= horizon_ps_) break;
-    if (run != nullptr && (next.item->client != run || next.due >= run->run_deadline())) {
+    const bool passes = run != nullptr && next.item->client != run && next.item->client->passes_runs();
+    if (run != nullptr && (next.due >= run->run_deadline() || (next.item->client != run && !passes))) {
       // The run is over: its client may schedule items or move the horizon, so look again.
       std::exchange(run, nullptr)->on_run_end();
       continue;
@@ -54,7 +55,7 @@ void Calendar::drain() {
     const Item item = wheel_.pop(&due);
     current_ps_ = due;
     last_due_ps_ = due;
-    run = item.client;
+    if (!passes) run = item.client;
     item.client->on_due(item.frame, due);
   }
   if (run != nullptr) run->on_run_end();

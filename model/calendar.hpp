@@ -45,6 +45,12 @@ class CalendarClient {
   // The earliest time at which what on_run_end() will do takes effect; the run ends before
   // an item due then or later is handled.
   virtual std::uint64_t run_deadline() const { return std::numeric_limits<std::uint64_t>::max(); }
+  // True if this client's items may be handled inside another client's run without ending
+  // it (when due before that run's deadline): the handler reads and changes nothing the
+  // run's on_run_end() reads or changes. What the run's on_run_end() does takes effect at
+  // or after its deadline, so handling such an item first keeps time order, and the run's
+  // batch stays long (a MAC's items between frames taken by the pipeline).
+  virtual bool passes_runs() const { return false; }
 };
 
 class Calendar : public sc_core::sc_module {

@@ -75,6 +75,8 @@ class IngressPipeline {
   struct Arrival final : CalendarClient {
     explicit Arrival(IngressPipeline& p) : pipeline(p) {}
     void on_due(Frame* frame, std::uint64_t now_ps) override { pipeline.arrive(frame, now_ps); }
+    // A frame's reception touches only its port's wire and RX counters, nothing of the batch.
+    bool passes_runs() const override { return true; }
     IngressPipeline& pipeline;
   };
   struct Received final : CalendarClient {
