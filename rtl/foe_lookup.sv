@@ -498,13 +498,24 @@ module foe_lookup
   end
 
   // ---- Cycles 3..6: the result's hand-off stages --------------------------------------------
+  // The result's fields move through the stages. Its entry is taken once at the decision and
+  // once more two stages on: results are at least LookupIi cycles apart, so the second
+  // register still holds a result's entry when it leaves, and no 1024-bit word moves in the
+  // other stages.
   localparam int unsigned OutStages = 5;  // the decision's register and four more: 2 + 5 = 7
+  localparam int unsigned EntryHandOff = 2;  // the stage whose entry register is the output's
+  // The next decision (LookupIi cycles later) must come after the hand-off, and the next
+  // hand-off after the result has left.
+  if (LookupIi <= EntryHandOff || LookupIi + EntryHandOff < OutStages) begin : gen_hand_off_check
+    $error("foe_lookup: results %0d cycles apart would overwrite an entry before it leaves", LookupIi);
+  end
   logic [OutStages-1:0]       out_valid_q;
   logic [OutStages-1:0]       out_forward_q;
   logic [OutStages-1:0][4:0]  out_reason_q;
   logic [OutStages-1:0][14:0] out_index_q;
   logic [OutStages-1:0][1:0]  out_event_q;
-  logic [1023:0]              out_entry_q [OutStages];
+  logic [1023:0]              decided_entry_q;  // loaded at the decision
+  logic [1023:0]              out_entry_q;      // loaded at stage EntryHandOff
 
   logic result;
   assign result = deciding && s1_op == OpLookup;
@@ -526,8 +537,11 @@ module foe_lookup
       out_index_q[0]   <= d_index;
       out_event_q[0]   <= d_event;
       if (d_forward) begin
-        out_entry_q[0] <= written_entry(bank_rdata[hit_bank], s1_now, 1'b0, packets, 1'b0);
+        decided_entry_q <= written_entry(bank_rdata[hit_bank], s1_now, 1'b0, packets, 1'b0);
       end
+    end
+    if (out_valid_q[EntryHandOff-1] && out_forward_q[EntryHandOff-1]) begin
+      out_entry_q <= decided_entry_q;
     end
   end
   for (genvar s = 1; s < OutStages; s++) begin : gen_out_stage
@@ -537,9 +551,6 @@ module foe_lookup
         out_reason_q[s]  <= out_reason_q[s-1];
         out_index_q[s]   <= out_index_q[s-1];
         out_event_q[s]   <= out_event_q[s-1];
-        if (out_forward_q[s-1]) begin
-          out_entry_q[s] <= out_entry_q[s-1];
-        end
       end
     end
   end
@@ -549,7 +560,7 @@ module foe_lookup
   assign res_reason_o  = out_reason_q[OutStages-1];
   assign res_index_o   = out_index_q[OutStages-1];
   assign res_event_o   = out_event_q[OutStages-1];
-  assign res_entry_o   = out_entry_q[OutStages-1];
+  assign res_entry_o   = out_entry_q;
 
   // The hash bits above the largest bucket mask select nothing.
   logic unused_hash;

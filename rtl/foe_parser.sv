@@ -14,12 +14,12 @@
 //   stage 2, L3 at l3_off (14 + 4 * tags + 8 * PPPoE, at most 30):
 //     IPv4: ver/IHL, tos, total length, id, flags/fragment offset, TTL, protocol, csum, src, dst
 //     IPv6: ver/tc/flow, payload length, next header, hop limit, src (16), dst (16)
-//   stage 3, L4 at l4_off (l3_off + 4 * IHL or l3_off + 40, at most 90):
-//     TCP: sport, dport, seq, ack, data offset, flags; UDP: sport, dport, length, csum
+//     and the first 20 bytes of L4 at l4_off (l3_off + 4 * IHL or l3_off + 40, at most 90)
+//   stage 3, L4: TCP: sport, dport, seq, ack, data offset, flags; UDP: sport, dport, length, csum
 //   stage 4: the exception with the highest precedence (parse_error, ppe_bypass,
 //     option_header, ipv4_frag, ipv6_ext_header, not_tcp_udp) or the lookup key.
 //
-// A field's bounds are checked against the frame length, and L4 against the end of the IP
+// Offsets and field access are foe_header_pkg's (shared with the rewrite unit). A field's bounds are checked against the frame length, and L4 against the end of the IP
 // packet, exactly where the C++ twin checks them, so that a truncated or inconsistent header
 // gives the same answer in both.
 
@@ -27,6 +27,7 @@
 
 module foe_parser
   import flowsim_hw_pkg::*;
+  import foe_header_pkg::*;
 (
   input  wire logic          clk_i,
   input  wire logic          rst_ni,
@@ -102,9 +103,9 @@ module foe_parser
   logic        is_pppoe, pppoe_err;
   logic [15:0] ppp_proto;
 
-  assign type0 = be16(hdr_i, 12);
-  assign type1 = be16(hdr_i, 16);
-  assign type2 = be16(hdr_i, 20);
+  assign type0 = be16(hdr_i, EthTypeAt);
+  assign type1 = be16(hdr_i, EthTypeAt + VlanTagBytes);
+  assign type2 = be16(hdr_i, EthTypeAt + 2 * VlanTagBytes);
   assign tag1 = len_i >= 32'd14 && is_vlan(type0);
   assign tag2 = tag1 && len_i >= 32'd18 && is_vlan(type1);
   // A truncated tag, or a third one, is an error (net::ParseError kTruncatedVlan/kTooManyVlans).
@@ -112,7 +113,7 @@ module foe_parser
                   (tag2 && is_vlan(type2));
   assign vlans = tag2 ? 2'd2 : (tag1 ? 2'd1 : 2'd0);
   assign l2_type = tag2 ? type2 : (tag1 ? type1 : type0);
-  assign l2_end = 5'd14 + {1'b0, vlans, 2'b00};
+  assign l2_end = ether_type_at(vlans) + 5'd2;
 
   always_comb begin
     case (vlans)
@@ -159,7 +160,7 @@ module foe_parser
       s1_len    <= len_i;
       s1_err    <= l2_err || pppoe_err;
       s1_l3     <= l3_type == EthIpv4 ? L3Ipv4 : (l3_type == EthIpv6 ? L3Ipv6 : L3None);
-      s1_l3_off <= l2_end + (is_pppoe ? 5'd8 : 5'd0);
+      s1_l3_off <= l3_offset(vlans, is_pppoe);
       s1_vlans  <= vlans;
       s1_vid    <= tag1 ? {hdr_i[8*14 +: 4], hdr_i[8*15 +: 8]} : 12'd0;  // TCI[11:0]
       s1_pppoe  <= is_pppoe;
@@ -170,7 +171,7 @@ module foe_parser
   // ------------------------------------------------------------------------------------------
   // Stage 2: L3 at s1_l3_off.
   // ------------------------------------------------------------------------------------------
-  logic [319:0] ip;  // 40 bytes from the IP header on
+  l3_head_t     ip;  // 40 bytes from the IP header on
   logic [31:0]  l3_off32;
   assign ip = s1_hdr[{2'b00, s1_l3_off, 3'b000} +: 320];
   assign l3_off32 = {27'd0, s1_l3_off};
@@ -185,30 +186,32 @@ module foe_parser
   logic [15:0] v4_frag;
   assign ihl = ip[3:0];
   assign ihl_bytes = {ihl, 2'b00};
-  assign v4_total = {ip[23:16], ip[31:24]};
-  assign v4_frag = {ip[55:48], ip[63:56]};
+  assign v4_total = head16(ip, Ip4TotalLength);
+  assign v4_frag = head16(ip, Ip4FlagsFragment);
   // Not looked at: the reserved bit and DF.
   logic unused_v4_flags;
   assign unused_v4_flags = ^v4_frag[15:14];
   // net::Ipv4Header::at and parse_frame: 20 bytes, version 4, IHL >= 5, the header and the
   // total length inside the frame, total length >= header length.
-  assign v4_err = s1_len < l3_off32 + 32'd20 || ip[7:4] != 4'd4 || ihl < 4'd5 ||
+  assign v4_err = s1_len < l3_off32 + Ip4MinHeaderBytes || ip[7:4] != 4'd4 || ihl < 4'd5 ||
                   s1_len < l3_off32 + {26'd0, ihl_bytes} || v4_total < {10'd0, ihl_bytes} ||
                   s1_len < l3_off32 + {16'd0, v4_total};
 
   logic [15:0] v6_payload, v6_length;
   logic        v6_err;
-  assign v6_payload = {ip[39:32], ip[47:40]};
-  assign v6_length = 16'd40 + v6_payload;  // wraps as the C++ twin's uint16_t does
-  assign v6_err = s1_len < l3_off32 + 32'd40 || ip[7:4] != 4'd6 ||
-                  s1_len < l3_off32 + 32'd40 + {16'd0, v6_payload};
+  assign v6_payload = head16(ip, Ip6PayloadLength);
+  assign v6_length = 16'(Ip6HeaderBytes) + v6_payload;  // wraps as the C++ twin's uint16_t does
+  assign v6_err = s1_len < l3_off32 + Ip6HeaderBytes || ip[7:4] != 4'd6 ||
+                  s1_len < l3_off32 + Ip6HeaderBytes + {16'd0, v6_payload};
 
-  function automatic logic [31:0] ip_word(logic [319:0] b, int unsigned at);
-    return {b[8*at +: 8], b[8*(at+1) +: 8], b[8*(at+2) +: 8], b[8*(at+3) +: 8]};
-  endfunction
+  // Where L4 starts, and its first 20 bytes (stage 3 looks at them).
+  logic [6:0]   l4_off;  // at most 30 + 60
+  logic [159:0] l4_bytes;
+  assign l4_off = {2'd0, s1_l3_off} + (s1_l3 == L3Ipv6 ? 7'(Ip6HeaderBytes) : {1'd0, ihl_bytes});
+  assign l4_bytes = s1_hdr[{l4_off, 3'b000} +: 160];
 
   logic          s2_valid;
-  logic [1023:0] s2_hdr;
+  logic [159:0]  s2_l4;  // 20 bytes from the L4 header on
   logic          s2_err;
   l3_kind_e      s2_l3;
   logic          s2_options, s2_frag, s2_ext;
@@ -233,7 +236,8 @@ module foe_parser
 
   always_ff @(posedge clk_i) begin
     if (s1_valid) begin
-      s2_hdr    <= s1_hdr;
+      s2_l4     <= l4_bytes;
+      s2_l4_off <= l4_off;
       s2_l3     <= s1_l3;
       s2_l3_off <= {3'd0, s1_l3_off};
       s2_vlans  <= s1_vlans;
@@ -244,25 +248,23 @@ module foe_parser
       if (s1_l3 == L3Ipv6) begin
         s2_options <= 1'b0;
         s2_frag    <= 1'b0;
-        s2_ext     <= is_ipv6_extension(ip[55:48]);
-        s2_ttl     <= ip[63:56];
-        s2_proto   <= ip[55:48];
+        s2_ext     <= is_ipv6_extension(head8(ip, Ip6NextHeader));
+        s2_ttl     <= head8(ip, Ip6HopLimit);
+        s2_proto   <= head8(ip, Ip6NextHeader);
         s2_l3_len  <= v6_length;
-        s2_l4_off  <= {2'd0, s1_l3_off} + 7'd40;
         s2_l4_end  <= {12'd0, s1_l3_off} + {1'b0, v6_length};
-        s2_src     <= {ip_word(ip, 8), ip_word(ip, 12), ip_word(ip, 16), ip_word(ip, 20)};
-        s2_dst     <= {ip_word(ip, 24), ip_word(ip, 28), ip_word(ip, 32), ip_word(ip, 36)};
+        s2_src     <= {head32(ip, Ip6Src), head32(ip, Ip6Src + 4), head32(ip, Ip6Src + 8), head32(ip, Ip6Src + 12)};
+        s2_dst     <= {head32(ip, Ip6Dst), head32(ip, Ip6Dst + 4), head32(ip, Ip6Dst + 8), head32(ip, Ip6Dst + 12)};
       end else begin
         s2_options <= ihl > 4'd5;
         s2_frag    <= v4_frag[13] || v4_frag[12:0] != 13'd0;  // MF or a fragment offset
         s2_ext     <= 1'b0;
-        s2_ttl     <= ip[71:64];
-        s2_proto   <= ip[79:72];
+        s2_ttl     <= head8(ip, Ip4Ttl);
+        s2_proto   <= head8(ip, Ip4Protocol);
         s2_l3_len  <= v4_total;
-        s2_l4_off  <= {2'd0, s1_l3_off} + {1'd0, ihl_bytes};
         s2_l4_end  <= {12'd0, s1_l3_off} + {1'b0, v4_total};
-        s2_src     <= {ip_word(ip, 12), 96'd0};
-        s2_dst     <= {ip_word(ip, 16), 96'd0};
+        s2_src     <= {head32(ip, Ip4Src), 96'd0};
+        s2_dst     <= {head32(ip, Ip4Dst), 96'd0};
       end
     end
   end
@@ -274,16 +276,17 @@ module foe_parser
   logic [16:0]  l4_off17;
   logic [5:0]   tcp_doff;
   logic         tcp_ok, udp_ok;
-  assign l4 = s2_hdr[{s2_l4_off, 3'b000} +: 160];
+  assign l4 = s2_l4;
   assign l4_off17 = {10'd0, s2_l4_off};
-  assign tcp_doff = {l4[103:100], 2'b00};
+  assign tcp_doff = {l4[8*TcpDataOffset+4 +: 4], 2'b00};
   // Not looked at: sequence and acknowledgement numbers, the rest of the TCP header.
   logic unused_l4;
   assign unused_l4 = ^{l4[99:32], l4[159:112]};
   // net::TcpHeader::at: 20 bytes, data offset >= 20 and inside; net::UdpHeader::at: 8 bytes.
-  assign tcp_ok = s2_proto == 8'd6 && l4_off17 + 17'd20 <= s2_l4_end && tcp_doff >= 6'd20 &&
+  assign tcp_ok = s2_proto == 8'd6 && l4_off17 + 17'(TcpMinHeaderBytes) <= s2_l4_end &&
+                  tcp_doff >= 6'(TcpMinHeaderBytes) &&
                   l4_off17 + {11'd0, tcp_doff} <= s2_l4_end;
-  assign udp_ok = s2_proto == 8'd17 && l4_off17 + 17'd8 <= s2_l4_end;
+  assign udp_ok = s2_proto == 8'd17 && l4_off17 + 17'(UdpHeaderBytes) <= s2_l4_end;
 
   logic          s3_valid;
   logic          s3_err;
@@ -317,7 +320,7 @@ module foe_parser
       s3_ext     <= s2_ext;
       s3_l4_ok   <= tcp_ok || udp_ok;
       s3_udp     <= s2_proto == 8'd17;
-      s3_flags   <= s2_proto == 8'd6 ? l4[111:104] : 8'd0;
+      s3_flags   <= s2_proto == 8'd6 ? l4[8*TcpFlags +: 8] : 8'd0;
       s3_ports   <= {l4[7:0], l4[15:8], l4[23:16], l4[31:24]};
       s3_ttl     <= s2_ttl;
       s3_l3_off  <= s2_l3_off;

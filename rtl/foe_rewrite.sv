@@ -15,42 +15,48 @@
 // when its checksum is not 0, a result of 0 sent as 0xffff; the TTL decrement adds 0x0100 and
 // stores 0xffff as 0), never recomputed, so the output keeps the input's representation.
 //
-// hdr_i holds the frame's first 128 bytes (byte i at [8*i +: 8]); hdr_o the rewritten ones, 128
-// - pop_o + push_o of them: the frame's bytes from 128 on follow unchanged. The frame is the
-// parse of the parser (IPv4 without options, so L4 is 20 bytes into IPv4; IPv6 is not NATed).
+// hdr_i holds the frame's first RewriteWindowBytes (byte i at [8*i +: 8]): its L2 header and the
+// first L3HeadBytes of its L3 packet, which is all the unit changes. Out come the new L2 header
+// (l2_o, 14 + push_o bytes) and those L3 bytes rewritten (l3_o); the frame's L2 header (14 +
+// pop_o bytes) is replaced by l2_o, its first L3 bytes by l3_o, and the rest of the frame
+// follows unchanged. The frame is the parse of the parser (IPv4 without options, so L4 is 20
+// bytes into IPv4; IPv6 is not NATed). Only the few fields that change travel through the NAT
+// and TTL stages; the L3 bytes are put back together in stage 4.
 //
-//   hdr_o:  0      6      12                                  12+4v       14+4v (+8 with PPPoE)
-//           | dmac | smac | 8100 VLAN1 | 8100 VLAN2 (v tags) | EtherType | 11 00 sid len ppp | IP...
+//   l2_o:   0      6      12                                  12+4v       14+4v (+8 with PPPoE)
+//           | dmac | smac | 8100 VLAN1 | 8100 VLAN2 (v tags) | EtherType | 11 00 sid len ppp |
 
 `default_nettype none
 
 module foe_rewrite
   import flowsim_hw_pkg::*;
+  import foe_header_pkg::*;
 (
-  input  wire logic          clk_i,
-  input  wire logic          rst_ni,
+  input  wire logic                            clk_i,
+  input  wire logic                            rst_ni,
 
-  input  wire logic          valid_i,
-  input  wire logic [1023:0] hdr_i,
+  input  wire logic                            valid_i,
+  input  wire logic [8*RewriteWindowBytes-1:0] hdr_i,
   // The BIND entry, word w in bits [32*w +: 32] (FOE_ENTRY / FOE_IPV4 / FOE_IPV6).
-  input  wire logic [1023:0] entry_i,
+  input  wire logic [1023:0]                   entry_i,
   // From the parser.
-  input  wire logic          ipv6_i,
-  input  wire logic          udp_i,
-  input  wire logic [7:0]    ttl_i,
-  input  wire logic [7:0]    l3_offset_i,
-  input  wire logic [15:0]   l3_length_i,
+  input  wire logic                            ipv6_i,
+  input  wire logic                            udp_i,
+  input  wire logic [7:0]                      ttl_i,
+  input  wire logic [7:0]                      l3_offset_i,
+  input  wire logic [15:0]                     l3_length_i,
   // Configuration: Ethernet ports present and PORT_MTU of each (port p in [32*p +: 32]).
-  input  wire logic [3:0]    ports_i,
-  input  wire logic [255:0]  port_mtu_i,
+  input  wire logic [3:0]                      ports_i,
+  input  wire logic [255:0]                    port_mtu_i,
 
-  output      logic          valid_o,
-  output      logic          forward_o,
-  output      logic [4:0]    reason_o,
-  output      logic [3:0]    dest_port_o,
-  output      logic [1151:0] hdr_o,
-  output      logic [4:0]    pop_o,
-  output      logic [4:0]    push_o
+  output      logic                            valid_o,
+  output      logic                            forward_o,
+  output      logic [4:0]                      reason_o,
+  output      logic [3:0]                      dest_port_o,
+  output      logic [8*MaxL3Offset-1:0]        l2_o,
+  output      l3_head_t                        l3_o,
+  output      logic [4:0]                      pop_o,
+  output      logic [4:0]                      push_o
 );
 
   if (RewriteLatency != 4) begin : gen_latency_check
@@ -58,6 +64,12 @@ module foe_rewrite
   end
   if (RewriteIi != 1) begin : gen_ii_check
     $error("foe_rewrite takes a frame per cycle but flowsim_hw_pkg::RewriteIi is %0d", RewriteIi);
+  end
+  // Any L3 offset of 5 bits (the parser's are at most MaxL3Offset) selects L3 bytes inside the
+  // window.
+  if (MaxL3Offset > 31 || 31 + L3HeadBytes > RewriteWindowBytes) begin : gen_window_check
+    $error("foe_rewrite: RewriteWindowBytes %0d does not hold the L2 header and %0d L3 bytes", RewriteWindowBytes,
+           L3HeadBytes);
   end
 
   // ---- Checksum arithmetic (net/checksum.hpp, Linux include/net/checksum.h) ----------------
@@ -91,36 +103,51 @@ module foe_rewrite
     return updated == 16'd0 ? 16'hffff : updated;
   endfunction
 
-  // ---- Big-endian fields of the first 40 bytes of the L3 packet ------------------------------
-  function automatic logic [15:0] get16(logic [319:0] h, int unsigned at);
-    return {h[8*at +: 8], h[8*(at+1) +: 8]};
-  endfunction
-  function automatic logic [31:0] get32(logic [319:0] h, int unsigned at);
-    return {h[8*at +: 8], h[8*(at+1) +: 8], h[8*(at+2) +: 8], h[8*(at+3) +: 8]};
-  endfunction
-  function automatic logic [319:0] put16(logic [319:0] h, int unsigned at, logic [15:0] v);
-    logic [319:0] o;
-    o = h;
-    o[8*at +: 8] = v[15:8];
-    o[8*(at+1) +: 8] = v[7:0];
+  // The fields NAT and the TTL decrement change, as values (not in the frame's byte order).
+  typedef struct packed {
+    logic [15:0] ip_check;  // IPv4 header checksum
+    logic [15:0] l4_check;  // TCP or UDP checksum
+    logic [31:0] src, dst;  // IPv4 addresses
+    logic [15:0] sport, dport;
+    logic [7:0]  ttl;       // IPv4 TTL or IPv6 hop limit
+  } fields_t;
+
+  // One NAT step (Linux nf_flow_snat_*/dnat_*): the port, then the address, each with the IPv4
+  // and L4 checksums updated. `dnat` chooses the destination side.
+  function automatic fields_t nat_step(fields_t f, logic udp, logic dnat, logic [15:0] port, logic [31:0] addr);
+    fields_t o;
+    logic [15:0] from_port;
+    logic [31:0] from_addr;
+    o = f;
+    from_port = dnat ? f.dport : f.sport;
+    from_addr = dnat ? f.dst : f.src;
+    o.l4_check = l4_update(udp, f.l4_check, csum_replace2(f.l4_check, from_port, port));
+    o.ip_check = csum_replace4(f.ip_check, from_addr, addr);
+    o.l4_check = l4_update(udp, o.l4_check, csum_replace4(o.l4_check, from_addr, addr));
+    if (dnat) begin
+      o.dport = port;
+      o.dst = addr;
+    end else begin
+      o.sport = port;
+      o.src = addr;
+    end
     return o;
   endfunction
-  function automatic logic [319:0] put32(logic [319:0] h, int unsigned at, logic [31:0] v);
-    return put16(put16(h, at, v[31:16]), at + 2, v[15:0]);
-  endfunction
 
-  // Byte offsets in the L3 packet: IPv4 TTL, checksum, addresses; L4 ports and checksums.
-  localparam int unsigned Ip4Ttl = 8;
-  localparam int unsigned Ip4Check = 10;
-  localparam int unsigned Ip4Src = 12;
-  localparam int unsigned Ip4Dst = 16;
-  localparam int unsigned Ip6HopLimit = 7;
-  localparam int unsigned L4Sport = 20;
-  localparam int unsigned L4Dport = 22;
-  localparam int unsigned UdpCheck = 26;
-  localparam int unsigned TcpCheck = 36;
+  // What travels from stage to stage unchanged after stage 1.
+  typedef struct packed {
+    logic        punt;
+    logic [4:0]  reason;
+    logic [3:0]  dest;
+    logic [4:0]  pop;
+    logic        ipv6, udp, ttl_dec, pppoe;
+    logic [1:0]  vlans;
+    logic [47:0] dmac, smac;
+    logic [31:0] vlan;
+    logic [15:0] sid, l3_length;
+  } carried_t;
 
-  // ---- Stage 1: exceptions and the L3 packet ------------------------------------------------
+  // ---- Stage 1: exceptions, the L3 bytes and their fields -----------------------------------
   // The entry's layouts; the rewrite reads only some of their fields.
   /* verilator lint_off UNUSEDSIGNAL */
   foe_entry_t e;
@@ -154,238 +181,178 @@ module foe_rewrite
     end
   end
 
-  logic          s1_valid;
-  logic          s1_punt;
-  logic [4:0]    s1_reason;
-  logic [3:0]    s1_dest;
-  logic [1023:0] s1_l3;  // the frame from its L3 header on
-  logic [4:0]    s1_pop;
-  logic          s1_ipv6, s1_udp, s1_ttl_dec, s1_pppoe;
-  logic [1:0]    s1_vlans;
-  logic          s1_snat, s1_dnat;
-  logic [31:0]   s1_new_sip, s1_new_dip;
-  logic [15:0]   s1_new_sport, s1_new_dport;
-  logic [47:0]   s1_dmac, s1_smac;
-  logic [31:0]   s1_vlan;
-  logic [15:0]   s1_sid;
-  logic [15:0]   s1_l3_length;
+  // The parser's L3 offsets are below 32 (MaxL3Offset).
+  logic [4:0] l3_at;
+  logic       unused_l3_offset;
+  assign l3_at = l3_offset_i[4:0];
+  assign unused_l3_offset = ^l3_offset_i[7:5];
+
+  l3_head_t head;
+  fields_t  fields;
+  assign head = hdr_i[{2'b00, l3_at, 3'b000} +: 8*L3HeadBytes];
+  assign fields.ip_check = head16(head, Ip4Check);
+  assign fields.l4_check = head16(head, Ip4MinHeaderBytes + (udp_i ? UdpCheck : TcpCheck));
+  assign fields.src = head32(head, Ip4Src);
+  assign fields.dst = head32(head, Ip4Dst);
+  assign fields.sport = head16(head, Ip4MinHeaderBytes + L4Sport);
+  assign fields.dport = head16(head, Ip4MinHeaderBytes + L4Dport);
+  assign fields.ttl = head8(head, ipv6_i ? Ip6HopLimit : Ip4Ttl);
+
+  logic     s1_valid, s2_valid, s3_valid, s4_valid;
+  carried_t s1, s2, s3;
+  l3_head_t s1_head, s2_head, s3_head;
+  fields_t  s1_fields, s2_fields, s3_fields;
+  logic     s1_snat, s1_dnat, s2_dnat;
+  logic [31:0] s1_new_sip, s1_new_dip, s2_new_dip;
+  logic [15:0] s1_new_sport, s1_new_dport, s2_new_dport;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       s1_valid <= 1'b0;
+      s2_valid <= 1'b0;
+      s3_valid <= 1'b0;
+      s4_valid <= 1'b0;
     end else begin
       s1_valid <= valid_i;
+      s2_valid <= s1_valid;
+      s3_valid <= s2_valid;
+      s4_valid <= s3_valid;
     end
   end
 
   // A side is rewritten as a pair when either of its fields changes (Linux NF_FLOW_SNAT/DNAT).
+  // Data registers load only on a valid beat, so an idle pipeline does not toggle.
   always_ff @(posedge clk_i) begin
     if (valid_i) begin
-      s1_punt      <= punt;
-      s1_reason    <= reason;
-      s1_dest      <= dest;
-      s1_l3        <= hdr_i >> {l3_offset_i, 3'b000};
-      s1_pop       <= l3_offset_i[4:0] - 5'd14;
-      s1_ipv6      <= ipv6_i;
-      s1_udp       <= udp_i;
-      s1_ttl_dec   <= e.ib1.ttl_dec;
-      s1_pppoe     <= e.ib1.pppoe;
-      s1_vlans     <= e.ib1.vlan_layer;
+      s1.punt      <= punt;
+      s1.reason    <= reason;
+      s1.dest      <= dest;
+      s1.pop       <= l3_at - 5'(EthHeaderBytes);
+      s1.ipv6      <= ipv6_i;
+      s1.udp       <= udp_i;
+      s1.ttl_dec   <= e.ib1.ttl_dec;
+      s1.pppoe     <= e.ib1.pppoe;
+      s1.vlans     <= e.ib1.vlan_layer;
+      s1.dmac      <= {e.dmac_hi, e.dmac_lo.dmac_lo};
+      s1.smac      <= {e.smac_hi, e.smac_lo.smac_lo};
+      s1.vlan      <= e.vlan;
+      s1.sid       <= e.pppoe.pppoe_sid;
+      s1.l3_length <= l3_length_i;
+      s1_head      <= head;
+      s1_fields    <= fields;
       s1_snat      <= hnapt && (e4.new_sip != e4.orig_sip || e4.new_ports.sport != e4.orig_ports.sport);
       s1_dnat      <= hnapt && (e4.new_dip != e4.orig_dip || e4.new_ports.dport != e4.orig_ports.dport);
       s1_new_sip   <= e4.new_sip;
       s1_new_dip   <= e4.new_dip;
       s1_new_sport <= e4.new_ports.sport;
       s1_new_dport <= e4.new_ports.dport;
-      s1_dmac      <= {e.dmac_hi, e.dmac_lo.dmac_lo};
-      s1_smac      <= {e.smac_hi, e.smac_lo.smac_lo};
-      s1_vlan      <= e.vlan;
-      s1_sid       <= e.pppoe.pppoe_sid;
-      s1_l3_length <= l3_length_i;
     end
   end
 
-  // ---- Stages 2 and 3: NAT steps and TTL on the first 40 bytes of the L3 packet -------------
-  // One NAT step: port at l4_at, address at ip_at, then both checksums.
-  function automatic logic [319:0] nat_step(logic [319:0] h, logic udp, int unsigned l4_at, logic [15:0] port,
-                                            int unsigned ip_at, logic [31:0] addr);
-    logic [319:0] o;
-    logic [15:0]  l4c;
-    logic [15:0]  ipc;
-    int unsigned  check_at;
-    check_at = udp ? UdpCheck : TcpCheck;
-    o = h;
-    l4c = get16(o, check_at);
-    l4c = l4_update(udp, l4c, csum_replace2(l4c, get16(o, l4_at), port));
-    o = put16(o, l4_at, port);
-    ipc = csum_replace4(get16(o, Ip4Check), get32(o, ip_at), addr);
-    l4c = l4_update(udp, l4c, csum_replace4(l4c, get32(o, ip_at), addr));
-    o = put32(o, ip_at, addr);
-    o = put16(o, Ip4Check, ipc);
-    return put16(o, check_at, l4c);
-  endfunction
-
-  logic [319:0] snat_head;
-  assign snat_head = s1_snat ? nat_step(s1_l3[319:0], s1_udp, L4Sport, s1_new_sport, Ip4Src, s1_new_sip)
-                             : s1_l3[319:0];
-
-  logic          s2_valid;
-  logic [1023:0] s2_l3;
-  logic          s2_punt;
-  logic [4:0]    s2_reason;
-  logic [3:0]    s2_dest;
-  logic [4:0]    s2_pop;
-  logic          s2_ipv6, s2_udp, s2_ttl_dec, s2_pppoe, s2_dnat;
-  logic [1:0]    s2_vlans;
-  logic [31:0]   s2_new_dip;
-  logic [15:0]   s2_new_dport;
-  logic [47:0]   s2_dmac, s2_smac;
-  logic [31:0]   s2_vlan;
-  logic [15:0]   s2_sid, s2_l3_length;
-
-  always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      s2_valid <= 1'b0;
-    end else begin
-      s2_valid <= s1_valid;
-    end
-  end
-
+  // ---- Stage 2: source NAT ------------------------------------------------------------------
   always_ff @(posedge clk_i) begin
     if (s1_valid) begin
-      s2_l3        <= {s1_l3[1023:320], snat_head};
-      s2_punt      <= s1_punt;
-      s2_reason    <= s1_reason;
-      s2_dest      <= s1_dest;
-      s2_pop       <= s1_pop;
-      s2_ipv6      <= s1_ipv6;
-      s2_udp       <= s1_udp;
-      s2_ttl_dec   <= s1_ttl_dec;
-      s2_pppoe     <= s1_pppoe;
+      s2           <= s1;
+      s2_head      <= s1_head;
+      s2_fields    <= s1_snat ? nat_step(s1_fields, s1.udp, 1'b0, s1_new_sport, s1_new_sip) : s1_fields;
       s2_dnat      <= s1_dnat;
-      s2_vlans     <= s1_vlans;
       s2_new_dip   <= s1_new_dip;
       s2_new_dport <= s1_new_dport;
-      s2_dmac      <= s1_dmac;
-      s2_smac      <= s1_smac;
-      s2_vlan      <= s1_vlan;
-      s2_sid       <= s1_sid;
-      s2_l3_length <= s1_l3_length;
     end
   end
 
-  logic [319:0] dnat_head, ttl_head;
-  logic [15:0]  ttl_check, ttl_folded;
-  logic [16:0]  ttl_sum;
-  assign dnat_head = s2_dnat ? nat_step(s2_l3[319:0], s2_udp, L4Dport, s2_new_dport, Ip4Dst, s2_new_dip)
-                             : s2_l3[319:0];
+  // ---- Stage 3: destination NAT, then the TTL / hop-limit decrement --------------------------
+  fields_t     dnat_fields, ttl_fields;
+  logic [16:0] ttl_sum;
+  logic [15:0] ttl_folded;
+  assign dnat_fields = s2_dnat ? nat_step(s2_fields, s2.udp, 1'b1, s2_new_dport, s2_new_dip) : s2_fields;
   // ip_decrease_ttl: checksum + 0x0100 with end-around carry; 0xffff is stored as 0.
-  assign ttl_sum = {1'b0, get16(dnat_head, Ip4Check)} + 17'h00100;
+  assign ttl_sum = {1'b0, dnat_fields.ip_check} + 17'h00100;
   assign ttl_folded = ttl_sum[15:0] + {15'd0, ttl_sum[16]};
-  assign ttl_check = ttl_folded == 16'hffff ? 16'h0000 : ttl_folded;
   always_comb begin
-    ttl_head = dnat_head;
-    if (s2_ttl_dec) begin
-      if (s2_ipv6) begin
-        ttl_head[8*Ip6HopLimit +: 8] = dnat_head[8*Ip6HopLimit +: 8] - 8'd1;
-      end else begin
-        ttl_head[8*Ip4Ttl +: 8] = dnat_head[8*Ip4Ttl +: 8] - 8'd1;
-        ttl_head = put16(ttl_head, Ip4Check, ttl_check);
-      end
+    ttl_fields = dnat_fields;
+    if (s2.ttl_dec) begin
+      ttl_fields.ttl = dnat_fields.ttl - 8'd1;
+      if (!s2.ipv6) ttl_fields.ip_check = ttl_folded == 16'hffff ? 16'h0000 : ttl_folded;
     end
   end
 
-  logic          s3_valid;
-  logic [1023:0] s3_l3;
-  logic          s3_punt;
-  logic [4:0]    s3_reason;
-  logic [3:0]    s3_dest;
-  logic [4:0]    s3_pop;
-  logic          s3_ipv6, s3_pppoe;
-  logic [1:0]    s3_vlans;
-  logic [47:0]   s3_dmac, s3_smac;
-  logic [31:0]   s3_vlan;
-  logic [15:0]   s3_sid, s3_l3_length;
-
-  always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      s3_valid <= 1'b0;
-    end else begin
-      s3_valid <= s2_valid;
-    end
-  end
+  // The decrement is done: stage 4 does not look at TTL_DEC.
+  logic unused_ttl_dec;
+  assign unused_ttl_dec = s3.ttl_dec;
 
   always_ff @(posedge clk_i) begin
     if (s2_valid) begin
-      s3_l3        <= {s2_l3[1023:320], ttl_head};
-      s3_punt      <= s2_punt;
-      s3_reason    <= s2_reason;
-      s3_dest      <= s2_dest;
-      s3_pop       <= s2_pop;
-      s3_ipv6      <= s2_ipv6;
-      s3_pppoe     <= s2_pppoe;
-      s3_vlans     <= s2_vlans;
-      s3_dmac      <= s2_dmac;
-      s3_smac      <= s2_smac;
-      s3_vlan      <= s2_vlan;
-      s3_sid       <= s2_sid;
-      s3_l3_length <= s2_l3_length;
+      s3        <= s2;
+      s3_head   <= s2_head;
+      s3_fields <= ttl_fields;
     end
   end
 
-  // ---- Stage 4: the new L2 header in front of the L3 packet ---------------------------------
-  logic [239:0] l2;      // at most 30 bytes: MACs, two tags, EtherType, PPPoE
-  logic [4:0]   l2_len;  // 14 + 4 * tags + 8 * PPPoE
-  logic [4:0]   push;
-  logic [15:0]  ip_type;
-  logic [4:0]   tags_end;
-  logic [15:0]  pppoe_len;
-  assign pppoe_len = s3_l3_length + 16'd2;  // L3 packet and the PPP protocol field
-  assign ip_type = s3_ipv6 ? 16'h86dd : 16'h0800;
-  assign push = {1'b0, s3_vlans, 2'b00} + (s3_pppoe ? 5'd8 : 5'd0);
-  assign l2_len = 5'd14 + push;
-  assign tags_end = 5'd12 + {1'b0, s3_vlans, 2'b00};
+  // ---- Stage 4: the new L2 header and the rewritten L3 bytes --------------------------------
+  logic [8*MaxL3Offset-1:0] l2;
+  logic [4:0]               push;
+  logic [4:0]               tags_end;
+  logic [15:0]              ip_type;
+  logic [15:0]              pppoe_len;
+  assign pppoe_len = s3.l3_length + 16'd2;  // L3 packet and the PPP protocol field
+  assign ip_type = s3.ipv6 ? 16'h86dd : 16'h0800;
+  assign push = l3_offset(s3.vlans, s3.pppoe) - 5'(EthHeaderBytes);
+  assign tags_end = ether_type_at(s3.vlans);
 
   always_comb begin
     l2 = '0;
     for (int i = 0; i < 6; i++) begin
-      l2[8*i +: 8] = s3_dmac[8*(5-i) +: 8];
-      l2[8*(6+i) +: 8] = s3_smac[8*(5-i) +: 8];
+      l2[8*i +: 8] = s3.dmac[8*(5-i) +: 8];
+      l2[8*(6+i) +: 8] = s3.smac[8*(5-i) +: 8];
     end
-    if (s3_vlans != 2'd0) begin
-      l2[8*12 +: 32] = {s3_vlan[7:0], s3_vlan[15:8], 16'h0081};  // 8100, VLAN1 (outer)
+    if (s3.vlans != 2'd0) begin
+      l2[8*EthTypeAt +: 32] = {wire16(s3.vlan[15:0]), 16'h0081};  // 8100, VLAN1 (outer)
     end
-    if (s3_vlans == 2'd2) begin
-      l2[8*16 +: 32] = {s3_vlan[23:16], s3_vlan[31:24], 16'h0081};  // 8100, VLAN2 (inner)
+    if (s3.vlans == 2'd2) begin
+      l2[8*(EthTypeAt+VlanTagBytes) +: 32] = {wire16(s3.vlan[31:16]), 16'h0081};  // 8100, VLAN2 (inner)
     end
-    if (s3_pppoe) begin
+    if (s3.pppoe) begin
       // 8864, version 1 type 1, code 0, session, length (L3 + PPP protocol), PPP protocol.
-      l2[{tags_end, 3'b000} +: 80] = {s3_ipv6 ? 16'h5700 : 16'h2100,
-                                      pppoe_len[7:0], pppoe_len[15:8],
-                                      s3_sid[7:0], s3_sid[15:8], 16'h0011, 16'h6488};
+      l2[{tags_end, 3'b000} +: 80] = {s3.ipv6 ? 16'h5700 : 16'h2100, wire16(pppoe_len), wire16(s3.sid), 16'h0011,
+                                      16'h6488};
     end else begin
-      l2[{tags_end, 3'b000} +: 16] = {ip_type[7:0], ip_type[15:8]};
+      l2[{tags_end, 3'b000} +: 16] = wire16(ip_type);
     end
   end
 
-  logic s4_valid;
-  always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      s4_valid <= 1'b0;
+  // The changed fields back into the L3 bytes: the hop limit of IPv6; TTL, checksum, addresses,
+  // ports and the L4 checksum of IPv4 (unchanged ones are written back as they were).
+  l3_head_t l3;
+  always_comb begin
+    l3 = s3_head;
+    if (s3.ipv6) begin
+      l3[8*Ip6HopLimit +: 8] = s3_fields.ttl;
     end else begin
-      s4_valid <= s3_valid;
+      l3[8*Ip4Ttl +: 8] = s3_fields.ttl;
+      l3[8*Ip4Check +: 16] = wire16(s3_fields.ip_check);
+      l3[8*Ip4Src +: 32] = wire32(s3_fields.src);
+      l3[8*Ip4Dst +: 32] = wire32(s3_fields.dst);
+      l3[8*(Ip4MinHeaderBytes+L4Sport) +: 16] = wire16(s3_fields.sport);
+      l3[8*(Ip4MinHeaderBytes+L4Dport) +: 16] = wire16(s3_fields.dport);
+      if (s3.udp) begin
+        l3[8*(Ip4MinHeaderBytes+UdpCheck) +: 16] = wire16(s3_fields.l4_check);
+      end else begin
+        l3[8*(Ip4MinHeaderBytes+TcpCheck) +: 16] = wire16(s3_fields.l4_check);
+      end
     end
   end
 
-  // A punted frame is not rewritten: hdr_o, pop_o and push_o are 0 for it.
+  // A punted frame is not rewritten: l2_o, l3_o, pop_o and push_o are 0 for it.
   always_ff @(posedge clk_i) begin
     if (s3_valid) begin
-      forward_o   <= !s3_punt;
-      reason_o    <= s3_reason;
-      dest_port_o <= s3_punt ? 4'd0 : s3_dest;
-      pop_o       <= s3_punt ? 5'd0 : s3_pop;
-      push_o      <= s3_punt ? 5'd0 : push;
-      hdr_o       <= s3_punt ? 1152'd0 : ({128'd0, s3_l3} << {l2_len, 3'b000}) | {912'd0, l2};
+      forward_o   <= !s3.punt;
+      reason_o    <= s3.reason;
+      dest_port_o <= s3.punt ? 4'd0 : s3.dest;
+      pop_o       <= s3.punt ? 5'd0 : s3.pop;
+      push_o      <= s3.punt ? 5'd0 : push;
+      l2_o        <= s3.punt ? '0 : l2;
+      l3_o        <= s3.punt ? '0 : l3;
     end
   end
 

@@ -14,9 +14,9 @@
 namespace flowsim::model {
 namespace {
 
-constexpr std::size_t kWindow = hw::datapath::kParserWindowBytes;
 constexpr std::size_t kLatency = hw::datapath::kRewriteLatencyCycles;
 constexpr std::size_t kMacs = 12;
+constexpr std::size_t kEthHeader = 14;
 static_assert(std::endian::native == std::endian::little, "the windows are filled by copying bytes");
 
 }  // namespace
@@ -38,7 +38,11 @@ void RewriteRtlOf<VTop>::rewrite(const RewriteConfig& config, std::span<const Re
   const std::size_t n = in.size();
   if (n == 0) return;
   VTop& top = block_->top();
-  static_assert(sizeof(top.hdr_i) == kWindow && sizeof(top.entry_i) == sizeof(EntryImage));
+  // The widths of the RTL's ports: the window it reads (the longest L2 header and the L3 bytes
+  // it may change), the new L2 header and those L3 bytes.
+  constexpr std::size_t kWindow = sizeof(top.hdr_i);
+  constexpr std::size_t kL3Head = sizeof(top.l3_o);
+  static_assert(sizeof(top.entry_i) == sizeof(EntryImage) && sizeof(top.l2_o) >= kEthHeader + 16);
   top.ports_i = config.ports;
   for (std::size_t p = 0; p < config.port_mtu.size(); ++p) top.port_mtu_i[p] = config.port_mtu[p];
   for (std::size_t c = 0; c < n + kLatency; ++c) {
@@ -55,15 +59,18 @@ void RewriteRtlOf<VTop>::rewrite(const RewriteConfig& config, std::span<const Re
       r.reason = static_cast<hw::PuntReason>(top.reason_o);
       r.dest_port = top.dest_port_o;
       if (r.forward) {
-        // The first min(size, window) bytes become hdr_o's window - pop + push bytes; the rest
-        // of the frame follows unchanged. Resizing at the MACs moves only the short side.
+        // The L2 header (14 + pop bytes) becomes l2_o's 14 + push, the L3 packet's first bytes
+        // (as many as the frame has, up to kL3Head) l3_o's; the rest of the frame follows
+        // unchanged. Resizing at the MACs moves only the short side.
         net::PacketBuffer& frame = *req.frame;
-        const std::size_t head = std::min(frame.size(), kWindow);
         const std::size_t pop = top.pop_o;
         const std::size_t push = top.push_o;
+        const std::size_t l3_bytes = std::min(frame.size() - (kEthHeader + pop), kL3Head);
         if (push > pop) frame.insert(kMacs, push - pop);
         if (pop > push) frame.erase(kMacs, pop - push);
-        std::memcpy(frame.bytes().data(), top.hdr_o.data(), head - pop + push);
+        std::uint8_t* const bytes = frame.bytes().data();
+        std::memcpy(bytes, top.l2_o.data(), kEthHeader + push);
+        std::memcpy(bytes + kEthHeader + push, top.l3_o.data(), l3_bytes);
       }
     }
     if (c < n) {

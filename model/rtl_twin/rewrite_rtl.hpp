@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // The rewrite unit as RTL: rtl/foe_rewrite.sv Verilated, fed one frame per clock (its first
-// hw::datapath::kParserWindowBytes bytes, the parse and the entry); the rewritten bytes come
-// back after hw::datapath::kRewriteLatencyCycles and replace the frame's first ones, the frame
-// growing or shrinking by what was pushed and popped.
+// bytes as far as the unit may change them, the parse and the entry); the new L2 header and the
+// rewritten first L3 bytes come back after hw::datapath::kRewriteLatencyCycles and replace the
+// frame's, the frame growing or shrinking by what was pushed and popped.
 #pragma once
 
 #include <cstdint>
