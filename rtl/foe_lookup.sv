@@ -342,60 +342,49 @@ module foe_lookup
     end
   end
 
-  // The hit entry after its write-back: stamped now, an UNBIND packet counted, BIND -> FIN.
-  function automatic logic [1023:0] written_entry(logic [1023:0] hit_raw, logic [15:0] now, logic count,
-                                                  logic [15:0] count_to, logic fin);
-    foe_entry_t e;
-    e = hit_raw;
-    e.ib1.timestamp = now;
-    if (count) e.unbind.packets = count_to;
-    if (fin) e.ib1.state = FoeEntryIb1StateFin;
-    return e;
-  endfunction
-
-  // The learnt UNBIND entry (IPv4 as HNAPT, MediaTek's FLOW_CFG IP4_NAPT): the key words, then
-  // IB1, MATCH, IN_PPPOE and UNBIND.
-  function automatic logic [1023:0] learnt_entry(logic ipv6, logic udp, logic [287:0] key, logic [15:0] now,
-                                                 logic [3:0] port, logic [1:0] vlans, logic [11:0] vid,
-                                                 logic pppoe, logic [15:0] sid);
-    foe_entry_t e;
-    logic [1023:0] raw;
-    raw = '0;
-    raw[32 +: 288] = ipv6 ? key : {192'd0, key[95:0]};
-    e = raw;
-    e.ib1.udp = udp;
-    e.ib1.type_f = ipv6 ? FoeEntryIb1TypeIpv6Route5T : FoeEntryIb1TypeIpv4Hnapt;
-    e.ib1.state = FoeEntryIb1StateUnbind;
-    e.ib1.timestamp = now;
-    e.match.in_port = port;
-    e.match.in_port_valid = 1'b1;
-    if (vlans == 2'd1) begin
-      e.match.in_vlan = vid;
-      e.match.in_vlan_valid = 1'b1;
-    end
-    if (pppoe) begin
-      e.match.in_pppoe_valid = 1'b1;
-      e.in_pppoe.in_pppoe_sid = sid;
-    end
-    e.unbind.packets = 16'd1;
-    e.unbind.first_seen = now;
-    return e;
-  endfunction
-
-  // An entry-window write or invalidation of `old`. Aging counts idle time from
-  // IB1.TIMESTAMP: a valid entry written with 0 is stamped now.
-  function automatic logic [1023:0] operated_entry(logic [1023:0] old, logic [1023:0] data, logic write,
-                                                   logic [15:0] now);
-    foe_entry_t e;
-    if (write) begin
-      e = data;
-      if (e.ib1.state != FoeEntryIb1StateInvalid && e.ib1.timestamp == 16'd0) e.ib1.timestamp = now;
+  // What the decision writes back (one entry, built in place rather than by functions, whose
+  // 1024-bit locals a Verilated model would clear in every cycle):
+  //  - a lookup hit: the hit entry stamped now, an UNBIND packet counted, BIND -> FIN;
+  //  - a learnt UNBIND entry (IPv4 as HNAPT, MediaTek's FLOW_CFG IP4_NAPT): the key words,
+  //    then IB1, MATCH, IN_PPPOE and UNBIND, the rest 0;
+  //  - an entry-window write: the data, a valid entry written with timestamp 0 stamped now
+  //    (aging counts idle time from IB1.TIMESTAMP); an invalidation: the entry, INVALID.
+  // A forwarded hit is handed on as written back (neither counted nor moved to FIN).
+  foe_entry_t decided;
+  always_comb begin
+    decided = bank_rdata[s1_op == OpLookup ? hit_bank : first_bank];
+    if (s1_op == OpWrite) begin
+      decided = s1_data;
+      if (decided.ib1.state != FoeEntryIb1StateInvalid && decided.ib1.timestamp == 16'd0) begin
+        decided.ib1.timestamp = s1_now;
+      end
+    end else if (s1_op == OpInvalidate) begin
+      decided.ib1.state = FoeEntryIb1StateInvalid;
+    end else if (d_event == EventLearned) begin
+      decided = '0;
+      decided[32 +: 288] = s1_ipv6 ? s1_key : {192'd0, s1_key[95:0]};
+      decided.ib1.udp = s1_udp;
+      decided.ib1.type_f = s1_ipv6 ? FoeEntryIb1TypeIpv6Route5T : FoeEntryIb1TypeIpv4Hnapt;
+      decided.ib1.state = FoeEntryIb1StateUnbind;
+      decided.ib1.timestamp = s1_now;
+      decided.match.in_port = s1_port;
+      decided.match.in_port_valid = 1'b1;
+      if (s1_vlans == 2'd1) begin
+        decided.match.in_vlan = s1_vid;
+        decided.match.in_vlan_valid = 1'b1;
+      end
+      if (s1_pppoe) begin
+        decided.match.in_pppoe_valid = 1'b1;
+        decided.in_pppoe.in_pppoe_sid = s1_sid;
+      end
+      decided.unbind.packets = 16'd1;
+      decided.unbind.first_seen = s1_now;
     end else begin
-      e = old;
-      e.ib1.state = FoeEntryIb1StateInvalid;
+      decided.ib1.timestamp = s1_now;
+      if (d_count) decided.unbind.packets = packets;
+      if (d_fin) decided.ib1.state = FoeEntryIb1StateFin;
     end
-    return e;
-  endfunction
+  end
 
   // Entry-window operations on the entry s1_index: its state before and after.
   logic old_valid, new_valid;
@@ -433,16 +422,13 @@ module foe_lookup
     if (clear_i) begin
       wb_data_q <= '0;
     end else if (decide_write) begin
+      wb_data_q <= decided;
       if (s1_op != OpLookup) begin
         wb_bank_q <= first_bank;
         wb_row_q  <= s1_index[14:2];
-        wb_data_q <= operated_entry(bank_rdata[first_bank], s1_data, s1_op == OpWrite, s1_now);
       end else begin
         wb_bank_q <= d_index[1:0];
         wb_row_q  <= d_index[14:2];
-        wb_data_q <= d_event == EventLearned
-                   ? learnt_entry(s1_ipv6, s1_udp, s1_key, s1_now, s1_port, s1_vlans, s1_vid, s1_pppoe, s1_sid)
-                   : written_entry(bank_rdata[hit_bank], s1_now, d_count, packets, d_fin);
       end
     end
   end
@@ -537,7 +523,7 @@ module foe_lookup
       out_index_q[0]   <= d_index;
       out_event_q[0]   <= d_event;
       if (d_forward) begin
-        decided_entry_q <= written_entry(bank_rdata[hit_bank], s1_now, 1'b0, packets, 1'b0);
+        decided_entry_q <= decided;
       end
     end
     if (out_valid_q[EntryHandOff-1] && out_forward_q[EntryHandOff-1]) begin
