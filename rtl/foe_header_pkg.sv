@@ -2,8 +2,8 @@
 // The frame headers as the datapath sees them, shared by the parser (which finds the fields)
 // and the rewrite unit (which changes them): where the L3 header starts after the Ethernet
 // header, VLAN tags and PPPoE, the byte offsets of the IPv4, IPv6, TCP and UDP fields the
-// blocks read or write, and big-endian access to the first L3HeadBytes of an L3 packet (byte i
-// at [8*i +: 8], as a frame's bytes copy into a vector on a little-endian host).
+// blocks read or write, and the byte order of big-endian fields in a vector whose byte i is at
+// [8*i +: 8] (as a frame's bytes copy into it on a little-endian host).
 
 `default_nettype none
 
@@ -68,17 +68,10 @@ package foe_header_pkg;
 
   /* verilator lint_on UNUSEDPARAM */
 
-  function automatic logic [7:0] head8(l3_head_t h, int unsigned at);
-    return h[8*at +: 8];
-  endfunction
-  function automatic logic [15:0] head16(l3_head_t h, int unsigned at);
-    return {h[8*at +: 8], h[8*(at+1) +: 8]};
-  endfunction
-  function automatic logic [31:0] head32(l3_head_t h, int unsigned at);
-    return {head16(h, at), head16(h, at + 2)};
-  endfunction
-
-  // A big-endian 16-bit value as it lies in the frame (bytes swapped on the vector).
+  // A big-endian field's value from its bytes in a vector (byte i at [8*i +: 8]), and back:
+  // the byte swap is its own inverse. The callers select the bytes with a constant part-select
+  // (vec[8*at +: 16]), so no wide vector is passed by value (a Verilated model would copy and
+  // clear it on every evaluation).
   function automatic logic [15:0] wire16(logic [15:0] v);
     return {v[7:0], v[15:8]};
   endfunction

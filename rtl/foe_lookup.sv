@@ -196,57 +196,57 @@ module foe_lookup
     end
   end
 
-  // ---- The SRAM banks -----------------------------------------------------------------------
+  // ---- The SRAM banks, and cycle 2: compare and decide ----------------------------------------
+  // Only the fields the decision needs are taken from each bank's read data; whole entries are
+  // moved only where one is written or handed on (below, in registers loaded on demand). Each
+  // bank's read data stays its own signal (a Verilated model copies an array of them in every
+  // cycle).
   logic [3:0]          bank_req, bank_we;
   logic [RowBits-1:0]  bank_addr;
   logic [1023:0]       bank_wdata;
-  logic [1023:0]       bank_rdata [4];
+
+  logic [1:0]          first_bank;
+  assign first_bank = s1_index[1:0];
+
+  foe_entry_ib1_t      bank_ib1   [4];
+  logic [15:0]         bank_packets [4];
+  logic [3:0]          bank_free, bank_hit;
 
   for (genvar b = 0; b < 4; b++) begin : gen_bank
+    logic [1023:0] rdata;
     foe_sram #(.Rows(Rows), .Width(1024)) u_sram (
       .clk_i,
       .req_i  (bank_req[b]),
       .we_i   (bank_we[b]),
       .addr_i (bank_addr),
       .wdata_i(bank_wdata),
-      .rdata_o(bank_rdata[b])
+      .rdata_o(rdata)
     );
-  end
 
-  // ---- Cycle 2: compare and decide ----------------------------------------------------------
-  // Only the fields the decision needs are taken from the banks' read data here; whole entries
-  // are moved only where one is written or handed on (below, in registers loaded on demand).
-  logic [1:0]          first_bank;
-  assign first_bank = s1_index[1:0];
-
-  foe_entry_ib1_t      bank_ib1   [4];
-  foe_entry_match_t    bank_match [4];
-  logic [15:0]         bank_sid   [4];
-  logic [15:0]         bank_packets [4];
-  logic [3:0]          bank_free, bank_hit;
-
-  always_comb begin
-    for (int b = 0; b < 4; b++) begin
-      bank_ib1[b]     = bank_rdata[b][32*FoeEntryIb1Word +: 32];
-      bank_match[b]   = bank_rdata[b][32*FoeEntryMatchWord +: 32];
-      bank_sid[b]     = bank_rdata[b][32*FoeEntryInPppoeWord +: 16];
-      bank_packets[b] = bank_rdata[b][32*FoeEntryUnbindWord +: 16];
-      bank_free[b]    = bank_ib1[b].state == FoeEntryIb1StateInvalid;
-      // IB1.UDP, the family of IB1.TYPE (HNAPT and ROUTE are both IPv4; 3-tuple never
-      // matches), the key words, then MATCH: ingress port, VLAN, PPPoE. The encapsulation is
-      // part of the flow: without IN_VLAN_VALID only untagged packets match, without
-      // IN_PPPOE_VALID only non-PPPoE ones.
-      bank_hit[b] = !bank_free[b] && bank_ib1[b].udp == s1_udp &&
-                    (s1_ipv6 ? bank_ib1[b].type_f == FoeEntryIb1TypeIpv6Route5T &&
-                               bank_rdata[b][32 +: 288] == s1_key
-                             : (bank_ib1[b].type_f == FoeEntryIb1TypeIpv4Hnapt ||
-                                bank_ib1[b].type_f == FoeEntryIb1TypeIpv4Route) &&
-                               bank_rdata[b][32 +: 96] == s1_key[95:0]) &&
-                    !(bank_match[b].in_port_valid && bank_match[b].in_port != s1_port) &&
-                    !(bank_match[b].in_vlan_valid ? (s1_vlans != 2'd1 || s1_vid != bank_match[b].in_vlan)
-                                                  : s1_vlans != 2'd0) &&
-                    !(bank_match[b].in_pppoe_valid ? (!s1_pppoe || s1_sid != bank_sid[b]) : s1_pppoe);
-    end
+    foe_entry_ib1_t   ib1;
+    /* verilator lint_off UNUSEDSIGNAL */
+    foe_entry_match_t match_f;  // its reserved bits are not looked at
+    /* verilator lint_on UNUSEDSIGNAL */
+    logic [15:0]      sid;
+    assign ib1     = rdata[32*FoeEntryIb1Word +: 32];
+    assign match_f = rdata[32*FoeEntryMatchWord +: 32];
+    assign sid     = rdata[32*FoeEntryInPppoeWord +: 16];
+    assign bank_ib1[b]     = ib1;
+    assign bank_packets[b] = rdata[32*FoeEntryUnbindWord +: 16];
+    assign bank_free[b]    = ib1.state == FoeEntryIb1StateInvalid;
+    // IB1.UDP, the family of IB1.TYPE (HNAPT and ROUTE are both IPv4; 3-tuple never matches),
+    // the key words, then MATCH: ingress port, VLAN, PPPoE. The encapsulation is part of the
+    // flow: without IN_VLAN_VALID only untagged packets match, without IN_PPPOE_VALID only
+    // non-PPPoE ones.
+    assign bank_hit[b] = !bank_free[b] && ib1.udp == s1_udp &&
+                         (s1_ipv6 ? ib1.type_f == FoeEntryIb1TypeIpv6Route5T && rdata[32 +: 288] == s1_key
+                                  : (ib1.type_f == FoeEntryIb1TypeIpv4Hnapt ||
+                                     ib1.type_f == FoeEntryIb1TypeIpv4Route) &&
+                                    rdata[32 +: 96] == s1_key[95:0]) &&
+                         !(match_f.in_port_valid && match_f.in_port != s1_port) &&
+                         !(match_f.in_vlan_valid ? (s1_vlans != 2'd1 || s1_vid != match_f.in_vlan)
+                                                 : s1_vlans != 2'd0) &&
+                         !(match_f.in_pppoe_valid ? (!s1_pppoe || s1_sid != sid) : s1_pppoe);
   end
 
   // Way w of the bucket is in bank first_bank + w. The first matching way wins; a miss learns
@@ -352,7 +352,13 @@ module foe_lookup
   // A forwarded hit is handed on as written back (neither counted nor moved to FIN).
   foe_entry_t decided;
   always_comb begin
-    decided = bank_rdata[s1_op == OpLookup ? hit_bank : first_bank];
+    // The hit way's entry for a lookup, the operation's entry for the entry window.
+    case (s1_op == OpLookup ? hit_bank : first_bank)
+      2'd0:    decided = gen_bank[0].rdata;
+      2'd1:    decided = gen_bank[1].rdata;
+      2'd2:    decided = gen_bank[2].rdata;
+      default: decided = gen_bank[3].rdata;
+    endcase
     if (s1_op == OpWrite) begin
       decided = s1_data;
       if (decided.ib1.state != FoeEntryIb1StateInvalid && decided.ib1.timestamp == 16'd0) begin
@@ -479,7 +485,12 @@ module foe_lookup
   end
   always_ff @(posedge clk_i) begin
     if (deciding && s1_op == OpRead) begin
-      op_data_o <= bank_rdata[first_bank];
+      case (first_bank)
+        2'd0:    op_data_o <= gen_bank[0].rdata;
+        2'd1:    op_data_o <= gen_bank[1].rdata;
+        2'd2:    op_data_o <= gen_bank[2].rdata;
+        default: op_data_o <= gen_bank[3].rdata;
+      endcase
     end
   end
 
@@ -501,7 +512,7 @@ module foe_lookup
   logic [OutStages-1:0][14:0] out_index_q;
   logic [OutStages-1:0][1:0]  out_event_q;
   logic [1023:0]              decided_entry_q;  // loaded at the decision
-  logic [1023:0]              out_entry_q;      // loaded at stage EntryHandOff
+  // res_entry_o is the register loaded at stage EntryHandOff.
 
   logic result;
   assign result = deciding && s1_op == OpLookup;
@@ -527,7 +538,7 @@ module foe_lookup
       end
     end
     if (out_valid_q[EntryHandOff-1] && out_forward_q[EntryHandOff-1]) begin
-      out_entry_q <= decided_entry_q;
+      res_entry_o <= decided_entry_q;
     end
   end
   for (genvar s = 1; s < OutStages; s++) begin : gen_out_stage
@@ -546,7 +557,6 @@ module foe_lookup
   assign res_reason_o  = out_reason_q[OutStages-1];
   assign res_index_o   = out_index_q[OutStages-1];
   assign res_event_o   = out_event_q[OutStages-1];
-  assign res_entry_o   = out_entry_q;
 
   // The hash bits above the largest bucket mask select nothing.
   logic unused_hash;

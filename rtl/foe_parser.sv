@@ -79,11 +79,6 @@ module foe_parser
     return ether_type == EthVlan || ether_type == EthQinQ;
   endfunction
 
-  // Big-endian fields of a byte vector whose byte i is at [8*i +: 8].
-  function automatic logic [15:0] be16(logic [1023:0] b, int unsigned at);
-    return {b[8*at +: 8], b[8*(at+1) +: 8]};
-  endfunction
-
   // The IPv6 next headers that are extension headers (net::frame_parser's list).
   function automatic logic is_ipv6_extension(logic [7:0] nh);
     case (nh)
@@ -103,9 +98,9 @@ module foe_parser
   logic        is_pppoe, pppoe_err;
   logic [15:0] ppp_proto;
 
-  assign type0 = be16(hdr_i, EthTypeAt);
-  assign type1 = be16(hdr_i, EthTypeAt + VlanTagBytes);
-  assign type2 = be16(hdr_i, EthTypeAt + 2 * VlanTagBytes);
+  assign type0 = wire16(hdr_i[8*EthTypeAt +: 16]);
+  assign type1 = wire16(hdr_i[8*(EthTypeAt+VlanTagBytes) +: 16]);
+  assign type2 = wire16(hdr_i[8*(EthTypeAt+2*VlanTagBytes) +: 16]);
   assign tag1 = len_i >= 32'd14 && is_vlan(type0);
   assign tag2 = tag1 && len_i >= 32'd18 && is_vlan(type1);
   // A truncated tag, or a third one, is an error (net::ParseError kTruncatedVlan/kTooManyVlans).
@@ -186,8 +181,8 @@ module foe_parser
   logic [15:0] v4_frag;
   assign ihl = ip[3:0];
   assign ihl_bytes = {ihl, 2'b00};
-  assign v4_total = head16(ip, Ip4TotalLength);
-  assign v4_frag = head16(ip, Ip4FlagsFragment);
+  assign v4_total = wire16(ip[8*Ip4TotalLength +: 16]);
+  assign v4_frag = wire16(ip[8*Ip4FlagsFragment +: 16]);
   // Not looked at: the reserved bit and DF.
   logic unused_v4_flags;
   assign unused_v4_flags = ^v4_frag[15:14];
@@ -199,7 +194,7 @@ module foe_parser
 
   logic [15:0] v6_payload, v6_length;
   logic        v6_err;
-  assign v6_payload = head16(ip, Ip6PayloadLength);
+  assign v6_payload = wire16(ip[8*Ip6PayloadLength +: 16]);
   assign v6_length = 16'(Ip6HeaderBytes) + v6_payload;  // wraps as the C++ twin's uint16_t does
   assign v6_err = s1_len < l3_off32 + Ip6HeaderBytes || ip[7:4] != 4'd6 ||
                   s1_len < l3_off32 + Ip6HeaderBytes + {16'd0, v6_payload};
@@ -248,23 +243,25 @@ module foe_parser
       if (s1_l3 == L3Ipv6) begin
         s2_options <= 1'b0;
         s2_frag    <= 1'b0;
-        s2_ext     <= is_ipv6_extension(head8(ip, Ip6NextHeader));
-        s2_ttl     <= head8(ip, Ip6HopLimit);
-        s2_proto   <= head8(ip, Ip6NextHeader);
+        s2_ext     <= is_ipv6_extension(ip[8*Ip6NextHeader +: 8]);
+        s2_ttl     <= ip[8*Ip6HopLimit +: 8];
+        s2_proto   <= ip[8*Ip6NextHeader +: 8];
         s2_l3_len  <= v6_length;
         s2_l4_end  <= {12'd0, s1_l3_off} + {1'b0, v6_length};
-        s2_src     <= {head32(ip, Ip6Src), head32(ip, Ip6Src + 4), head32(ip, Ip6Src + 8), head32(ip, Ip6Src + 12)};
-        s2_dst     <= {head32(ip, Ip6Dst), head32(ip, Ip6Dst + 4), head32(ip, Ip6Dst + 8), head32(ip, Ip6Dst + 12)};
+        s2_src     <= {wire32(ip[8*Ip6Src +: 32]), wire32(ip[8*(Ip6Src+4) +: 32]),
+                       wire32(ip[8*(Ip6Src+8) +: 32]), wire32(ip[8*(Ip6Src+12) +: 32])};
+        s2_dst     <= {wire32(ip[8*Ip6Dst +: 32]), wire32(ip[8*(Ip6Dst+4) +: 32]),
+                       wire32(ip[8*(Ip6Dst+8) +: 32]), wire32(ip[8*(Ip6Dst+12) +: 32])};
       end else begin
         s2_options <= ihl > 4'd5;
         s2_frag    <= v4_frag[13] || v4_frag[12:0] != 13'd0;  // MF or a fragment offset
         s2_ext     <= 1'b0;
-        s2_ttl     <= head8(ip, Ip4Ttl);
-        s2_proto   <= head8(ip, Ip4Protocol);
+        s2_ttl     <= ip[8*Ip4Ttl +: 8];
+        s2_proto   <= ip[8*Ip4Protocol +: 8];
         s2_l3_len  <= v4_total;
         s2_l4_end  <= {12'd0, s1_l3_off} + {1'b0, v4_total};
-        s2_src     <= {head32(ip, Ip4Src), 96'd0};
-        s2_dst     <= {head32(ip, Ip4Dst), 96'd0};
+        s2_src     <= {wire32(ip[8*Ip4Src +: 32]), 96'd0};
+        s2_dst     <= {wire32(ip[8*Ip4Dst +: 32]), 96'd0};
       end
     end
   end

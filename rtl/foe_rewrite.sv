@@ -7,7 +7,8 @@
 //            VLAN_LAYER > 2 (hit_bind_vlan_violation), TTL <= 1 with TTL_DEC (hit_ttl_1), L3
 //            length above the entry's MTU or the port's PORT_MTU (exceed_mtu); the L3 packet
 //            is cut out of the window, which pops the ingress VLAN tags / PPPoE header.
-//   stage 2: source NAT (IPv4 HNAPT): port, then address, IPv4 and L4 checksums updated.
+//   stage 2: the fields NAT and TTL change taken apart; source NAT (IPv4 HNAPT): port, then
+//            address, IPv4 and L4 checksums updated.
 //   stage 3: destination NAT likewise, then the TTL / hop-limit decrement.
 //   stage 4: the new L2 header in front: MACs, VLAN1/VLAN2 tags, PPPoE session, EtherType.
 //
@@ -187,17 +188,6 @@ module foe_rewrite
   assign l3_at = l3_offset_i[4:0];
   assign unused_l3_offset = ^l3_offset_i[7:5];
 
-  l3_head_t head;
-  fields_t  fields;
-  assign head = hdr_i[{2'b00, l3_at, 3'b000} +: 8*L3HeadBytes];
-  assign fields.ip_check = head16(head, Ip4Check);
-  assign fields.l4_check = head16(head, Ip4MinHeaderBytes + (udp_i ? UdpCheck : TcpCheck));
-  assign fields.src = head32(head, Ip4Src);
-  assign fields.dst = head32(head, Ip4Dst);
-  assign fields.sport = head16(head, Ip4MinHeaderBytes + L4Sport);
-  assign fields.dport = head16(head, Ip4MinHeaderBytes + L4Dport);
-  assign fields.ttl = head8(head, ipv6_i ? Ip6HopLimit : Ip4Ttl);
-
   logic     s1_valid, s2_valid, s3_valid, s4_valid;
   carried_t s1, s2, s3;
   l3_head_t s1_head, s2_head, s3_head;
@@ -238,8 +228,7 @@ module foe_rewrite
       s1.vlan      <= e.vlan;
       s1.sid       <= e.pppoe.pppoe_sid;
       s1.l3_length <= l3_length_i;
-      s1_head      <= head;
-      s1_fields    <= fields;
+      s1_head      <= hdr_i[{2'b00, l3_at, 3'b000} +: 8*L3HeadBytes];
       s1_snat      <= hnapt && (e4.new_sip != e4.orig_sip || e4.new_ports.sport != e4.orig_ports.sport);
       s1_dnat      <= hnapt && (e4.new_dip != e4.orig_dip || e4.new_ports.dport != e4.orig_ports.dport);
       s1_new_sip   <= e4.new_sip;
@@ -249,7 +238,16 @@ module foe_rewrite
     end
   end
 
-  // ---- Stage 2: source NAT ------------------------------------------------------------------
+  // ---- Stage 2: the fields taken apart, source NAT ------------------------------------------
+  assign s1_fields.ip_check = wire16(s1_head[8*Ip4Check +: 16]);
+  assign s1_fields.l4_check = s1.udp ? wire16(s1_head[8*(Ip4MinHeaderBytes+UdpCheck) +: 16])
+                                     : wire16(s1_head[8*(Ip4MinHeaderBytes+TcpCheck) +: 16]);
+  assign s1_fields.src = wire32(s1_head[8*Ip4Src +: 32]);
+  assign s1_fields.dst = wire32(s1_head[8*Ip4Dst +: 32]);
+  assign s1_fields.sport = wire16(s1_head[8*(Ip4MinHeaderBytes+L4Sport) +: 16]);
+  assign s1_fields.dport = wire16(s1_head[8*(Ip4MinHeaderBytes+L4Dport) +: 16]);
+  assign s1_fields.ttl = s1.ipv6 ? s1_head[8*Ip6HopLimit +: 8] : s1_head[8*Ip4Ttl +: 8];
+
   always_ff @(posedge clk_i) begin
     if (s1_valid) begin
       s2           <= s1;
