@@ -30,10 +30,10 @@ enum class DropReason : std::uint8_t {
   kMartianSource,     // source address no host can have: multicast, broadcast, 0/8, loopback (RFC 1812)
   kMartianDestination,  // destination 0/8 or loopback on a wire (ip_route_input_slow)
   kBeyondScope,       // IPv6 link-local source leaving its link (ICMPv6 "beyond scope of source address")
-  kDefragInvalid,     // an IPv4 fragment reassembly refuses (bad end or size, empty, ECN mix, > 64 KiB): its queue dies
-  kDefragOverlap,     // an IPv4 fragment overlapping data already held (RFC 5722): its queue dies
-  kDefragDuplicate,   // an IPv4 fragment repeating data already held: dropped, its queue kept
-  kDefragNoMemory,    // IPv4 fragments held use more than ipfrag_high_thresh
+  kDefragInvalid,     // a fragment reassembly refuses (bad end or size, empty, ECN mix, > 64 KiB)
+  kDefragOverlap,     // a fragment overlapping data already held (RFC 5722): its queue dies
+  kDefragDuplicate,   // a fragment repeating data already held: dropped, its queue kept
+  kDefragNoMemory,    // fragments held use more than ipfrag_high_thresh (IPv6: nf_conntrack_frag6_high_thresh)
   kCount,
 };
 

@@ -12,6 +12,7 @@
 
 #include "engine/conntrack/ct_tuple.hpp"
 #include "engine/icmp/icmp_error.hpp"
+#include "engine/ip/ip6_fragment.hpp"
 #include "engine/ip/ip_fragment.hpp"
 #include "engine/local/local_stack.hpp"
 #include "engine/mangle/tcp_mss.hpp"
@@ -117,7 +118,8 @@ std::uint8_t icmpx_code(std::uint8_t code, bool v4) {
 }  // namespace
 
 Engine::Engine(EngineConfig config)
-    : local_stack_(config.services), ip_ident_(config.ip_ident_seed), defrag_(config.ipv4_defrag) {
+    : local_stack_(config.services), ip_ident_(config.ip_ident_seed), defrag_(config.ipv4_defrag),
+      defrag6_(config.ipv6_defrag) {
   const std::size_t n = config.interfaces.size();
   interfaces_.reserve(n);
   for (unsigned ifindex = 0; ifindex < n; ++ifindex) {
@@ -234,6 +236,7 @@ void Engine::run_timers(nanoseconds now) {
   if (now < *next_gc_) return;
   if (flowtable_) flowtable_->gc(now);
   defrag_.expire(now);
+  defrag6_.expire(now);
   conntrack_->gc(now, semantics_ == flowtable::FlowtableSemantics::kOld);
   *next_gc_ += kGcInterval;
   if (*next_gc_ <= now) *next_gc_ = now + kGcInterval;
@@ -464,9 +467,11 @@ void Engine::setup_nat(SlowPacket& p, const nft::EvalResult& result, ManipType t
 
 Verdict Engine::slow_path(SlowPacket& p) {
   if (ruleset_) {
-    // PREROUTING: nf_defrag_ipv4 (-400) first.
-    if (p.family == 4 && p.parsed.ip_fragment) {
-      const Verdict v = defragment(p);
+    // PREROUTING: nf_defrag_ipv4/ipv6 (-400) first.
+    // (The parser marks an IPv6 Fragment header only right behind the fixed header; one
+    // behind other extension headers is nf_defrag_ipv6's to find.)
+    if (p.parsed.ip_fragment || (p.family == 6 && p.parsed.ipv6_ext_header)) {
+      const Verdict v = p.family == 4 ? defragment(p) : defragment6(p);
       if (v.kind != Verdict::Kind::kForward) return v;
     }
     // PREROUTING: conntrack (-200), then the chains, with DNAT at -100.
@@ -674,7 +679,9 @@ Verdict Engine::forward(SlowPacket& p, const Route& route) {
         return answer_with_icmp(p, net::icmp_type::kDestUnreachable, net::icmp_code::kFragNeeded, mtu,
                                 DropReason::kMtuExceeded);
       }
-    } else {
+    } else if (p.reassembled == nullptr || p.reassembled->frag_max_size > mtu) {
+      // ip6_pkt_too_big: a router never fragments, unless conntrack reassembled the packet
+      // from fragments that each fit (frag_max_size, ignore_df).
       return answer_with_icmp(p, net::icmpv6_type::kPacketTooBig, 0, mtu, DropReason::kMtuExceeded);
     }
   }
@@ -734,8 +741,46 @@ Verdict Engine::forward(SlowPacket& p, const Route& route) {
     // ip_finish_output: too big, or reassembled by conntrack (frag_max_size set): ip_fragment.
     const auto ip = net::Ipv4Header::at(p.frame.bytes(), p.parsed.l3_offset);
     if (ip->total_length() > mtu || p.reassembled != nullptr) return fragment_output(p, egress);
+  } else if (p.reassembled != nullptr) {
+    // __ip6_finish_output: larger than the MTU or than the largest fragment received.
+    const std::size_t len = p.frame.size() - p.parsed.l3_offset;
+    if (len > mtu || len > p.reassembled->frag_max_size) return fragment6_output(p, egress);
   }
   return Verdict::forward(egress);
+}
+
+// ip6_fragment on the finished packet of a datagram nf_defrag_ipv6 reassembled.
+Verdict Engine::fragment6_output(SlowPacket& p, unsigned egress) {
+  ip::Fragment6Request request;
+  request.mtu = route_mtu(egress, 6);
+  request.frag_max_size = p.reassembled->frag_max_size;
+  request.id = ip_ident_.select_ipv6();
+  request.fragment_lengths = p.reassembled->fragment_lengths;
+  request.reassembled_unfragmentable = p.reassembled->unfragmentable;
+  std::size_t extra = 0;
+  switch (ip::fragment_ipv6(p.frame, p.parsed.l3_offset, request, extra_, defrag_scratch_, extra)) {
+    case ip::Fragment6Status::kDone: break;
+    case ip::Fragment6Status::kMalformed: return Verdict::drop(DropReason::kMalformed);
+    case ip::Fragment6Status::kTooBig:
+      return answer_with_icmp(p, net::icmpv6_type::kPacketTooBig, 0, route_mtu(egress, 6), DropReason::kMtuExceeded);
+  }
+  extra_count_ = extra;
+  ++stats_.fragmented;
+  stats_.fragments_extra += extra_count_;
+  Verdict v = Verdict::forward(egress);
+  v.extra_frames = static_cast<std::uint16_t>(extra);
+  return v;
+}
+
+defrag::DefragStats Engine::defrag_stats() const {
+  defrag::DefragStats s = defrag_.stats();
+  const defrag::DefragStats& s6 = defrag6_.stats();
+  s.reassembled += s6.reassembled;
+  s.joined += s6.joined;
+  s.held += s6.held;
+  s.timed_out += s6.timed_out;
+  s.killed += s6.killed;
+  return s;
 }
 
 // ip_fragment / ip_do_fragment on the finished packet (headers rewritten, NAT applied).
@@ -766,12 +811,34 @@ Verdict Engine::defragment(SlowPacket& p) {
     case defrag::Ipv4Defrag::Outcome::kDropped: return Verdict::drop(r.reason);
     case defrag::Ipv4Defrag::Outcome::kReassembled: break;
   }
+  return continue_reassembled(p);
+}
+
+// nf_defrag_ipv6 (ipv6_defrag -> nf_ct_frag6_gather): as above; a packet it does not gather
+// goes on as it is.
+Verdict Engine::defragment6(SlowPacket& p) {
+  const defrag::Ipv6Defrag::Result r = defrag6_.add(datagram(p), p.iif, p.now, defrag_scratch_, reassembled_);
+  switch (r.outcome) {
+    case defrag::Ipv6Defrag::Outcome::kPass: return Verdict::forward(p.iif);
+    case defrag::Ipv6Defrag::Outcome::kHeld: return Verdict::stolen();
+    case defrag::Ipv6Defrag::Outcome::kDropped: return Verdict::drop(r.reason);
+    case defrag::Ipv6Defrag::Outcome::kReassembled: break;
+  }
+  return continue_reassembled(p);
+}
+
+// The reassembled datagram (in defrag_scratch_) replaces the packet.
+Verdict Engine::continue_reassembled(SlowPacket& p) {
   p.frame.resize(p.parsed.l3_offset + defrag_scratch_.size());
   std::memcpy(p.frame.bytes().data() + p.parsed.l3_offset, defrag_scratch_.data(), defrag_scratch_.size());
   p.parsed = net::parse_frame(p.frame.bytes());
   if (p.parsed.error != net::ParseError::kNone) return Verdict::drop(DropReason::kMalformed);
-  p.l4proto = p.parsed.l4_proto;
-  p.l4_offset = p.parsed.l4_offset - p.parsed.l3_offset;
+  if (p.family == 4) {
+    p.l4proto = p.parsed.l4_proto;
+    p.l4_offset = p.parsed.l4_offset - p.parsed.l3_offset;
+  } else {
+    std::tie(p.l4proto, p.l4_offset) = ipv6_transport(datagram(p));
+  }
   p.reassembled = &reassembled_;
   return Verdict::forward(p.iif);
 }

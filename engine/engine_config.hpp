@@ -15,6 +15,7 @@
 
 #include "engine/conntrack/conntrack_timeouts.hpp"
 #include "engine/defrag/ipv4_defrag.hpp"
+#include "engine/defrag/ipv6_defrag.hpp"
 #include "engine/flowtable/flowtable_config.hpp"
 #include "engine/nat/nat_range.hpp"
 #include "net/ipv4_addr.hpp"
@@ -78,6 +79,8 @@ struct EngineConfig {
   bool tcp_be_liberal = false;      // nf_conntrack_tcp_be_liberal
   // net.ipv4.ipfrag_time and ipfrag_high_thresh: IPv4 reassembly before conntrack.
   defrag::DefragConfig ipv4_defrag{};
+  // net.netfilter.nf_conntrack_frag6_timeout and _high_thresh: IPv6 reassembly before conntrack.
+  defrag::DefragConfig ipv6_defrag = defrag::kIpv6DefragDefaults;
   // Old (v5.x–v6.13) or new (v6.14+, CLOSING state) flowtable teardown rules.
   flowtable::FlowtableSemantics flowtable_semantics = flowtable::FlowtableSemantics::kOld;
   // Seed of NAT's "random" port offsets (get_random_u16 in the kernel): same seed, same ports.

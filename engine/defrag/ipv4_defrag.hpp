@@ -25,33 +25,14 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
-#include <map>
 #include <span>
 #include <tuple>
 #include <vector>
 
+#include "engine/defrag/frag_queue.hpp"
 #include "engine/drop_reason.hpp"
 
 namespace flowsim::engine::defrag {
-
-struct DefragConfig {
-  std::chrono::nanoseconds timeout = std::chrono::seconds(30);  // net.ipv4.ipfrag_time
-  std::size_t high_thresh = 4 * 1024 * 1024;                    // net.ipv4.ipfrag_high_thresh
-};
-
-struct Reassembled {
-  std::uint16_t frag_max_size = 0;
-  bool pmtu = false;                         // the largest fragment had DF
-  std::vector<std::uint16_t> fragment_lengths;  // data bytes of each fragment, in order
-};
-
-struct DefragStats {
-  std::uint64_t reassembled = 0;  // datagrams completed
-  std::uint64_t joined = 0;       // held fragments that became part of a completed datagram
-  std::uint64_t held = 0;         // fragments waiting in queues now
-  std::uint64_t timed_out = 0;    // fragments lost with their queue at ipfrag_time
-  std::uint64_t killed = 0;       // fragments held before, lost when a bad fragment killed their queue
-};
 
 class Ipv4Defrag {
  public:
@@ -65,7 +46,7 @@ class Ipv4Defrag {
     DropReason reason{};
   };
 
-  explicit Ipv4Defrag(DefragConfig config = {}) : config_(config) {}
+  explicit Ipv4Defrag(DefragConfig config = {}) : table_(config) {}
 
   // One fragment (`datagram`: its IPv4 header and data, trimmed to the total length, header
   // checksum already checked) received at `now`. On kReassembled the datagram is written to
@@ -74,39 +55,15 @@ class Ipv4Defrag {
              Reassembled& info);
   // Destroys the queues whose time is up (the kernel's per-queue timer); returns how many
   // fragments they held.
-  std::size_t expire(std::chrono::nanoseconds now);
+  std::size_t expire(std::chrono::nanoseconds now) { return table_.expire(now); }
 
-  const DefragStats& stats() const { return stats_; }
-  std::size_t queues() const { return queues_.size(); }
-  std::size_t memory() const { return memory_; }
+  const DefragStats& stats() const { return table_.stats(); }
+  std::size_t queues() const { return table_.queues(); }
+  std::size_t memory() const { return table_.memory(); }
 
  private:
-  struct Fragment {
-    std::size_t offset = 0;
-    std::vector<std::uint8_t> data;
-    std::size_t truesize = 0;
-  };
-  struct Queue {
-    std::chrono::nanoseconds expires{0};
-    std::vector<std::uint8_t> first_header;  // of the fragment at offset 0
-    std::map<std::size_t, Fragment> fragments;  // by offset
-    std::map<std::size_t, std::size_t> runs;     // start -> end of each run of fragments
-    std::size_t len = 0;   // end of the datagram's data as known so far
-    std::size_t meat = 0;  // data bytes held
-    bool first_in = false;
-    bool last_in = false;
-    std::uint16_t max_size = 0;
-    std::uint16_t max_df_size = 0;
-    std::uint8_t ecn = 0;
-  };
   using Key = std::tuple<std::uint32_t, std::uint32_t, std::uint16_t, std::uint8_t>;
-
-  void kill(std::map<Key, Queue>::iterator it, std::uint64_t& lost_counter);
-
-  DefragConfig config_;
-  std::map<Key, Queue> queues_;
-  std::size_t memory_ = 0;
-  DefragStats stats_;
+  FragQueueTable<Key> table_;
 };
 
 }  // namespace flowsim::engine::defrag

@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include "engine/defrag/ipv4_defrag.hpp"
+#include "engine/defrag/test_fragments.hpp"
 #include "net/byte_order.hpp"
 #include "net/checksum.hpp"
 #include "net/ipv4_header.hpp"
@@ -37,19 +38,10 @@ std::vector<std::uint8_t> whole(std::size_t data, std::uint8_t tos = 0, std::uin
   return d;
 }
 
-// Fragment of `w`: data bytes [offset, offset + len), MF/DF as given, TTL `ttl`.
+// Fragment of `w`: data bytes [offset, offset + len), MF/DF as given, TOS `tos`, TTL `ttl`.
 std::vector<std::uint8_t> frag(const std::vector<std::uint8_t>& w, std::size_t offset, std::size_t len, bool mf,
                                bool df = false, std::uint8_t tos = 0, std::uint8_t ttl = 50) {
-  std::vector<std::uint8_t> f(20 + len);
-  std::copy_n(w.begin(), 20, f.begin());
-  std::copy_n(w.begin() + static_cast<std::ptrdiff_t>(20 + offset), len, f.begin() + 20);
-  f[1] = tos;
-  f[8] = ttl;
-  net::store_be16(f.data() + 2, static_cast<std::uint16_t>(f.size()));
-  net::store_be16(f.data() + 6, static_cast<std::uint16_t>((offset / 8) | (mf ? 0x2000 : 0) | (df ? 0x4000 : 0)));
-  net::store_be16(f.data() + 10, 0);
-  net::store_be16(f.data() + 10, net::internet_checksum(std::span<const std::uint8_t>(f.data(), 20)));
-  return f;
+  return testing::ipv4_fragment_of(w, 0, {.offset = offset, .len = len, .mf = mf, .df = df, .tos = tos, .ttl = ttl});
 }
 
 struct Fixture {

@@ -10,6 +10,7 @@
 
 #include <algorithm>
 
+#include "engine/defrag/test_fragments.hpp"
 #include "engine/engine.hpp"
 #include "engine/test_frames.hpp"
 #include "net/byte_order.hpp"
@@ -37,15 +38,7 @@ std::vector<std::uint8_t> udp_datagram(const Ipv4L4Spec& ip, std::uint16_t sport
 // A fragment of `whole` (an Ethernet + IPv4 frame): data bytes [offset, offset + len).
 std::vector<std::uint8_t> fragment_of(const std::vector<std::uint8_t>& whole, std::size_t offset, std::size_t len,
                                       bool mf) {
-  std::vector<std::uint8_t> f(34 + len);
-  std::copy_n(whole.begin(), 34, f.begin());
-  std::copy_n(whole.begin() + static_cast<std::ptrdiff_t>(34 + offset), len, f.begin() + 34);
-  auto ip = net::Ipv4Header::at(f, 14).value();
-  ip.set_total_length(static_cast<std::uint16_t>(20 + len));
-  ip.set_frag_off(static_cast<std::uint16_t>(offset / 8 | (mf ? net::Ipv4Header::kMf : 0)));
-  ip.set_checksum(0);
-  ip.set_checksum(net::internet_checksum(ip.header()));
-  return padded(f);
+  return padded(ipv4_fragment_of(whole, 14, {.offset = offset, .len = len, .mf = mf, .df = false, .tos = {}, .ttl = {}}));
 }
 
 std::string head_hex(std::span<const std::uint8_t> frame) { return to_hex(frame.first(34)); }
@@ -142,6 +135,88 @@ TEST(FragmentForward, FragmentsOfAnUnknownFlowAreHeldThenDroppedTogether) {
   EXPECT_EQ(engine.process(frame, kWan, 1s), Verdict::drop(DropReason::kRulesetDrop));
   EXPECT_EQ(engine.stats().stolen, 1u);
   EXPECT_EQ(engine.stats().dropped(DropReason::kRulesetDrop), 1u);
+}
+
+// Ethernet + IPv6 + UDP A:46030 -> 2001:db8:beef::10:9 from the LAN, `data` bytes counting up,
+// the UDP checksum right.
+std::vector<std::uint8_t> udp6_datagram(std::size_t data) {
+  std::vector<std::uint8_t> l4(8 + data);
+  net::store_be16(l4.data(), 46030);
+  net::store_be16(l4.data() + 2, 9);
+  net::store_be16(l4.data() + 4, static_cast<std::uint16_t>(l4.size()));
+  for (std::size_t i = 8; i < l4.size(); ++i) l4[i] = static_cast<std::uint8_t>(i * 5);
+  const net::Ipv6Addr src = v6("2001:db8:1::100");
+  const net::Ipv6Addr dst = v6("2001:db8:beef::10");
+  net::store_be16(l4.data() + 6, net::l4_checksum(src, dst, 17, l4));
+  std::vector<std::uint8_t> ip(40);
+  ip[0] = 0x60;
+  net::store_be16(ip.data() + 4, static_cast<std::uint16_t>(l4.size()));
+  ip[6] = 17;
+  ip[7] = 64;
+  src.write_to(ip.data() + 8);
+  dst.write_to(ip.data() + 24);
+  ip.insert(ip.end(), l4.begin(), l4.end());
+  return ethernet(kRouterLanMac, kHostAMac, 0x86dd, ip);
+}
+
+std::vector<std::uint8_t> fragment6_of(const std::vector<std::uint8_t>& whole, std::size_t offset, std::size_t len,
+                                       bool mf) {
+  return ipv6_fragment_of(whole, 14, 40, 6, {.offset = offset, .len = len, .mf = mf, .id = 0x60000001,
+                                             .traffic_class = {}});
+}
+
+TEST(FragmentForward, Ipv6FragmentsAreReassembledForConntrackAndSentInTheSendersSizes) {
+  Engine engine(home_router_config(kHomeRouterRules));
+  const auto whole = udp6_datagram(2400);  // 2408 bytes of UDP: 1184 + 1184 + 40
+  net::PacketBuffer frame(fragment6_of(whole, 0, 1184, true));
+  EXPECT_EQ(engine.process(frame, kLan, 1s).kind, Verdict::Kind::kStolen);
+  frame.assign(fragment6_of(whole, 2368, 40, false));  // out of order
+  EXPECT_EQ(engine.process(frame, kLan, 1s).kind, Verdict::Kind::kStolen);
+  frame.assign(fragment6_of(whole, 1184, 1184, true));
+  const Verdict v = engine.process(frame, kLan, 1s);
+  ASSERT_TRUE(v.forwarded());
+  EXPECT_EQ(v.egress_ifindex, kWan);
+  ASSERT_EQ(v.extra_frames, 2);
+  // What leaves: the sender's fragments in order, hop limit 63, the gateway's MAC, the
+  // router's own Fragment identification (random, nonzero) on all three.
+  const std::vector<std::span<const std::uint8_t>> out = {frame.bytes(), engine.extra_frames()[0].bytes(),
+                                                          engine.extra_frames()[1].bytes()};
+  const std::uint32_t id = net::load_be32(out[0].data() + 14 + 40 + 4);
+  EXPECT_NE(id, 0u);
+  const std::size_t offsets[] = {0, 1184, 2368};
+  const std::size_t lengths[] = {1184, 1184, 40};
+  for (std::size_t i = 0; i < 3; ++i) {
+    auto expected = ipv6_fragment_of(whole, 14, 40, 6, {.offset = offsets[i], .len = lengths[i], .mf = i < 2,
+                                                        .id = id, .traffic_class = {}});
+    kGatewayMac.write_to(expected.data());
+    kRouterWanMac.write_to(expected.data() + 6);
+    expected[14 + 7] = 63;
+    EXPECT_EQ(to_hex(out[i]), to_hex(expected)) << "fragment " << i;
+  }
+  EXPECT_EQ(engine.defrag_stats().reassembled, 1u);
+  EXPECT_EQ(engine.defrag_stats().joined, 2u);
+  EXPECT_EQ(engine.stats().stolen, 2u);
+}
+
+TEST(FragmentForward, Ipv6FragmentsLargerThanTheEgressMtuGetPacketTooBig) {
+  EngineConfig c = home_router_config(kHomeRouterRules);
+  c.interfaces[kWan].mtu = 1280;
+  Engine engine(std::move(c));
+  const auto whole = udp6_datagram(2000);
+  net::PacketBuffer frame(fragment6_of(whole, 0, 1400, true));
+  EXPECT_EQ(engine.process(frame, kLan, 1s).kind, Verdict::Kind::kStolen);
+  frame.assign(fragment6_of(whole, 1400, 608, false));
+  const Verdict v = engine.process(frame, kLan, 1s);
+  EXPECT_EQ(v.reason, DropReason::kMtuExceeded);
+  EXPECT_TRUE(v.generated);
+  // ICMPv6 Packet Too Big, MTU 1280, to A, quoting the reassembled datagram (no Fragment header).
+  const std::span<const std::uint8_t> icmp = frame.bytes();
+  ASSERT_GE(icmp.size(), 14u + 40 + 8 + 48);
+  EXPECT_EQ(icmp[14 + 6], 58);
+  EXPECT_EQ(icmp[14 + 40], 2);
+  EXPECT_EQ(net::load_be32(icmp.data() + 14 + 40 + 4), 1280u);
+  EXPECT_EQ(icmp[14 + 48 + 6], 17);  // the quoted header announces UDP again
+  EXPECT_EQ(net::load_be16(icmp.data() + 14 + 48 + 4), 2008);
 }
 
 }  // namespace

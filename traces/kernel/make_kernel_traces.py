@@ -501,6 +501,72 @@ def fragments(rng):
     return t
 
 
+def cut6(pkt, ident, sizes, unfragmentable=40):
+    """The fragments of IPv6 packet `pkt` as a sender cuts them: the first `unfragmentable`
+    bytes (the IPv6 header and any hop-by-hop header) in front of each, then a Fragment
+    header, then `sizes` bytes of the rest each (the last takes what is left)."""
+    raw = bytes(pkt)
+    head, data = bytearray(raw[:unfragmentable]), raw[unfragmentable:]
+    nh_at = 6 if unfragmentable == 40 else 40   # the field announcing what follows
+    next_header = head[nh_at]
+    head[nh_at] = 44
+    out, offset = [], 0
+    for n, size in enumerate(list(sizes) + [len(data)]):
+        piece = data[offset:offset + size]
+        if not piece:
+            break
+        more = offset + len(piece) < len(data)
+        fh = struct.pack("!BBHI", next_header, 0, offset | (1 if more else 0), ident)
+        h = bytearray(head)
+        struct.pack_into("!H", h, 4, unfragmentable - 40 + 8 + len(piece))
+        out.append(bytes(h) + fh + piece)
+        offset += len(piece)
+    return out
+
+
+def fragments6(rng):
+    """IPv6 reassembly (nf_defrag_ipv6) and refragmentation (ip6_fragment): a router never
+    fragments what it forwards, except a datagram conntrack reassembled, which leaves in the
+    sender's sizes (or Packet Too Big when one of them does not fit); out of order, a
+    duplicate, a hop-by-hop header in front, a fragment not ending on 8 bytes, an overlap,
+    an atomic fragment, an answer from the Internet in fragments."""
+    t = Trace()
+    lan = Ether(dst=ROUTER_MAC["lan"], src=A_MAC, type=0x86DD)
+    big = IPv6(src=A_V6, dst=S_V6, hlim=64) / UDP(sport=46020, dport=9) / Raw(rng.randbytes(2400))
+    for n, f in enumerate(cut6(big, 0x60000001, [1000, 1000])):
+        t.add("lan", lan / Raw(f), f"A -> S in 1056-byte fragments into the dmz (1280): part {n + 1}")
+    big = IPv6(src=A_V6, dst=S_V6, hlim=64) / UDP(sport=46021, dport=9) / Raw(rng.randbytes(2400))
+    for n, f in enumerate(cut6(big, 0x60000002, [1400])):
+        t.add("lan", lan / Raw(f), f"A -> S in 1456-byte fragments: packet too big for the dmz: part {n + 1}")
+    big = IPv6(src=A_V6, dst=WEB_V6, hlim=64, tc=0x28, fl=0x12345) / UDP(sport=46022, dport=9) / Raw(rng.randbytes(3000))
+    frags = cut6(big, 0x60000003, [1200, 1200])
+    for what, f in (("last", frags[2]), ("first", frags[0]), ("first again (duplicate)", frags[0]),
+                    ("middle", frags[1])):
+        t.add("lan", lan / Raw(f), f"A -> web out of order: {what}")
+    big = IPv6(src=A_V6, dst=WEB_V6, hlim=64) / IPv6ExtHdrHopByHop(options=[PadN(optdata=b"\0\0\0\0")]) / \
+        UDP(sport=46023, dport=9) / Raw(rng.randbytes(1800))
+    for n, f in enumerate(cut6(big, 0x60000004, [1000], unfragmentable=48)):
+        t.add("lan", lan / Raw(f), f"A -> web, hop-by-hop header in front of the Fragment header: part {n + 1}")
+    big = IPv6(src=A_V6, dst=WEB_V6, hlim=64) / UDP(sport=46024, dport=9) / Raw(rng.randbytes(2400))
+    frags = cut6(big, 0x60000005, [1000, 1000])
+    t.add("lan", lan / Raw(frags[0]), "A -> web, part 1")
+    t.add("lan", lan / Raw(cut6(big, 0x60000005, [1000, 1003])[1]),
+          "A -> web, part 2 ends off 8 bytes: the queue dies, it goes on alone (invalid)")
+    t.add("lan", lan / Raw(frags[2]), "A -> web, part 3: starts a queue that never completes")
+    big = IPv6(src=A_V6, dst=WEB_V6, hlim=64) / UDP(sport=46025, dport=9) / Raw(rng.randbytes(2000))
+    frags = cut6(big, 0x60000006, [1000])
+    t.add("lan", lan / Raw(frags[0]), "A -> web, part 1")
+    overlap = bytearray(cut6(big, 0x60000006, [992])[1])
+    t.add("lan", lan / Raw(bytes(overlap)), "A -> web, a last part starting 8 bytes inside part 1: the datagram is lost")
+    small = IPv6(src=A_V6, dst=WEB_V6, hlim=64) / UDP(sport=46026, dport=9) / Raw(b"atomic")
+    t.add("lan", lan / Raw(cut6(small, 0x60000007, [])[0]), "A -> web, an atomic fragment (offset 0, M clear)")
+    t.add("lan", udp("lan", A_MAC, A_V6, WEB_V6, 46027, 9, b"open", v6=True), "UDP A:46027 -> web6")
+    answer = IPv6(src=WEB_V6, dst=A_V6, hlim=50) / UDP(sport=9, dport=46027) / Raw(rng.randbytes(2200))
+    for n, f in enumerate(cut6(answer, 0x60000008, [1232 - 48, 600])):
+        t.add("wan", Ether(dst=ROUTER_MAC["wan"], src=GW_MAC, type=0x86DD) / Raw(f), f"the answer in fragments: part {n + 1}")
+    return t
+
+
 def fragments_edge(rng):
     """IPv4 reassembly and refragmentation details: fragments out of order (the datagram takes
     the first one's header), a duplicate fragment (dropped alone), the sender's sizes that do
@@ -791,6 +857,7 @@ CASES = {
     "icmp_edge": icmp_edge,
     "fragments": fragments,
     "fragments_edge": fragments_edge,
+    "fragments6": fragments6,
     "local_answers": local_answers,
     "timeouts": timeouts,
     "bad_checksums": bad_checksums,
