@@ -124,6 +124,37 @@ Engine::Engine(EngineConfig config)
   interfaces_.reserve(n);
   for (unsigned ifindex = 0; ifindex < n; ++ifindex) {
     const InterfaceConfig& ifc = config.interfaces[ifindex];
+    if (ifc.vlan || ifc.pppoe) {
+      const unsigned lower = ifc.vlan ? ifc.vlan->lower : ifc.pppoe->lower;
+      if (ifc.vlan && ifc.pppoe) throw std::invalid_argument("device " + ifc.name + ": VLAN and PPPoE at once");
+      if (lower >= ifindex || config.interfaces[lower].vlan || config.interfaces[lower].pppoe) {
+        throw std::invalid_argument("device " + ifc.name + ": its lower device (index " + std::to_string(lower) +
+                                    ") is not a port listed before it");
+      }
+      flowtable::EncapDevice e;
+      e.port = lower;
+      e.ifindex = ifindex;
+      if (ifc.vlan) {
+        if (ifc.vlan->id == 0 || ifc.vlan->id > 4094) {
+          throw std::invalid_argument("VLAN device " + ifc.name + ": VLAN id " + std::to_string(ifc.vlan->id) +
+                                      " is not in 1..4094");
+        }
+        e.kind = flowtable::EncapDevice::Kind::kVlan;
+        e.id = ifc.vlan->id;
+      } else {
+        if (ifc.pppoe->session == 0 || ifc.pppoe->session == 0xffff) {
+          throw std::invalid_argument("PPPoE device " + ifc.name + ": session id " +
+                                      std::to_string(ifc.pppoe->session) + " is not in 1..65534");
+        }
+        e.kind = flowtable::EncapDevice::Kind::kPppoe;
+        e.id = ifc.pppoe->session;
+        e.peer = ifc.pppoe->peer;
+      }
+      if (encap_device(e.port, e.kind, e.id)) {
+        throw std::invalid_argument("device " + ifc.name + ": another device has the same port and id");
+      }
+      encap_devices_.push_back(e);
+    }
     interfaces_.push_back(Interface{ifc.name, ifc.mac, ifc.mtu, ifc.ipv4, ifc.ipv6, net::eui64_link_local(ifc.mac)});
     local_.add(net::Ipv6Prefix(interfaces_.back().link_local, 128), Route{std::nullopt, ifindex});
     // fib_add_ifaddr: a local host entry per address, a broadcast entry for the subnet's
@@ -201,6 +232,7 @@ void Engine::build_flowtable() {
   fc.hw_offload = flowtable_spec_->offload;
   fc.counter = flowtable_spec_->counter;
   fc.semantics = semantics_;
+  fc.encap_devices = encap_devices_;
   for (const std::string& dev : flowtable_spec_->devices) {
     unsigned i = 0;
     while (i < n && interfaces_[i].name != dev) ++i;
@@ -253,7 +285,8 @@ Verdict Engine::process(net::PacketBuffer& frame, unsigned ingress_ifindex, nano
   ++stats_.received;
   ++stats_.received_by_ifindex[ingress_ifindex];
   extra_count_ = 0;
-  const Verdict v = decide(frame, ingress_ifindex, now);
+  Verdict v = decide(frame, ingress_ifindex, now);
+  if (v.forwarded() || v.generated) transmit_on_port(frame, v);
   if (v.forwarded()) {
     ++stats_.forwarded;
     ++stats_.forwarded_by_ifindex[v.egress_ifindex];
@@ -271,16 +304,37 @@ Verdict Engine::process(net::PacketBuffer& frame, unsigned ingress_ifindex, nano
 }
 
 Verdict Engine::decide(net::PacketBuffer& frame, unsigned ingress_ifindex, nanoseconds now) {
-  const std::span<std::uint8_t> bytes = frame.bytes();
+  std::span<std::uint8_t> bytes = frame.bytes();
   auto eth = net::EthernetHeader::at(bytes);
   if (!eth) return Verdict::drop(DropReason::kMalformed);
 
-  // No VLAN or PPPoE device exists yet, so Linux would hand such a frame to no protocol at
-  // all; the outer ethertype decides, whatever is inside.
-  const std::uint16_t outer_type = eth->ether_type();
+  // An 802.1Q-tagged frame belongs to the VLAN device of its VID on this port (vlan_do_receive),
+  // a PPPoE session frame from the peer to the session's device (pppoe_rcv), which then counts
+  // as the interface the packet arrived on; without one, and for QinQ, Linux hands the frame
+  // to no protocol at all. Session frames that are not IP (LCP, IPCP...) are pppd's.
+  const unsigned port = ingress_ifindex;
+  std::uint16_t outer_type = eth->ether_type();
+  std::optional<device::PppoeFrame> pppoe;
+  bool tagged = false;
+  if (outer_type == net::ether_type::kVlan) {
+    const std::optional<unsigned> dev =
+        encap_device(port, flowtable::EncapDevice::Kind::kVlan, device::frame_vid(bytes).value_or(0));
+    if (!dev) return Verdict::drop(DropReason::kEncapUnsupported);
+    ingress_ifindex = *dev;
+    outer_type = net::load_be16(bytes.data() + kEth + 2);
+    tagged = true;
+  } else if (outer_type == net::ether_type::kPppoeSession) {
+    pppoe = device::frame_pppoe(bytes);
+    if (!pppoe) return Verdict::drop(DropReason::kMalformed);
+    const std::optional<unsigned> dev = encap_device(port, flowtable::EncapDevice::Kind::kPppoe, pppoe->session);
+    if (!dev || encap_of(*dev)->peer != eth->src()) return Verdict::drop(DropReason::kEncapUnsupported);
+    if (pppoe->ether_type == 0) return Verdict::drop(DropReason::kNotIp);
+    ingress_ifindex = *dev;
+    outer_type = pppoe->ether_type;
+  }
   if (outer_type == net::ether_type::kVlan || outer_type == net::ether_type::kQinQ ||
       outer_type == net::ether_type::kPppoeSession) {
-    return Verdict::drop(DropReason::kEncapUnsupported);
+    return Verdict::drop(DropReason::kEncapUnsupported);  // no stacked devices on stacked devices
   }
   if (outer_type != net::ether_type::kIpv4 && outer_type != net::ether_type::kIpv6) {
     return Verdict::drop(DropReason::kNotIp);
@@ -299,7 +353,7 @@ Verdict Engine::decide(net::PacketBuffer& frame, unsigned ingress_ifindex, nanos
   // The flowtable's netdev ingress hook runs before IP's own checks (no header checksum
   // verification, no padding trim), as in the kernel.
   if (flowtable_) {
-    const flowtable::Flowtable::Result r = flowtable_->process(frame, ingress_ifindex, now);
+    const flowtable::Flowtable::Result r = flowtable_->process(frame, port, now);
     switch (r.kind) {
       case flowtable::Flowtable::Result::Kind::kForward: return Verdict::forward(r.egress_ifindex, true);
       case flowtable::Flowtable::Result::Kind::kDrop: return Verdict::drop(DropReason::kNoNeighbour);
@@ -307,6 +361,13 @@ Verdict Engine::decide(net::PacketBuffer& frame, unsigned ingress_ifindex, nanos
     }
   } else {
     ++stats_.slow_path[static_cast<std::size_t>(SlowPathReason::kNoFlowtable)];
+  }
+  if (tagged) {
+    device::pop_vlan(frame);
+    bytes = frame.bytes();
+  } else if (pppoe) {
+    device::pop_pppoe(frame, *pppoe);
+    bytes = frame.bytes();
   }
 
   if (outer_type == net::ether_type::kIpv4) {
@@ -331,6 +392,45 @@ Verdict Engine::decide(net::PacketBuffer& frame, unsigned ingress_ifindex, nanos
     std::tie(p.l4proto, p.l4_offset) = ipv6_transport(datagram(p));
   }
   return slow_path(p);
+}
+
+// dev_queue_xmit through a VLAN or PPPoE device: vlan_dev_hard_start_xmit tags the frame (and
+// every fragment of it), pppoe_xmit puts the session header in front; the device below sends
+// it, and the caller sees that port.
+void Engine::transmit_on_port(net::PacketBuffer& frame, Verdict& v) {
+  const flowtable::EncapDevice* e = encap_of(v.egress_ifindex);
+  if (e == nullptr) return;
+  for (std::size_t i = 0; i <= extra_count_; ++i) {
+    net::PacketBuffer& f = i == 0 ? frame : extra_[i - 1];
+    if (e->kind == flowtable::EncapDevice::Kind::kVlan) {
+      device::push_vlan(f, e->id);
+    } else {
+      device::push_pppoe(f, e->id);
+    }
+  }
+  v.egress_ifindex = e->port;
+}
+
+const flowtable::EncapDevice* Engine::encap_of(unsigned ifindex) const {
+  for (const flowtable::EncapDevice& e : encap_devices_) {
+    if (e.ifindex == ifindex) return &e;
+  }
+  return nullptr;
+}
+
+std::optional<unsigned> Engine::encap_device(unsigned port, flowtable::EncapDevice::Kind kind,
+                                             std::uint16_t id) const {
+  for (const flowtable::EncapDevice& e : encap_devices_) {
+    if (e.port == port && e.kind == kind && e.id == id) return e.ifindex;
+  }
+  return std::nullopt;
+}
+
+std::optional<net::MacAddr> Engine::next_hop_mac(unsigned ifindex,
+                                                 const std::variant<net::Ipv4Addr, net::Ipv6Addr>& ip) const {
+  const flowtable::EncapDevice* e = encap_of(ifindex);
+  if (e != nullptr && e->kind == flowtable::EncapDevice::Kind::kPppoe) return e->peer;
+  return neighbours_.lookup(ifindex, ip);
 }
 
 std::span<std::uint8_t> Engine::datagram(SlowPacket& p) const { return p.frame.bytes().subspan(p.parsed.l3_offset); }
@@ -731,11 +831,11 @@ Verdict Engine::forward(SlowPacket& p, const Route& route) {
   }
 
   // ip_finish_output2 / ip6_finish_output2: the neighbour of the next hop.
-  const std::optional<net::MacAddr> next_hop_mac =
-      neighbours_.lookup(egress, route.gateway ? *route.gateway : net::datagram_dst(datagram(p)));
-  if (!next_hop_mac) return Verdict::drop(DropReason::kNoNeighbour);
+  const std::optional<net::MacAddr> dst_mac =
+      next_hop_mac(egress, route.gateway ? *route.gateway : net::datagram_dst(datagram(p)));
+  if (!dst_mac) return Verdict::drop(DropReason::kNoNeighbour);
   auto eth = net::EthernetHeader::at(p.frame.bytes());
-  eth->set_dst(*next_hop_mac);
+  eth->set_dst(*dst_mac);
   eth->set_src(interfaces_[egress].mac);
   if (v4) {
     // ip_finish_output: too big, or reassembled by conntrack (frag_max_size set): ip_fragment.
@@ -883,8 +983,8 @@ std::optional<std::array<flowtable::FlowRoute, 2>> Engine::flow_routes(const Slo
   if (back == nullptr) return std::nullopt;
   auto neighbour = [&](unsigned ifindex, const std::optional<std::variant<net::Ipv4Addr, net::Ipv6Addr>>& gateway,
                        const net::FiveTuple& toward) -> std::optional<net::MacAddr> {
-    if (gateway) return neighbours_.lookup(ifindex, *gateway);
-    return p.family == 4 ? neighbours_.lookup(ifindex, toward.src_v4()) : neighbours_.lookup(ifindex, toward.src_v6());
+    if (gateway) return next_hop_mac(ifindex, *gateway);
+    return p.family == 4 ? next_hop_mac(ifindex, toward.src_v4()) : next_hop_mac(ifindex, toward.src_v6());
   };
   std::array<flowtable::FlowRoute, 2> r;
   // This direction leaves by the packet's route toward the translated destination (the
@@ -901,6 +1001,22 @@ std::optional<std::array<flowtable::FlowRoute, 2>> Engine::flow_routes(const Slo
   r[1 - d].gateway = back->gateway;
   r[1 - d].src_mac = interfaces_[back->ifindex].mac;
   r[1 - d].dst_mac = neighbour(back->ifindex, back->gateway, here);
+  // nft_dev_forward_path: each direction's way out, walked down to the port; recorded (and
+  // the other direction's way in with it) when that port is one of the flowtable's devices.
+  for (unsigned k = 0; k < 2; ++k) {
+    const flowtable::EncapDevice* e = encap_of(r[k].oif);
+    const unsigned out_port = e != nullptr ? e->port : r[k].oif;
+    r[k].out_port = out_port;
+    r[1 - k].in_port = out_port;
+    if (e != nullptr && e->kind == flowtable::EncapDevice::Kind::kVlan) {
+      r[k].out_vlan = e->id;
+      r[1 - k].in_vlan = e->id;
+    } else if (e != nullptr) {
+      r[k].out_pppoe = e->id;
+      r[1 - k].in_pppoe = e->id;
+    }
+    r[k].direct = e == nullptr || flowtable_->hooks(out_port);
+  }
   // flow_offload_add fails (-EEXIST) while a torn-down flow of this connection is still
   // in the table.
   if (flowtable_->find(here, r[d].iif) != nullptr || flowtable_->find(there, r[1 - d].iif) != nullptr) {
@@ -1036,7 +1152,7 @@ Verdict Engine::send_local(SlowPacket& p, DropReason reason, std::optional<connt
   }
   const unsigned egress = route->ifindex;
   const std::optional<net::MacAddr> mac =
-      neighbours_.lookup(egress, route->gateway ? *route->gateway : net::datagram_dst(datagram(out)));
+      next_hop_mac(egress, route->gateway ? *route->gateway : net::datagram_dst(datagram(out)));
   if (!mac) return Verdict::drop(reason);
   auto eth = net::EthernetHeader::at(p.frame.bytes());
   eth->set_dst(*mac);

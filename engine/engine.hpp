@@ -181,6 +181,12 @@ class Engine {
   Verdict local_input(SlowPacket& p);
   Verdict deliver_local(SlowPacket& p);
   Verdict forward(SlowPacket& p, const Route& route);
+  void transmit_on_port(net::PacketBuffer& frame, Verdict& v);
+  const flowtable::EncapDevice* encap_of(unsigned ifindex) const;
+  std::optional<unsigned> encap_device(unsigned port, flowtable::EncapDevice::Kind kind, std::uint16_t id) const;
+  // The link-layer address to send to for next hop `ip` on `ifindex`: the neighbour's, or the
+  // PPPoE peer's (a PPP link has no neighbours).
+  std::optional<net::MacAddr> next_hop_mac(unsigned ifindex, const std::variant<net::Ipv4Addr, net::Ipv6Addr>& ip) const;
   Verdict defragment(SlowPacket& p);
   Verdict defragment6(SlowPacket& p);
   Verdict continue_reassembled(SlowPacket& p);
@@ -236,6 +242,7 @@ class Engine {
   std::optional<std::chrono::nanoseconds> next_gc_;
   std::vector<std::uint8_t> scratch_;  // the router's own packets are built here
   ip::IpIdent ip_ident_;              // IDs of the router's own IPv4 packets
+  std::vector<flowtable::EncapDevice> encap_devices_;  // the VLAN and PPPoE devices, by ifindex
   defrag::Ipv4Defrag defrag_;
   defrag::Ipv6Defrag defrag6_;
   defrag::Reassembled reassembled_;            // of the datagram being processed

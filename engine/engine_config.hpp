@@ -15,6 +15,8 @@
 
 #include "engine/conntrack/conntrack_timeouts.hpp"
 #include "engine/defrag/ipv4_defrag.hpp"
+#include "engine/device/pppoe_device.hpp"
+#include "engine/device/vlan_device.hpp"
 #include "engine/defrag/ipv6_defrag.hpp"
 #include "engine/flowtable/flowtable_config.hpp"
 #include "engine/nat/nat_range.hpp"
@@ -36,6 +38,10 @@ struct InterfaceConfig {
   std::vector<net::Ipv4Prefix> ipv4;
   std::vector<net::Ipv6Prefix> ipv6;
   std::uint32_t mtu = 1500;
+  // A VLAN sub-interface or a PPPoE session device stacked on a port listed before it
+  // (engine/device/vlan_device.hpp, pppoe_device.hpp); neither for a port.
+  std::optional<device::VlanLink> vlan{};
+  std::optional<device::PppoeLink> pppoe{};
 };
 
 struct RouteConfig {

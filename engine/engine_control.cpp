@@ -66,9 +66,9 @@ std::size_t Engine::revalidate_flows(nanoseconds now) {
           // the software path looks the neighbour up for every packet.
           if (flow.has(flowtable::kFlowHw) && cached.dst_mac) {
             const std::optional<net::MacAddr> mac =
-                cached.gateway ? neighbours_.lookup(cached.oif, *cached.gateway)
-                               : (toward.family == 4 ? neighbours_.lookup(cached.oif, toward.src_v4())
-                                                     : neighbours_.lookup(cached.oif, toward.src_v6()));
+                cached.gateway ? next_hop_mac(cached.oif, *cached.gateway)
+                               : (toward.family == 4 ? next_hop_mac(cached.oif, toward.src_v4())
+                                                     : next_hop_mac(cached.oif, toward.src_v6()));
             if (mac != cached.dst_mac) return true;
           }
         }
@@ -80,6 +80,11 @@ std::size_t Engine::revalidate_flows(nanoseconds now) {
 void Engine::set_link(unsigned ifindex, bool up, nanoseconds now) {
   if (link_up_.at(ifindex) == up) return;
   link_up_[ifindex] = up;
+  // vlan_device_event / pppoe_device_event: the devices stacked on a port go down and up
+  // with it (a PPPoE session would end with its link; here it comes back with it).
+  for (const flowtable::EncapDevice& e : encap_devices_) {
+    if (e.port == ifindex) set_link(e.ifindex, up, now);
+  }
   rebuild_routes();
   if (!flowtable_) return;
   if (!up) flowtable_->cleanup(ifindex, now);

@@ -21,8 +21,10 @@
 
 namespace flowsim::engine::flowtable {
 
-// The lookup key: addresses, ports, protocols and the expected ingress interface. No
-// encapsulation yet (VLAN/PPPoE devices do not exist in the engine).
+// The lookup key: addresses, ports, protocols and the expected ingress interface. The
+// kernel's key holds the real ingress device and the encapsulation ids (VLAN id) popped on
+// the way in; here the VLAN device that pair stands for is the interface, which is the same
+// key one to one (a VID without a device on that port has no flow).
 struct FlowKey {
   net::FiveTuple tuple;
   unsigned iif = 0;
@@ -45,6 +47,18 @@ struct FlowRoute {
   std::optional<std::variant<net::Ipv4Addr, net::Ipv6Addr>> gateway;
   net::MacAddr src_mac;                // the egress interface's MAC
   std::optional<net::MacAddr> dst_mac;  // the next hop's MAC when the flow was added (for hardware)
+  // dev_fill_forward_path's result (nft_dev_forward_path), recorded only when the real device
+  // at the bottom of the stack is one of the flowtable's devices: the port packets of this
+  // direction arrive on and the VLAN id popped there, the port they leave by and the VLAN id
+  // pushed (FLOW_OFFLOAD_XMIT_DIRECT). Without it the flow still takes the software fast path
+  // (the VLAN device's own hook and transmit: NEIGH) but no hardware can take it.
+  bool direct = false;
+  unsigned in_port = 0;
+  std::optional<std::uint16_t> in_vlan{};
+  std::optional<std::uint16_t> in_pppoe{};  // PPPoE session id popped on the way in
+  unsigned out_port = 0;
+  std::optional<std::uint16_t> out_vlan{};
+  std::optional<std::uint16_t> out_pppoe{};  // PPPoE session id pushed on the way out
 };
 
 // NF_FLOW_* flags.

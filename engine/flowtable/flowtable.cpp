@@ -4,6 +4,8 @@
 #include <algorithm>
 
 #include "engine/conntrack/ct_tuple.hpp"
+#include "engine/device/pppoe_device.hpp"
+#include "engine/device/vlan_device.hpp"
 #include "engine/flowtable/flow_nat.hpp"
 #include "net/byte_order.hpp"
 #include "net/checksum.hpp"
@@ -14,6 +16,7 @@
 #include "net/ipv6_header.hpp"
 #include "net/tcp_header.hpp"
 #include "net/udp_header.hpp"
+#include "net/vlan_tag.hpp"
 
 namespace flowsim::engine::flowtable {
 namespace {
@@ -114,6 +117,13 @@ void Flowtable::hw_add(Flow& flow, nanoseconds now) {
   // Without the next hop's MAC the hardware cannot rewrite the frame (the kernel then keeps
   // the NEIGH transmit path, which no offloading driver supports).
   if (!flow.route[0].dst_mac || !flow.route[1].dst_mac) return;
+  // Neither can it without the real devices (a VLAN/PPPoE device's own hook and transmit, NEIGH:
+  // the driver finds no port of its own to send to and refuses, EOPNOTSUPP).
+  if (!flow.route[0].direct || !flow.route[1].direct) {
+    ++stats_.hw_replace_calls;
+    ++stats_.hw_refused[static_cast<std::size_t>(OffloadRefusal::kUnsupported)];
+    return;
+  }
   OffloadFlow of;
   of.cookie = flow.id;
   of.snat = flow.has(kFlowSnat);
@@ -122,7 +132,9 @@ void Flowtable::hw_add(Flow& flow, nanoseconds now) {
     OffloadDirection& od = of.dir[d];
     const net::FiveTuple& other = flow.tuple[1 - d];
     od.match = flow.tuple[d];
-    od.ingress_port = flow.route[d].iif;
+    od.ingress_port = flow.route[d].in_port;
+    od.ingress_vlan = flow.route[d].in_vlan;
+    od.ingress_pppoe_session = flow.route[d].in_pppoe;
     od.rewrite = flow.tuple[d];
     od.rewrite.src = other.dst;
     od.rewrite.dst = other.src;
@@ -130,7 +142,9 @@ void Flowtable::hw_add(Flow& flow, nanoseconds now) {
     od.rewrite.dst_port = other.src_port;
     od.src_mac = flow.route[d].src_mac;
     od.dst_mac = *flow.route[d].dst_mac;
-    od.egress_port = flow.route[d].oif;
+    od.egress_port = flow.route[d].out_port;
+    od.egress_vlan = flow.route[d].out_vlan;
+    od.egress_pppoe_session = flow.route[d].out_pppoe;
     od.mtu = flow.route[d].mtu;
   }
   ++stats_.hw_replace_calls;
@@ -322,17 +336,44 @@ const Flow* Flowtable::find(const net::FiveTuple& tuple, unsigned iif) const {
 }
 
 Flowtable::Result Flowtable::process(net::PacketBuffer& frame, unsigned iif, nanoseconds now) {
-  if (!hooks(iif)) return pass(SlowPathReason::kNoFlowtable);
-  const std::span<std::uint8_t> bytes = frame.bytes();
+  std::span<std::uint8_t> bytes = frame.bytes();
   const auto eth = net::EthernetHeader::at(bytes);
   if (!eth) return pass(SlowPathReason::kNotOffloadable);
-  const std::span<std::uint8_t> l3 = bytes.subspan(kEth);
+  // nf_flow_skb_encap_protocol: an 802.1Q tag or a PPPoE session header is looked through
+  // when the hook is on the port (the flow's key then names the VLAN or PPPoE device, see
+  // FlowKey); a hook on that device itself sees the packet after the encapsulation is gone,
+  // with the same key.
+  unsigned key_iif = iif;
+  std::size_t l2 = kEth;
+  std::uint16_t ether_type = eth->ether_type();
+  std::optional<unsigned> dev;
+  if (ether_type == net::ether_type::kVlan) {
+    const auto tag = net::VlanTag::at(bytes, kEth);
+    if (!tag) return pass(SlowPathReason::kNotOffloadable);
+    dev = config_.encap_device(iif, EncapDevice::Kind::kVlan, tag->vid());
+    l2 = kEth + net::VlanTag::kSize;
+    ether_type = tag->inner_type();
+  } else if (ether_type == net::ether_type::kPppoeSession) {
+    const std::optional<device::PppoeFrame> pppoe = device::frame_pppoe(bytes);
+    if (!pppoe || pppoe->ether_type == 0) return pass(SlowPathReason::kNotOffloadable);
+    dev = config_.encap_device(iif, EncapDevice::Kind::kPppoe, pppoe->session);
+    l2 = kEth + device::kPppoeOverhead;
+    ether_type = pppoe->ether_type;
+  }
+  if (l2 != kEth) {
+    if (!dev) return pass(SlowPathReason::kNotOffloadable);
+    if (!hooks(iif) && !hooks(*dev)) return pass(SlowPathReason::kNoFlowtable);
+    key_iif = *dev;
+  } else if (!hooks(iif)) {
+    return pass(SlowPathReason::kNoFlowtable);
+  }
+  std::span<std::uint8_t> l3 = bytes.subspan(l2);
   std::size_t l4_offset = 0;
   net::FiveTuple tuple;
   std::uint8_t proto = 0;
   bool v4 = false;
   // nf_flow_tuple_ip / nf_flow_tuple_ipv6: what may take the fast path at all.
-  if (eth->ether_type() == net::ether_type::kIpv4) {
+  if (ether_type == net::ether_type::kIpv4) {
     v4 = true;
     // The header must be 20 bytes long and whole, so no options (ihl must be 5).
     if (l3.size() < net::Ipv4Header::kMinSize || (l3[0] & 0x0f) != 5) return pass(SlowPathReason::kNotOffloadable);
@@ -343,7 +384,7 @@ Flowtable::Result Flowtable::process(net::PacketBuffer& frame, unsigned iif, nan
     if (ip->ttl() <= 1) return pass(SlowPathReason::kTtl);
     l4_offset = net::Ipv4Header::kMinSize;
     tuple = net::FiveTuple::ipv4(ip->src(), ip->dst(), proto, 0, 0);
-  } else if (eth->ether_type() == net::ether_type::kIpv6) {
+  } else if (ether_type == net::ether_type::kIpv6) {
     const auto ip = net::Ipv6Header::at(l3, 0);
     if (!ip) return pass(SlowPathReason::kNotOffloadable);
     proto = ip->next_header();  // any extension header takes the slow path
@@ -361,14 +402,14 @@ Flowtable::Result Flowtable::process(net::PacketBuffer& frame, unsigned iif, nan
   tuple = with_ports(l4, tuple);
 
   // flow_offload_lookup
-  const auto it = table_.find(FlowKey{tuple, iif});
+  const auto it = table_.find(FlowKey{tuple, key_iif});
   if (it == table_.end()) return pass(SlowPathReason::kNoFlow);
   Flow& flow = *it->second.flow;
   const unsigned dir = it->second.dir;
   if (flow.has(kFlowTeardown) || (flow.ct->status & conntrack::kDying)) return pass(SlowPathReason::kFlowTeardown);
 
   // nf_flow_exceeds_mtu: skb->len at the ingress hook, i.e. including Ethernet padding.
-  const std::size_t len = bytes.size() - kEth;
+  const std::size_t len = bytes.size() - l2;
   if (len > flow.route[dir].mtu) return pass(SlowPathReason::kMtu);
 
   // nf_flow_state_check
@@ -395,8 +436,11 @@ Flowtable::Result Flowtable::process(net::PacketBuffer& frame, unsigned iif, nan
   // destination (the other direction's source).
   const FlowRoute& route = flow.route[dir];
   const net::FiveTuple& other = flow.tuple[1 - dir];
+  const EncapDevice* out = config_.encap_of(route.oif);
   std::optional<net::MacAddr> next_hop;
-  if (route.gateway) {
+  if (out != nullptr && out->kind == EncapDevice::Kind::kPppoe) {
+    next_hop = out->peer;  // point to point: the access concentrator
+  } else if (route.gateway) {
     next_hop = neighbours_.lookup(route.oif, *route.gateway);
   } else if (v4) {
     next_hop = neighbours_.lookup(route.oif, other.src_v4());
@@ -420,8 +464,16 @@ Flowtable::Result Flowtable::process(net::PacketBuffer& frame, unsigned iif, nan
   }
   eth->set_dst(*next_hop);
   eth->set_src(route.src_mac);
+  // The encapsulation popped on the way in goes; the way out pushes the egress device's
+  // (directly, or through that device's own transmit: the same bytes on the wire).
+  if (l2 != kEth) {
+    net::store_be16(frame.bytes().data() + 12, ether_type);
+    frame.erase(kEth, l2 - kEth);
+  }
+  if (out != nullptr && out->kind == EncapDevice::Kind::kVlan) device::push_vlan(frame, out->id);
+  if (out != nullptr && out->kind == EncapDevice::Kind::kPppoe) device::push_pppoe(frame, out->id);
   ++stats_.fast_path_packets;
-  return Result{Result::Kind::kForward, SlowPathReason::kNoFlow, route.oif};
+  return Result{Result::Kind::kForward, SlowPathReason::kNoFlow, config_.port_of(route.oif)};
 }
 
 }  // namespace flowsim::engine::flowtable

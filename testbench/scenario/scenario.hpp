@@ -33,13 +33,21 @@ struct PortSpec {
   std::uint64_t speed_bps = 10'000'000'000;
   std::uint32_t mtu = 1500;
   int line = 0;
+  // A VLAN sub-interface (`link` + `vlan` in the file) or a PPPoE session device (`link` +
+  // `pppoe: {session, peer}`): the index of the port it is stacked on and its VLAN id or
+  // session id and access concentrator. Such entries are kept in Scenario::vlan_devices, not
+  // among the ports.
+  std::optional<unsigned> link{};
+  std::uint16_t vlan_id = 0;
+  std::uint16_t pppoe_session = 0;
+  net::MacAddr pppoe_peer{};
 };
 
 struct RouteSpec {
   std::variant<net::Ipv4Prefix, net::Ipv6Prefix> prefix;
   std::optional<std::variant<net::Ipv4Addr, net::Ipv6Addr>> via;
   std::string dev;
-  unsigned port = 0;  // index of `dev` in Scenario::ports
+  unsigned port = 0;  // interface index of `dev`: Scenario::ports, then Scenario::vlan_devices
   int line = 0;
 };
 
@@ -47,7 +55,7 @@ struct NeighbourSpec {
   std::variant<net::Ipv4Addr, net::Ipv6Addr> ip;
   net::MacAddr mac;
   std::string dev;
-  unsigned port = 0;  // index of `dev` in Scenario::ports
+  unsigned port = 0;  // interface index of `dev`: Scenario::ports, then Scenario::vlan_devices
   int line = 0;
 };
 
@@ -116,6 +124,10 @@ struct Scenario {
   std::string name;
   std::string description;
   std::vector<PortSpec> ports;
+  // VLAN sub-interfaces and PPPoE devices written among the ports (`name: eth0.10`, `link:
+  // eth0`, `vlan: 10`; `name: pppoe-wan`, `link: eth1`, `pppoe: {session: 1, peer: MAC}`):
+  // interfaces after the ports (interface index ports.size() + i), with no wire of their own.
+  std::vector<PortSpec> vlan_devices;
   std::vector<RouteSpec> routes;
   std::vector<NeighbourSpec> neighbours;
   std::vector<ServiceSpec> services;
@@ -149,7 +161,8 @@ struct Scenario {
 Scenario load_scenario(const std::filesystem::path& file);
 
 // The interfaces, routes, neighbours, ruleset and engine settings in the engine's own terms
-// (it must not know about scenario files): port i becomes interface (ifindex) i. The ruleset
+// (it must not know about scenario files): port i becomes interface (ifindex) i, VLAN device i
+// interface ports.size() + i. The ruleset
 // is loaded afresh for each call, so that every engine starts with zero rule counters. Does
 // not fail on a loaded scenario unless its ruleset file changed since.
 engine::EngineConfig to_engine_config(const Scenario& scenario);

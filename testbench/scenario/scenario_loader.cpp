@@ -61,7 +61,9 @@ constexpr std::array<TimeoutKey, 17> kTimeoutKeys = {{
     {"flowtable_tcp", kNotTcp},
     {"flowtable_udp", kNotTcp},
 }};
-constexpr std::array<std::string_view, 6> kPortKeys = {"name", "mac", "ipv4", "ipv6", "speed", "mtu"};
+constexpr std::array<std::string_view, 9> kPortKeys = {"name", "mac",  "ipv4", "ipv6", "speed",
+                                                       "mtu",  "link", "vlan", "pppoe"};
+constexpr std::array<std::string_view, 2> kPppoeKeys = {"session", "peer"};
 constexpr std::array<std::string_view, 3> kRouteKeys = {"prefix", "via", "dev"};
 constexpr std::array<std::string_view, 3> kNeighbourKeys = {"ip", "mac", "dev"};
 constexpr std::array<std::string_view, 2> kServiceKeys = {"proto", "port"};
@@ -473,10 +475,13 @@ class Loader {
 
   void read_ports(const Field& field, Scenario& s) const {
     const std::vector<Field> items = items_of(field);
-    if (items.size() < kMinPorts || items.size() > kMaxPorts) {
-      fail(field, std::to_string(items.size()) + (items.size() == 1 ? " port" : " ports") + " given; " +
-                      (items.size() < kMinPorts ? "a router needs at least 2"
-                                                : "the ASIC has at most " + std::to_string(kMaxPorts)));
+    const auto physical = static_cast<std::size_t>(std::count_if(items.begin(), items.end(), [&](const Field& item) {
+      return !item.value.IsMap() || (!item.value["link"] && !item.value["vlan"] && !item.value["pppoe"]);
+    }));
+    if (physical < kMinPorts || physical > kMaxPorts) {
+      fail(field, std::to_string(physical) + (physical == 1 ? " port" : " ports") + " given; " +
+                      (physical < kMinPorts ? "a router needs at least 2"
+                                            : "the ASIC has at most " + std::to_string(kMaxPorts)));
     }
     for (const Field& item : items) {
       const std::vector<Field> fs = item_fields(item, kPortKeys);
@@ -488,10 +493,16 @@ class Loader {
         fail(name,
              "bad port name '" + p.name + "' (like a Linux interface name: 1-15 characters, no spaces, '/' or ':')");
       }
-      for (const PortSpec& other : s.ports) {
-        if (other.name == p.name) {
-          fail(name, "duplicate port name '" + p.name + "' (first defined at line " + std::to_string(other.line) + ")");
+      for (const std::vector<PortSpec>* list : {&s.ports, &s.vlan_devices}) {
+        for (const PortSpec& other : *list) {
+          if (other.name == p.name) {
+            fail(name, "duplicate port name '" + p.name + "' (first defined at line " + std::to_string(other.line) + ")");
+          }
         }
+      }
+      if (find(fs, "link") || find(fs, "vlan") || find(fs, "pppoe")) {
+        read_vlan_device(item, fs, std::move(p), s);
+        continue;
       }
       const Field& mac = require(fs, item.value, "mac", "in " + item.path);
       p.mac = mac_of(mac);
@@ -516,13 +527,78 @@ class Loader {
     }
   }
 
-  // Resolves a `dev`/`port` field to an index into s.ports.
+  // A VLAN sub-interface (`ip link add link LINK name NAME type vlan id VLAN`) or a PPPoE
+  // session over a port (`pppoe: {session: ID, peer: MAC}`, what pppd sets up after discovery):
+  // stacked on a port listed before it; its MAC is the port's unless given, its MTU the port's
+  // (PPPoE: 8 bytes less) and never larger (vlan_change_mtu, PPPoE's MRU); no speed (it has no
+  // wire of its own); one device per port and VLAN id, or per port and session id.
+  void read_vlan_device(const Field& item, const std::vector<Field>& fs, PortSpec p, Scenario& s) const {
+    const Field* pppoe = find(fs, "pppoe");
+    const std::string need = pppoe ? " (a PPPoE device needs link and pppoe)" : " (a VLAN device needs link and vlan)";
+    const Field& link = require(fs, item.value, "link", "in " + item.path + need);
+    if (pppoe && find(fs, "vlan")) fail(*pppoe, "a device is either a VLAN (vlan) or a PPPoE session (pppoe)");
+    const std::string lower = string_of(link);
+    unsigned index = 0;
+    while (index < s.ports.size() && s.ports[index].name != lower) ++index;
+    if (index == s.ports.size()) {
+      fail(link, "link '" + lower + "' is not a port listed before " + p.name +
+                     (s.ports.empty() ? "" : "; ports are: " + join(s.ports, [](const PortSpec& q) { return q.name; })));
+    }
+    const PortSpec& port = s.ports[index];
+    p.link = index;
+    std::uint32_t overhead = 0;
+    if (pppoe) {
+      const std::vector<Field> ps = item_fields(*pppoe, kPppoeKeys);
+      const Field& session = require(ps, pppoe->value, "session", "in " + pppoe->path);
+      p.pppoe_session = static_cast<std::uint16_t>(uint_of(session, 1, 65534));
+      const Field& peer = require(ps, pppoe->value, "peer", "in " + pppoe->path);
+      p.pppoe_peer = mac_of(peer);
+      if (p.pppoe_peer.is_multicast()) fail(peer, "the access concentrator needs a unicast MAC");
+      for (const PortSpec& other : s.vlan_devices) {
+        if (*other.link == index && other.pppoe_session == p.pppoe_session) {
+          fail(session, "port '" + lower + "' has PPPoE session " + std::to_string(p.pppoe_session) + " already ('" +
+                            other.name + "', line " + std::to_string(other.line) + ")");
+        }
+      }
+      overhead = 8;
+    } else {
+      const Field& vlan = require(fs, item.value, "vlan", "in " + item.path + need);
+      p.vlan_id = static_cast<std::uint16_t>(uint_of(vlan, 1, 4094));
+      for (const PortSpec& other : s.vlan_devices) {
+        if (*other.link == index && other.vlan_id == p.vlan_id) {
+          fail(vlan, "port '" + lower + "' has VLAN " + std::to_string(p.vlan_id) + " already ('" + other.name +
+                         "', line " + std::to_string(other.line) + ")");
+        }
+      }
+    }
+    if (const Field* f = find(fs, "speed")) fail(*f, "a VLAN device has no speed of its own (its link's is used)");
+    p.mac = port.mac;
+    if (const Field* f = find(fs, "mac")) {
+      p.mac = mac_of(*f);
+      if (p.mac.is_multicast()) fail(*f, p.mac.to_string() + " is a multicast address; a port needs a unicast MAC");
+    }
+    if (const Field* f = find(fs, "ipv4")) p.ipv4 = interface_addresses_of<net::Ipv4Prefix>(*f, "IPv4", "192.168.1.1/24");
+    if (const Field* f = find(fs, "ipv6")) p.ipv6 = interface_addresses_of<net::Ipv6Prefix>(*f, "IPv6", "2001:db8:1::1/64");
+    p.mtu = port.mtu - overhead;
+    if (const Field* f = find(fs, "mtu")) p.mtu = static_cast<std::uint32_t>(uint_of(*f, kMinMtu, port.mtu - overhead));
+    p.speed_bps = port.speed_bps;
+    s.vlan_devices.push_back(std::move(p));
+  }
+
+  // The interface (port, then VLAN device) with index `i`.
+  static const PortSpec& interface_at(const Scenario& s, unsigned i) {
+    return i < s.ports.size() ? s.ports[i] : s.vlan_devices[i - s.ports.size()];
+  }
+
+  // Resolves a `dev` field to an interface index: a port, or a VLAN device after them.
   unsigned port_index_of(const Field& f, const Scenario& s) const {
     const std::string name = string_of(f);
-    for (unsigned i = 0; i < s.ports.size(); ++i) {
-      if (s.ports[i].name == name) return i;
+    for (unsigned i = 0; i < s.ports.size() + s.vlan_devices.size(); ++i) {
+      if (interface_at(s, i).name == name) return i;
     }
-    fail(f, "unknown port '" + name + "'; ports are: " + join(s.ports, [](const PortSpec& p) { return p.name; }));
+    std::string names = join(s.ports, [](const PortSpec& p) { return p.name; });
+    if (!s.vlan_devices.empty()) names += ", " + join(s.vlan_devices, [](const PortSpec& p) { return p.name; });
+    fail(f, "unknown port '" + name + "'; ports are: " + names);
   }
 
   void read_routes(const Field& field, Scenario& s) const {
@@ -550,7 +626,7 @@ class Loader {
         }
         // Linux refuses a gateway that is not reachable on the device ("Nexthop has invalid
         // gateway"): it must lie in one of the port's subnets.
-        const PortSpec& port = s.ports[r.port];
+        const PortSpec& port = interface_at(s, r.port);
         const bool on_link = std::visit(
             [&](const auto& gw) {
               if constexpr (std::is_same_v<std::decay_t<decltype(gw)>, net::Ipv4Addr>) {
@@ -589,6 +665,10 @@ class Loader {
       const Field& dev = require(fs, item.value, "dev", "in " + item.path);
       n.dev = string_of(dev);
       n.port = port_index_of(dev, s);
+      if (interface_at(s, n.port).pppoe_session != 0) {
+        fail(dev, "'" + n.dev + "' is a PPPoE device: a point-to-point link has no neighbours (its peer is " +
+                      interface_at(s, n.port).pppoe_peer.to_string() + ")");
+      }
       for (const NeighbourSpec& other : s.neighbours) {
         if (other.ip == n.ip && other.port == n.port) {
           fail(ip, "duplicate neighbour " + address_text(n.ip) + " on port '" + n.dev + "' (first at line " +
@@ -747,8 +827,9 @@ class Loader {
     const engine::nft::Ruleset ruleset = engine::nft::Ruleset::load(s.ruleset);
     for (const engine::nft::FlowtableSpec& ft : ruleset.flowtables()) {
       for (const std::string& dev : ft.devices) {
-        const bool known =
-            std::any_of(s.ports.begin(), s.ports.end(), [&](const PortSpec& p) { return p.name == dev; });
+        const auto named = [&](const PortSpec& p) { return p.name == dev; };
+        const bool known = std::any_of(s.ports.begin(), s.ports.end(), named) ||
+                           std::any_of(s.vlan_devices.begin(), s.vlan_devices.end(), named);
         if (!known) {
           fail(field, "flowtable " + ft.name + " in '" + text + "' lists device '" + dev +
                           "', which is not a port; ports are: " +
@@ -835,6 +916,12 @@ class Loader {
       const Field& port = require(fs, item.value, "port", "in " + item.path);
       t.port_name = string_of(port);
       t.port = port_index_of(port, s);
+      if (t.port >= s.ports.size()) {
+        const PortSpec& v = interface_at(s, t.port);
+        fail(port, "'" + v.name + "' has no wire of its own: its traffic enters port '" + s.ports[*v.link].name +
+                       (v.pppoe_session != 0 ? "' in PPPoE session " + std::to_string(v.pppoe_session)
+                                             : "' tagged with VLAN " + std::to_string(v.vlan_id)));
+      }
       const Field& pcap = require(fs, item.value, "pcap", "in " + item.path);
       const std::string text = scalar_of(pcap, "a file name");
       if (text.empty()) fail(pcap, "expected a file name, got ''");

@@ -242,7 +242,8 @@ TEST_F(ScenarioErrorTest, UnknownTopLevelKey) {
 
 TEST_F(ScenarioErrorTest, UnknownPortKey) {
   EXPECT_EQ(error_of(kPorts + "    speeed: 10G\n"),
-            "F:9:5: unknown key 'speeed' in ports[1]; allowed keys: name, mac, ipv4, ipv6, speed, mtu");
+            "F:9:5: unknown key 'speeed' in ports[1]; allowed keys: name, mac, ipv4, ipv6, speed, mtu, link, vlan, "
+            "pppoe");
 }
 
 TEST_F(ScenarioErrorTest, UnknownKeysInEverySection) {
@@ -360,6 +361,61 @@ TEST_F(ScenarioErrorTest, TooFewOrTooManyPorts) {
   EXPECT_EQ(error_of(nine), "F:2:3: ports: 9 ports given; the ASIC has at most 8");
   nine.resize(nine.rfind("  - "));  // eight is fine
   EXPECT_NO_THROW(load_scenario(write(nine)));
+}
+
+TEST_F(ScenarioErrorTest, VlanAndPppoeDevicesComeAfterThePorts) {
+  const Scenario s = load_scenario(write(kPorts + R"(  - name: wan.10
+    link: wan
+    vlan: 10
+    ipv4: 10.10.0.1/24
+  - name: pppoe-wan
+    link: wan
+    pppoe: {session: 4660, peer: "02:00:00:00:02:fe"}
+    ipv4: 100.64.0.2/32
+routes:
+  - {prefix: 0.0.0.0/0, dev: pppoe-wan}
+  - {prefix: 10.20.0.0/16, via: 10.10.0.254, dev: wan.10}
+neighbours:
+  - {ip: 10.10.0.254, mac: "02:00:00:00:0a:fe", dev: wan.10}
+)"));
+  ASSERT_EQ(s.ports.size(), 2u);
+  ASSERT_EQ(s.vlan_devices.size(), 2u);
+  EXPECT_EQ(s.vlan_devices[0].link, 1u);
+  EXPECT_EQ(s.vlan_devices[0].vlan_id, 10);
+  EXPECT_EQ(s.vlan_devices[0].mac, s.ports[1].mac);
+  EXPECT_EQ(s.vlan_devices[0].mtu, 1500u);
+  EXPECT_EQ(s.vlan_devices[1].pppoe_session, 4660);
+  EXPECT_EQ(s.vlan_devices[1].pppoe_peer, net::MacAddr::parse("02:00:00:00:02:fe").value());
+  EXPECT_EQ(s.vlan_devices[1].mtu, 1492u);
+  EXPECT_EQ(s.routes[0].port, 3u);
+  EXPECT_EQ(s.routes[1].port, 2u);
+  EXPECT_EQ(s.neighbours[0].port, 2u);
+  const engine::EngineConfig c = to_engine_config(s);
+  ASSERT_EQ(c.interfaces.size(), 4u);
+  EXPECT_EQ(c.interfaces[2].vlan, (engine::device::VlanLink{1, 10}));
+  ASSERT_TRUE(c.interfaces[3].pppoe);
+  EXPECT_EQ(c.interfaces[3].pppoe->session, 4660);
+  EXPECT_EQ(c.interfaces[3].pppoe->lower, 1u);
+}
+
+TEST_F(ScenarioErrorTest, VlanAndPppoeDeviceMistakes) {
+  EXPECT_EQ(error_of(kPorts + "  - {name: wan.10, link: dmz, vlan: 10}\n"),
+            "F:9:26: ports[2].link: link 'dmz' is not a port listed before wan.10; ports are: lan, wan");
+  EXPECT_EQ(error_of(kPorts + "  - {name: wan.10, link: wan, vlan: 4095}\n"),
+            "F:9:37: ports[2].vlan: 4095 is out of range 1..4094");
+  EXPECT_EQ(error_of(kPorts + "  - {name: a, link: wan, vlan: 7}\n  - {name: b, link: wan, vlan: 7}\n"),
+            "F:10:32: ports[3].vlan: port 'wan' has VLAN 7 already ('a', line 9)");
+  EXPECT_EQ(error_of(kPorts + "  - {name: wan.10, link: wan, vlan: 10, mtu: 1501}\n"),
+            "F:9:46: ports[2].mtu: 1501 is out of range 68..1500");
+  EXPECT_EQ(error_of(kPorts + "  - {name: ppp, link: wan, pppoe: {session: 1}}\n"),
+            "F:9:35: missing required key 'peer' in ports[2].pppoe");
+  EXPECT_EQ(error_of(kPorts + "  - {name: ppp, link: wan, pppoe: {session: 1, peer: \"02:00:00:00:02:fe\"}}\n" +
+                     "neighbours:\n  - {ip: 10.0.0.1, mac: \"02:00:00:00:00:07\", dev: ppp}\n"),
+            "F:11:51: neighbours[0].dev: 'ppp' is a PPPoE device: a point-to-point link has no neighbours (its peer "
+            "is 02:00:00:00:02:fe)");
+  EXPECT_EQ(error_of(kPorts + "  - {name: wan.10, link: wan, vlan: 10}\ntraffic:\n  - {port: wan.10, pcap: x.pcap}\n"),
+            "F:11:12: traffic[0].port: 'wan.10' has no wire of its own: its traffic enters port 'wan' tagged with "
+            "VLAN 10");
 }
 
 TEST_F(ScenarioErrorTest, UnknownPortReferences) {

@@ -13,6 +13,15 @@ engine::EngineConfig to_engine_config(const Scenario& scenario) {
   for (const PortSpec& p : scenario.ports) {
     config.interfaces.push_back(engine::InterfaceConfig{p.name, p.mac, p.ipv4, p.ipv6, p.mtu});
   }
+  for (const PortSpec& v : scenario.vlan_devices) {
+    engine::InterfaceConfig itf{v.name, v.mac, v.ipv4, v.ipv6, v.mtu};
+    if (v.pppoe_session != 0) {
+      itf.pppoe = engine::device::PppoeLink{*v.link, v.pppoe_session, v.pppoe_peer};
+    } else {
+      itf.vlan = engine::device::VlanLink{*v.link, v.vlan_id};
+    }
+    config.interfaces.push_back(std::move(itf));
+  }
   for (const RouteSpec& r : scenario.routes) {
     config.routes.push_back(engine::RouteConfig{r.prefix, r.via, r.port});
   }
