@@ -3,11 +3,13 @@
 // after the bundled home router's fixed configuration and ruleset. An input is a sequence of
 // frames, each `port (1 byte) | time step in ms (1 byte) | length (2 bytes, little endian) |
 // bytes` (the last one cut at the end of the input); each input starts a fresh engine, so a
-// finding replays from its input alone. Checked: every frame gets exactly one verdict, a
-// verdict names a port the router has, a drop a reason, and the engine's counters add up.
+// finding replays from its input alone. Checked: every frame gets exactly one verdict
+// (forwarded, held for reassembly, or dropped), a verdict names a port the router has, a drop
+// a reason, and the engine's counters add up. A failed check says what did not hold.
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <span>
@@ -24,8 +26,10 @@ const flowsim::engine::EngineConfig& config() {
   return c;
 }
 
-void check(bool ok) {
-  if (!ok) std::abort();
+void check(bool ok, const char* what) {
+  if (ok) return;
+  std::fprintf(stderr, "engine_fuzzer: not true: %s\n", what);
+  std::abort();
 }
 
 }  // namespace
@@ -39,6 +43,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::uint64_t in = 0;
   std::uint64_t forwarded = 0;
   std::uint64_t dropped = 0;
+  std::uint64_t stolen = 0;
   std::size_t pos = 0;
   while (pos + 4 <= size) {
     const unsigned port = data[pos] % ports;
@@ -50,18 +55,24 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     pos += len;
     const flowsim::engine::Verdict v = engine.process(frame, port, now);
     ++in;
-    if (v.forwarded()) {
-      ++forwarded;
-      check(v.egress_ifindex < ports);
-    } else {
-      ++dropped;
-      check(!flowsim::engine::to_string(v.reason).empty());
-      if (v.generated) check(v.egress_ifindex < ports && !frame.empty());
+    switch (v.kind) {
+      case flowsim::engine::Verdict::Kind::kForward:
+        ++forwarded;
+        check(v.egress_ifindex < ports, "a forwarded packet leaves by a port the router has");
+        check(v.extra_frames == engine.extra_frames().size(), "the extra fragments are there");
+        break;
+      case flowsim::engine::Verdict::Kind::kStolen: ++stolen; break;  // held for reassembly
+      case flowsim::engine::Verdict::Kind::kDrop:
+        ++dropped;
+        check(!flowsim::engine::to_string(v.reason).empty(), "a drop has a reason");
+        if (v.generated) check(v.egress_ifindex < ports && !frame.empty(), "a generated packet has bytes and a port");
+        break;
     }
   }
   const flowsim::engine::EngineStats& s = engine.stats();
-  check(s.received == in);
-  check(s.forwarded == forwarded);
-  check(s.dropped_total() == dropped);
+  check(s.received == in, "received counts every frame");
+  check(s.forwarded == forwarded, "forwarded counts every forward verdict");
+  check(s.stolen == stolen, "stolen counts every fragment held");
+  check(s.dropped_total() == dropped, "the drop reasons add up to the drop verdicts");
   return 0;
 }
