@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "driver/test_driver_config.hpp"
 #include "driver/test_flows.hpp"
 #include "driver/trace_hal.hpp"
 #include "hw/flowsim_hw.hpp"  // Generated.
@@ -32,19 +33,9 @@ using net::OffloadRefusal;
 using testbench::AsicBench;
 using testing::ipv4_flow;
 using testing::ipv6_flow;
-
-constexpr std::uint32_t kLanHost = 0xc0a8010a;  // 192.168.1.10
-constexpr std::uint32_t kServer = 0x5db8d822;   // 93.184.216.34
-
-DriverConfig bench_config() {
-  DriverConfig c;
-  c.rx_ring_size = 64;
-  c.tx_ring_size = 16;
-  c.irq_coalesce_pkts = 0;
-  c.irq_coalesce_us = 0;
-  c.port_mtu = {1500, 1500, 1500};
-  return c;
-}
+using testing::bench_config;
+using testing::kLanHost;
+using testing::kServer;
 
 model::AsicParams small_table(unsigned entries) {
   model::AsicParams p = testbench::default_bench_params();

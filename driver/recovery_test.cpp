@@ -10,6 +10,7 @@
 
 #include "driver/flow_offloader.hpp"
 #include "driver/offload_driver.hpp"
+#include "driver/test_driver_config.hpp"
 #include "driver/test_flows.hpp"
 #include "hw/flowsim_hw.hpp"  // Generated.
 #include "testbench/bench/asic_bench.hpp"
@@ -22,19 +23,9 @@ using model::FaultKind;
 using testbench::AsicBench;
 using testbench::tcp4_frame;
 using testbench::udp4_frame;
-
-constexpr std::uint32_t kLanHost = 0xc0a8010a;  // 192.168.1.10
-constexpr std::uint32_t kServer = 0x5db8d822;   // 93.184.216.34
-
-DriverConfig bench_config() {
-  DriverConfig c;
-  c.rx_ring_size = 16;
-  c.tx_ring_size = 8;
-  c.irq_coalesce_pkts = 0;
-  c.irq_coalesce_us = 0;
-  c.port_mtu = {1500, 1500, 1500};
-  return c;
-}
+using testing::bench_config;
+using testing::kLanHost;
+using testing::kServer;
 
 void sleep_us(unsigned us) { sc_core::wait(sc_core::sc_time(us, sc_core::SC_US)); }
 
@@ -54,7 +45,7 @@ struct Abandoned {
 
 TEST(Recovery, LostTxWriteBackIsSeenThroughHeadAndTheFrameCountsAsSent) {
   AsicBench b;
-  OffloadDriver drv(b.hal, bench_config(), [](const RxPacket&) {});
+  OffloadDriver drv(b.hal, bench_config(16, 8), [](const RxPacket&) {});
   std::vector<Abandoned> abandoned;
   drv.set_tx_abandon_handler([&](std::uint64_t c, std::span<const std::uint8_t> f) {
     abandoned.push_back({c, {f.begin(), f.end()}});
@@ -88,7 +79,7 @@ TEST(Recovery, LostTxWriteBackIsSeenThroughHeadAndTheFrameCountsAsSent) {
 
 TEST(Recovery, StalledTxRingIsAHangAndItsFramesAreHandedBackWithTheirCookies) {
   AsicBench b;
-  DriverConfig config = bench_config();
+  DriverConfig config = bench_config(16, 8);
   config.tx_timeout = std::chrono::milliseconds(2);
   OffloadDriver drv(b.hal, config, [](const RxPacket&) {});
   std::vector<Abandoned> abandoned;
@@ -130,7 +121,7 @@ TEST(Recovery, StalledTxRingIsAHangAndItsFramesAreHandedBackWithTheirCookies) {
 
 TEST(Recovery, DeviceReadingAllOnesIsResetAndAnswersAgain) {
   AsicBench b;
-  OffloadDriver drv(b.hal, bench_config(), [](const RxPacket&) {});
+  OffloadDriver drv(b.hal, bench_config(16, 8), [](const RxPacket&) {});
   std::uint32_t id_during = 0;
   std::uint32_t id_after = 0;
   b.run([&] {
@@ -153,7 +144,7 @@ TEST(Recovery, DeviceReadingAllOnesIsResetAndAnswersAgain) {
 TEST(Recovery, CorruptDescriptorIsHandedUpMarkedAndTheRestStillArrive) {
   AsicBench b;
   std::vector<RxPacket> got;
-  OffloadDriver drv(b.hal, bench_config(), [&](const RxPacket& p) { got.push_back(p); });
+  OffloadDriver drv(b.hal, bench_config(16, 8), [&](const RxPacket& p) { got.push_back(p); });
   b.run([&] {
     drv.bring_up();
     b.asic.inject_fault(FaultKind::kRxDescriptorCorrupt);
@@ -173,7 +164,7 @@ TEST(Recovery, CorruptDescriptorIsHandedUpMarkedAndTheRestStillArrive) {
 TEST(Recovery, MissedInterruptIsPolledAfterAWatchdogPeriod) {
   AsicBench b;
   std::vector<sc_core::sc_time> got_at;
-  OffloadDriver drv(b.hal, bench_config(), [&](const RxPacket&) { got_at.push_back(sc_core::sc_time_stamp()); });
+  OffloadDriver drv(b.hal, bench_config(16, 8), [&](const RxPacket&) { got_at.push_back(sc_core::sc_time_stamp()); });
   sc_core::sc_time sent_at;
   bool irq_seen = false;
   b.run([&] {
@@ -196,7 +187,7 @@ TEST(Recovery, MissedInterruptIsPolledAfterAWatchdogPeriod) {
 
 TEST(Recovery, FlowsAreWrittenAgainAfterARecoveryAndForwardedByTheHardware) {
   AsicBench b;
-  OffloadDriver drv(b.hal, bench_config(), [](const RxPacket&) {});
+  OffloadDriver drv(b.hal, bench_config(16, 8), [](const RxPacket&) {});
   FlowOffloader off(drv);
   const net::OffloadFlow flow = testing::ipv4_flow(7, kLanHost, 51234, kServer, 443);
   std::optional<unsigned> before;
@@ -226,7 +217,7 @@ TEST(Recovery, FlowsAreWrittenAgainAfterARecoveryAndForwardedByTheHardware) {
 
 TEST(Recovery, UnacknowledgedEntryWriteIsARefusalAndAReset) {
   AsicBench b;
-  OffloadDriver drv(b.hal, bench_config(), [](const RxPacket&) {});
+  OffloadDriver drv(b.hal, bench_config(16, 8), [](const RxPacket&) {});
   FlowOffloader off(drv);
   net::OffloadRefusal first = net::OffloadRefusal::kNone;
   net::OffloadRefusal after = net::OffloadRefusal::kDeviceError;
