@@ -33,8 +33,9 @@ CpuHost::CpuHost(sc_core::sc_module_name name, driver::Hal& hal, driver::DriverC
     if (cookie == kGeneratedFrame) {
       ledger_.drop_generated("device_reset", frame);
     } else if (cookie == kExtraFragment) {
+      // Not sent after all: neither an extra fragment sent nor (alone) a lost packet.
+      --fragments_sent_;
       ledger_.extra_abandoned();
-      ledger_.warn("a fragment of a fragmented packet was discarded by a device reset");
     } else {
       ledger_.drop("device_reset");
     }

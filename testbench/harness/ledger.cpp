@@ -235,6 +235,10 @@ void Ledger::fill(Report& report) const {
   report.not_injected.clear();
   for (const auto& [reason, n] : not_injected_) report.not_injected[reason] = n;
   report.warnings = warnings_.lines();
+  if (extra_abandoned_ > 0) {
+    report.warnings.push_back(std::to_string(extra_abandoned_) +
+                              " fragment(s) beyond the first of fragmented packets discarded by device resets");
+  }
 }
 
 }  // namespace flowsim::testbench

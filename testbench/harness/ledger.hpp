@@ -65,8 +65,12 @@ class Ledger : public model::AsicObserver {
   void hold() { ++held_; }
   // A frame that answers no input of its own (a fragment beyond a packet's first).
   void extra_transmit() { ++extra_; }
-  // Such a frame queued for transmission and then discarded by a device reset.
-  void extra_abandoned() { --extra_; }
+  // Such a frame queued for transmission and then discarded by a device reset (the report
+  // warns once with the count: its packet is accounted for by its first fragment).
+  void extra_abandoned() {
+    --extra_;
+    ++extra_abandoned_;
+  }
   void warn(std::string message);
   // A frame the router generated itself (an ICMP error) was queued for transmission. When the
   // chip sends or drops a CPU frame with exactly these bytes, that is this frame, counted
@@ -123,6 +127,7 @@ class Ledger : public model::AsicObserver {
   FrameListener* listener_ = nullptr;
   std::uint64_t held_ = 0;
   std::uint64_t extra_ = 0;
+  std::uint64_t extra_abandoned_ = 0;
   std::uint64_t punts_completed_ = 0;  // on_punt since the last abandon_punts
   std::uint64_t punts_taken_ = 0;      // take_punt since then
   std::uint64_t sim_start_ps_ = 0;

@@ -8,7 +8,9 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "testbench/bench/test_frame.hpp"
 #include "testbench/harness/replay_session.hpp"
+#include "testbench/pcap/pcap_writer.hpp"
 #include "testbench/reliability/home_router_variant.hpp"
 #include "testbench/scenario/scenario.hpp"
 
@@ -101,6 +103,46 @@ TEST(FaultRecovery, UnacknowledgedEntryWriteIsRefusedAndTheDeviceReset) {
   const Report r = replay_with_fault("entry_noack", "0ms", "entry_write_not_acked");
   expect_recovered(r, "entry_write_not_acked", "entry_ack_timeout");
   EXPECT_EQ(r.offload_refused.at("device_error"), 1u);
+}
+
+// A packet the software path fragments leaves as several frames, and only the first stands
+// for the packet in the accounting. The TX ring stalls while three such packets wait in it:
+// the reset drops each packet once (device_reset, its first fragment) and discounts the
+// other fragments with one warning; a fourth packet after the recovery leaves in two
+// fragments. (The abandoned fragments used to stay in the "extra fragments sent" count,
+// which then hid the fourth packet: 4 in, 3 accounted for.)
+TEST(FaultRecovery, FragmentsAbandonedByAResetCountOnceAsTheirPacket) {
+  const std::filesystem::path dir = std::filesystem::path(FLOWSIM_BINARY_DIR) / "testbench/reliability/work/fragments";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  {
+    pcap::PcapWriter lan(dir / "lan.pcap");
+    constexpr std::uint64_t t0 = 1'700'000'000'000'000'000ull;
+    constexpr std::uint64_t kUs = 1000;
+    // 192.168.1.100 -> 198.51.100.10, no DF, 1400-byte datagrams: two fragments at WAN MTU 1280.
+    for (std::uint64_t at : {0 * kUs, 100 * kUs, 200 * kUs, 20'000 * kUs}) {
+      lan.write(t0 + at, udp4_frame(0xc0a80164, 0xc633640a, 5000, 7000, 1400 - 28));
+    }
+  }
+  auto s = scenario::load_scenario(home_router_variant(
+      "tx_stall_fragments", {{"timing: recorded", "timing: recorded\nfaults:\n  - {at: 0ms, fault: tx_ring_stall}"}}));
+  ASSERT_EQ(s.ports[1].name, "wan");
+  s.ports[1].mtu = 1280;
+  s.traffic = {scenario::TrafficSpec{"lan", 0, dir / "lan.pcap", 0}};
+  const Report r = run_replay(s, {});
+  EXPECT_TRUE(r.accounted()) << r.to_text();
+  EXPECT_EQ(r.packets_in, 4u);
+  EXPECT_EQ(r.forwarded_sw, 1u);
+  EXPECT_EQ(r.drops, (Counts{{"device_reset", 3}})) << r.to_text();
+  EXPECT_EQ(r.faults, (Counts{{"tx_ring_stall", 1}}));
+  EXPECT_EQ(r.resets, (Counts{{"tx_hang", 1}}));
+  EXPECT_EQ(r.recoveries, 1u);
+  EXPECT_EQ(r.driver.at("tx_abandoned"), 6u);
+  // Only the fourth packet's second fragment left: the three abandoned ones were not sent.
+  EXPECT_EQ(r.fragments_sw, 1u);
+  ASSERT_EQ(r.ports.at(1).tx_sw, 2u);
+  EXPECT_EQ(r.warnings,
+            std::vector<std::string>{"3 fragment(s) beyond the first of fragmented packets discarded by device resets"});
 }
 
 }  // namespace
