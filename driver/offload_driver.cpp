@@ -147,7 +147,7 @@ void OffloadDriver::configure() {
                                      GloCfg::kTtl0Drop.make(config_.drop_ttl0));
   up_ = true;
   rx_waiting_at_.reset();
-  tx_clean_seen_ = tx_->next_to_clean();
+  tx_completed_seen_ = tx_->completed();
   tx_stuck_since_ = hal_.now();
   next_watchdog_ = hal_.now() + watchdog_period();
 }
@@ -226,10 +226,13 @@ void OffloadDriver::watchdog() {
     }
   }
 
-  // TX.
+  // TX: a hang is the device holding descriptors it was told about without completing any
+  // for tx_timeout. Progress is counted, not read off the ring index (which comes back to
+  // the same value after a ring's worth of frames); frames posted but not yet announced are
+  // the CPU's, not the device's.
   tx_->reclaim();
-  if (tx_->in_flight() == 0 || tx_->next_to_clean() != tx_clean_seen_) {
-    tx_clean_seen_ = tx_->next_to_clean();
+  if (tx_->handed_to_device() == 0 || tx_->completed() != tx_completed_seen_) {
+    tx_completed_seen_ = tx_->completed();
     tx_stuck_since_ = now;
     return;
   }
@@ -313,7 +316,11 @@ void OffloadDriver::set_port_enabled(unsigned port, bool enabled) {
 }
 
 void OffloadDriver::flush_tx() {
-  if (tx_) tx_->publish();
+  if (!tx_) return;
+  // Work handed to an idle device: a hang can only be counted from now (a CPU busy for longer
+  // than tx_timeout before this doorbell is not the device's delay).
+  if (tx_->handed_to_device() == 0 && tx_->in_flight() != 0) tx_stuck_since_ = hal_.now();
+  tx_->publish();
 }
 
 }  // namespace flowsim::driver

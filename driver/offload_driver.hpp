@@ -125,7 +125,7 @@ class OffloadDriver {
   // The watchdog's memory between two runs: where the RX ring waited, and since when the
   // TX ring has made no progress.
   std::optional<unsigned> rx_waiting_at_;
-  unsigned tx_clean_seen_ = 0;
+  std::uint64_t tx_completed_seen_ = 0;
   std::chrono::nanoseconds tx_stuck_since_{0};
 };
 

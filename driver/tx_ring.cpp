@@ -49,6 +49,7 @@ unsigned TxRing::reclaim() {
     next_to_clean_ = (next_to_clean_ + 1) & (size_ - 1);
     ++freed;
   }
+  completed_ += freed;
   return freed;
 }
 

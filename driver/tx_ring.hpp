@@ -30,6 +30,11 @@ class TxRing {
   // Frees descriptors the hardware has sent; returns how many.
   unsigned reclaim();
   unsigned in_flight() const { return (next_to_use_ - next_to_clean_) & (size_ - 1); }
+  // Of those, the ones the device was told about (TAIL written): only these can be stuck in it.
+  unsigned handed_to_device() const { return (published_tail_ - next_to_clean_) & (size_ - 1); }
+  // Descriptors freed since the ring was made: progress that a ring index cannot show (after
+  // a multiple of the ring size it is back where it was).
+  std::uint64_t completed() const { return completed_; }
   // With the device stopped: the descriptors before `hw_head` (the device's RING_HEAD) were
   // sent, even if a write-back was lost; the others never will be and go to `abandoned`
   // with their frame. Without a HEAD (the device does not answer) the DONE bits decide.
@@ -54,6 +59,7 @@ class TxRing {
   unsigned next_to_use_ = 0;
   unsigned next_to_clean_ = 0;
   unsigned published_tail_ = 0;
+  std::uint64_t completed_ = 0;
 };
 
 }  // namespace flowsim::driver
