@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <limits>
 #include <optional>
 #include <span>
 #include <stdexcept>
@@ -118,7 +119,10 @@ std::uint8_t icmpx_code(std::uint8_t code, bool v4) {
 }  // namespace
 
 Engine::Engine(EngineConfig config)
-    : local_stack_(config.services), ip_ident_(config.ip_ident_seed), defrag_(config.ipv4_defrag),
+    : local_stack_(config.services),
+      ip_ident_(config.ip_ident_seed),
+      wall_clock_start_ns_(config.wall_clock_start_ns),
+      defrag_(config.ipv4_defrag),
       defrag6_(config.ipv6_defrag) {
   const std::size_t n = config.interfaces.size();
   interfaces_.reserve(n);
@@ -479,6 +483,10 @@ nft::PacketInfo Engine::packet_info(const SlowPacket& p, std::optional<unsigned>
     info.icmp_code = d[p.l4_offset + 1];
   }
   info.now_ns = static_cast<std::uint64_t>(p.now.count());  // `limit` runs on simulated time
+  info.wall_ns = wall_clock_start_ns_ + info.now_ns;
+  info.mark = p.mark;
+  info.dscp = p.family == 4 ? static_cast<std::uint8_t>(d[1] >> 2)
+                            : static_cast<std::uint8_t>(((d[0] & 0x0f) << 2) | (d[1] >> 6));
   return info;
 }
 
@@ -574,12 +582,10 @@ Verdict Engine::slow_path(SlowPacket& p) {
       const Verdict v = p.family == 4 ? defragment(p) : defragment6(p);
       if (v.kind != Verdict::Kind::kForward) return v;
     }
-    // PREROUTING: conntrack (-200), then the chains, with DNAT at -100.
-    p.ct = conntrack_->in(datagram(p), p.family, conntrack::CtHook::kPrerouting, p.now);
-    const nft::EvalResult res = ruleset_->evaluate(nft::Hook::kPrerouting, packet_info(p, std::nullopt, ManipType::kDst));
+    // PREROUTING: the raw chains, conntrack (-200), then the chains, with DNAT at -100.
+    const nft::EvalResult res = raw_then_conntrack(p, nft::Hook::kPrerouting, std::nullopt);
     if (res.verdict != nft::Verdict::kAccept) return refuse(p, res);
     attach_helper(p, res);
-    set_dscp(p, res);
     setup_nat(p, res, ManipType::kDst, nullptr);
     if (!nat_hook(p, ManipType::kDst)) return Verdict::drop(DropReason::kNatFailed);
   }
@@ -617,6 +623,7 @@ Verdict Engine::local_input(SlowPacket& p) {
     // chain), conntrack confirmation.
     const nft::EvalResult res = ruleset_->evaluate(nft::Hook::kInput, packet_info(p, std::nullopt, ManipType::kSrc));
     if (res.verdict != nft::Verdict::kAccept) return refuse(p, res);
+    apply_mangle(p, res);
     if (nat_pending(p, ManipType::kSrc)) {
       if (res.nat.kind == nft::NatKind::kSnat && res.nat.family == p.family) {
         nat_->setup(*p.ct.ct, range_of(res.nat), ManipType::kSrc, p.now);
@@ -628,6 +635,36 @@ Verdict Engine::local_input(SlowPacket& p) {
     if (!conntrack_->confirm(p.ct)) return Verdict::drop(DropReason::kConntrackDrop);
   }
   return deliver_local(p);
+}
+
+// A hook's chains around conntrack: those below its priority (raw) see the packet without
+// an entry (`ct state invalid`, as nft_ct_get_eval finds none), and `notrack` there leaves
+// it untracked (nf_conntrack_in skips it: no NAT, never offloaded); then conntrack, then the
+// other chains. The result is theirs (a drop in the raw chains is returned as it is).
+nft::EvalResult Engine::raw_then_conntrack(SlowPacket& p, nft::Hook hook, std::optional<unsigned> oif) {
+  const ManipType manip = ManipType::kDst;
+  const nft::EvalResult raw = ruleset_->evaluate(
+      hook, packet_info(p, oif, manip), nft::PriorityRange{std::numeric_limits<int>::min(), nft::kConntrackPriority});
+  if (raw.verdict != nft::Verdict::kAccept) return raw;
+  apply_mangle(p, raw);
+  if (raw.notrack) {
+    p.ct = conntrack::CtRef{nullptr, conntrack::CtDir::kOriginal, CtInfo::kUntracked};
+  } else {
+    const conntrack::CtHook ct_hook = hook == nft::Hook::kOutput ? conntrack::CtHook::kLocalOut : conntrack::CtHook::kPrerouting;
+    p.ct = conntrack_->in(datagram(p), p.family, ct_hook, p.now);
+  }
+  nft::EvalResult res = ruleset_->evaluate(hook, packet_info(p, oif, manip),
+                                           nft::PriorityRange{nft::kConntrackPriority, std::numeric_limits<int>::max()});
+  if (res.verdict == nft::Verdict::kAccept) apply_mangle(p, res);
+  return res;
+}
+
+// What the chains wrote into the packet: its mark (skb->mark, which later hooks see) and
+// its DSCP (set_dscp). Only this packet: a flow offloaded afterwards forwards its packets
+// unchanged, as nf_flow_table does.
+void Engine::apply_mangle(SlowPacket& p, const nft::EvalResult& res) {
+  p.mark = res.mark;
+  set_dscp(p, res);
 }
 
 // nft_ct_helper_obj_eval: `ct helper set` attaches the helper to a connection not yet
@@ -806,9 +843,9 @@ Verdict Engine::forward(SlowPacket& p, const Route& route) {
     info.flow_add_eligible = routes.has_value();
     nft::EvalResult res = ruleset_->evaluate(nft::Hook::kForward, info);
     if (res.verdict != nft::Verdict::kAccept) return refuse(p, res);
+    apply_mangle(p, res);
     attach_helper(p, res);
     clamp_mss(p, res, egress);
-    set_dscp(p, res);
     if (res.flow_add != nullptr && res.flow_add == flowtable_spec_ && routes) {
       p.ct.ct->status |= conntrack::kOffload;
       if (flowtable_->add(*p.ct.ct, *routes, p.now) == nullptr) p.ct.ct->status &= ~conntrack::kOffload;
@@ -820,8 +857,8 @@ Verdict Engine::forward(SlowPacket& p, const Route& route) {
     const bool binding_due = nat_pending(p, ManipType::kSrc);
     nft::EvalResult res = ruleset_->evaluate(nft::Hook::kPostrouting, packet_info(p, egress, ManipType::kSrc));
     if (res.verdict != nft::Verdict::kAccept) return refuse(p, res);
+    apply_mangle(p, res);
     clamp_mss(p, res, egress);
-    set_dscp(p, res);
     setup_nat(p, res, ManipType::kSrc, &route);
     if (binding_due && !nat::NatCore::initialized(*p.ct.ct, ManipType::kSrc)) {
       return Verdict::drop(DropReason::kNatFailed);  // masquerade found no address
@@ -1133,17 +1170,23 @@ Verdict Engine::send_local(SlowPacket& p, DropReason reason, std::optional<connt
   std::optional<Route> route = route_of();
   if (!route) return Verdict::drop(reason);
   if (ruleset_) {
-    out.ct = attached ? *attached : conntrack_->in(datagram(out), p.family, conntrack::CtHook::kLocalOut, p.now);
-    nft::EvalResult res = ruleset_->evaluate(nft::Hook::kOutput, packet_info(out, route->ifindex, ManipType::kDst));
+    nft::EvalResult res;
+    if (attached) {
+      // nf_ct_attach gave it its entry before LOCAL_OUT: even the raw chains see it.
+      out.ct = *attached;
+      res = ruleset_->evaluate(nft::Hook::kOutput, packet_info(out, route->ifindex, ManipType::kDst));
+      if (res.verdict == nft::Verdict::kAccept) apply_mangle(out, res);
+    } else {
+      res = raw_then_conntrack(out, nft::Hook::kOutput, route->ifindex);
+    }
     if (res.verdict != nft::Verdict::kAccept) return Verdict::drop(reason);
-    set_dscp(out, res);
     setup_nat(out, res, ManipType::kDst, route ? &*route : nullptr);
     if (!nat_hook(out, ManipType::kDst)) return Verdict::drop(reason);
     route = route_of();  // a translated destination is routed again (ip_route_me_harder)
     if (!route) return Verdict::drop(reason);
     res = ruleset_->evaluate(nft::Hook::kPostrouting, packet_info(out, route->ifindex, ManipType::kSrc));
     if (res.verdict != nft::Verdict::kAccept) return Verdict::drop(reason);
-    set_dscp(out, res);
+    apply_mangle(out, res);
     setup_nat(out, res, ManipType::kSrc, route ? &*route : nullptr);
     if (!nat_hook(out, ManipType::kSrc)) return Verdict::drop(reason);
     // No confirmation: what the router answers with never starts a connection (a reply of

@@ -97,6 +97,10 @@ struct EngineConfig {
   // Seed of the IP ID generator of the router's own packets (engine/ip/ip_ident.hpp: its
   // SipHash key, counters and jumps, random in the kernel): same seed, same IDs.
   std::uint64_t ip_ident_seed = 0x69705f6964656e74ULL;
+  // The wall clock when simulated time is 0, in nanoseconds since the epoch (UTC): what
+  // `meta time`, `meta hour` and `meta day` read (plus the simulated time). Fixed, so that a
+  // run is the same whenever it is made.
+  std::uint64_t wall_clock_start_ns = 0;
 };
 
 }  // namespace flowsim::engine

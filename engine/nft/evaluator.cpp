@@ -151,7 +151,7 @@ bool match_holds(const Match& m, const PacketInfo& p) {
 std::uint8_t packet_family(const PacketInfo& p) { return p.nfproto == kNfprotoIpv6 ? 6 : 4; }
 
 // One rule: its statements in order. `target` receives the chain of a jump/goto.
-Outcome run_rule(Rule& rule, const PacketInfo& p, EvalResult& result, Chain*& target) {
+Outcome run_rule(Rule& rule, PacketInfo& p, EvalResult& result, Chain*& target) {
   for (Stmt& s : rule.stmts) {
     if (const auto* m = std::get_if<Match>(&s.body)) {
       if (!match_holds(*m, p)) {
@@ -214,11 +214,6 @@ Outcome run_rule(Rule& rule, const PacketInfo& p, EvalResult& result, Chain*& ta
         result.mss_rt_mtu = mss->rt_mtu;
         result.mss_value = mss->value;
       }
-    } else if (const auto* d = std::get_if<DscpSetStmt>(&s.body)) {
-      // The payload expression's implicit protocol dependency: a packet of the other family
-      // breaks the rule.
-      if (packet_family(p) != d->family) return Outcome::kNext;
-      result.dscp = d->value;
     } else if (const auto* h = std::get_if<CtHelperSetStmt>(&s.body)) {
       // nft_ct_helper_obj_eval: the helper's protocol and family must be the packet's.
       const CtHelper& helper = *h->helper;
@@ -228,6 +223,20 @@ Outcome run_rule(Rule& rule, const PacketInfo& p, EvalResult& result, Chain*& ta
         result.helper = helper.type;
         result.helper_l4proto = helper.l4proto;
       }
+    } else if (const auto* mg = std::get_if<MangleStmt>(&s.body)) {
+      if (mg->field == Field::kMetaMark) {
+        p.mark = (p.mark & mg->mask) ^ mg->xor_value;
+        result.mark = p.mark;
+      } else {
+        // nft adds the network protocol dependency in front of a payload write.
+        if (field_family(mg->field) != packet_family(p)) {
+          return Outcome::kNext;
+        }
+        p.dscp = static_cast<std::uint8_t>(((p.dscp & mg->mask) ^ mg->xor_value) & 0x3f);
+        result.dscp = p.dscp;
+      }
+    } else if (std::holds_alternative<NotrackStmt>(s.body)) {
+      result.notrack = true;
     } else if (const auto* n = std::get_if<NatStmt>(&s.body)) {
       if (n->action.family != 0 && n->action.family != packet_family(p)) {
         continue;  // nft_nat_inet_eval: another family's NAT does nothing
@@ -244,7 +253,7 @@ Outcome run_rule(Rule& rule, const PacketInfo& p, EvalResult& result, Chain*& ta
 }
 
 // One base chain to its verdict: kAccept, kDrop or kReject.
-Outcome run_base_chain(Chain& base, const PacketInfo& p, EvalResult& result) {
+Outcome run_base_chain(Chain& base, PacketInfo& p, EvalResult& result) {
   struct Frame {
     Chain* chain;
     std::size_t next_rule;
@@ -297,15 +306,20 @@ Outcome run_base_chain(Chain& base, const PacketInfo& p, EvalResult& result) {
 
 }  // namespace
 
-EvalResult evaluate_hook(Model& model, Hook hook, const PacketInfo& packet) {
+EvalResult evaluate_hook(Model& model, Hook hook, const PacketInfo& packet, PriorityRange range) {
   EvalResult result;
+  result.mark = packet.mark;
+  PacketInfo p = packet;  // statements (mark, DSCP) change what later rules see
   const std::size_t fam = packet.nfproto == kNfprotoIpv6 ? 1 : 0;
   for (HookEntry& entry : model.hooks[static_cast<std::size_t>(hook)][fam]) {
+    if (entry.priority < range.from || entry.priority >= range.to) {
+      continue;
+    }
     if (entry.nat && !packet.run_nat_chains.value_or(packet.ct_state == kCtNew)) {
       continue;  // bindings are made once, on a connection's first packet
     }
     for (Chain* chain : entry.chains) {
-      const Outcome outcome = run_base_chain(*chain, packet, result);
+      const Outcome outcome = run_base_chain(*chain, p, result);
       if (outcome == Outcome::kDrop) {
         result.verdict = Verdict::kDrop;
         return result;

@@ -11,6 +11,6 @@
 namespace flowsim::engine::nft {
 
 // Updates the counters in `model`. Never allocates.
-EvalResult evaluate_hook(Model& model, Hook hook, const PacketInfo& packet);
+EvalResult evaluate_hook(Model& model, Hook hook, const PacketInfo& packet, PriorityRange range);
 
 }  // namespace flowsim::engine::nft

@@ -44,6 +44,8 @@ constexpr Read kThDport = [](const PacketInfo& p, Key& k, std::string_view&) { k
 constexpr Read kIcmpTypeRead = [](const PacketInfo& p, Key& k, std::string_view&) { k = key_from_u64(p.icmp_type); return true; };
 constexpr Read kIcmpCodeRead = [](const PacketInfo& p, Key& k, std::string_view&) { k = key_from_u64(p.icmp_code); return true; };
 
+constexpr Read kDscpRead = [](const PacketInfo& p, Key& k, std::string_view&) { k = key_from_u64(p.dscp); return true; };
+
 // One line per field, in enum order (checked below).
 constexpr std::array kFields{
   FieldInfo{F::kIif,               "iif",                 "meta iif",     J::kMeta,    "iif",      "",         T::kIfindex,   0, kNoL4, kIifRead},
@@ -77,6 +79,17 @@ constexpr std::array kFields{
   FieldInfo{F::kIcmpCode,          "icmp code",           "",             J::kPayload, "icmp",     "code",     T::kIcmpCode,  0, 1,     kIcmpCodeRead},
   FieldInfo{F::kIcmpv6Type,        "icmpv6 type",         "",             J::kPayload, "icmpv6",   "type",     T::kIcmpv6Type, 0, 58,   kIcmpTypeRead},
   FieldInfo{F::kIcmpv6Code,        "icmpv6 code",         "",             J::kPayload, "icmpv6",   "code",     T::kIcmpv6Code, 0, 58,   kIcmpCodeRead},
+  FieldInfo{F::kMetaMark,          "meta mark",           "mark",         J::kMeta,    "mark",     "",         T::kMark,      0, kNoL4,
+            [](const PacketInfo& p, Key& k, std::string_view&) { k = key_from_u64(p.mark); return true; }},
+  FieldInfo{F::kIpDscp,            "ip dscp",             "",             J::kPayload, "ip",       "dscp",     T::kDscp,      4, kNoL4, kDscpRead},
+  FieldInfo{F::kIp6Dscp,           "ip6 dscp",            "",             J::kPayload, "ip6",      "dscp",     T::kDscp,      6, kNoL4, kDscpRead},
+  // nft_meta_get_eval_time: the wall clock in UTC (nft converts local times when it parses).
+  FieldInfo{F::kMetaTime,          "meta time",           "",             J::kMeta,    "time",     "",         T::kTime,      0, kNoL4,
+            [](const PacketInfo& p, Key& k, std::string_view&) { k = key_from_u64(p.wall_ns); return true; }},
+  FieldInfo{F::kMetaHour,          "meta hour",           "",             J::kMeta,    "hour",     "",         T::kHour,      0, kNoL4,
+            [](const PacketInfo& p, Key& k, std::string_view&) { k = key_from_u64(p.wall_ns / 1000000000u % 86400u); return true; }},
+  FieldInfo{F::kMetaDay,           "meta day",            "",             J::kMeta,    "day",      "",         T::kDay,       0, kNoL4,
+            [](const PacketInfo& p, Key& k, std::string_view&) { k = key_from_u64((p.wall_ns / 1000000000u / 86400u + 4) % 7); return true; }},
 };
 // clang-format on
 

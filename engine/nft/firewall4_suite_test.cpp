@@ -74,10 +74,6 @@ const std::map<std::string, std::string> kRefused{
 // Valid nft that flowsim does not model yet: each is refused in one pass with "unsupported"
 // naming what (never a syntax error). The string is the first error's text.
 const std::map<std::string, std::string> kPending{
-    {"03_rules__03_constraints", "unsupported match \"ip dscp\""},
-    {"03_rules__09_time", "unsupported match \"meta time\""},
-    {"03_rules__10_notrack", "unsupported statement \"notrack\""},
-    {"03_rules__12_mark", "unsupported match \"meta mark\""},
     {"05_ipsets__01_declaration", "unsupported set option \"comment\""},
     {"05_ipsets__02_usage", "unsupported set option \"comment\""},
 };
@@ -119,7 +115,7 @@ TEST(Firewall4SuiteTest, TextListsBackAsNftListedIt) {
     EXPECT_EQ(r.list(), testing::read_testdata("firewall4/" + name + ".list")) << name;
     ++compared;
   }
-  EXPECT_EQ(compared, 21u);
+  EXPECT_EQ(compared, 25u);
 }
 
 TEST(Firewall4SuiteTest, NftJsonListsBackAsNftListedIt) {
@@ -135,7 +131,7 @@ TEST(Firewall4SuiteTest, NftJsonListsBackAsNftListedIt) {
     EXPECT_EQ(r.list(), testing::read_testdata("firewall4/" + name + (own_listing ? ".json.list" : ".list"))) << name;
     ++compared;
   }
-  EXPECT_EQ(compared, 21u);
+  EXPECT_EQ(compared, 25u);
 }
 
 }  // namespace

@@ -5,12 +5,12 @@
 // "counter"] (or "counter": true) carries them here.
 #include "engine/nft/json_parser.hpp"
 
+#include <functional>
 #include <optional>
 #include <utility>
 
 #include <fmt/format.h>
 
-#include "engine/nft/dscp.hpp"
 #include "engine/nft/fields.hpp"
 #include "engine/nft/load_error.hpp"
 #include "engine/nft/names.hpp"
@@ -538,7 +538,14 @@ Stmt JsonParser::statement(const Value& expr) {
     return Stmt{CtHelperSetStmt{name, nullptr, loc(body)}, at};
   }
   if (key == "mangle") {
-    return Stmt{mangle(body), at};
+    const Value target = required(body, "key");
+    if (target.json->is_object() && target.json->contains("tcp option")) {
+      return Stmt{mangle(body), at};
+    }
+    return Stmt{field_mangle(body), at};
+  }
+  if (key == "notrack") {
+    return Stmt{NotrackStmt{}, at};
   }
   fail(expr, fmt::format("unsupported statement \"{}\"", key));
 }
@@ -606,23 +613,8 @@ LimitStmt JsonParser::limit(const Value& body) {
 }
 
 // {"mangle": {"key": {"tcp option": {"name": "maxseg", "field": "size"}}, "value": {"rt": {"key": "mtu"}} | N}}
-// {"mangle": {"key": {"payload": {"protocol": "ip" | "ip6", "field": "dscp"}}, "value": "cs3" | N}}
-StmtBody JsonParser::mangle(const Value& body) {
+TcpMssStmt JsonParser::mangle(const Value& body) {
   const Value key = required(body, "key");
-  if (key.json->is_object() && key.json->contains("payload")) {
-    const Value payload = member(key, "payload");
-    const std::string protocol = payload.json->is_object() ? payload.json->value("protocol", "") : "";
-    if (payload.json->is_object() && payload.json->value("field", "") == "dscp" && (protocol == "ip" || protocol == "ip6")) {
-      const Value value = required(body, "value");
-      std::optional<std::uint8_t> dscp;
-      if (value.json->is_string()) dscp = parse_dscp(value.json->get<std::string>());
-      if (value.json->is_number_unsigned() && value.json->get<std::uint64_t>() <= 63) {
-        dscp = static_cast<std::uint8_t>(value.json->get<std::uint64_t>());
-      }
-      if (!dscp) fail(value, "the DSCP must be a name (cs0..cs7, af11..af43, ef, va, lephb, df, be) or a number up to 63");
-      return DscpSetStmt{static_cast<std::uint8_t>(protocol == "ip" ? 4 : 6), *dscp};
-    }
-  }
   const Value option = key.json->is_object() ? member(key, "tcp option") : Value{&kNull, JsonPositions::kNone};
   if (!option.json->is_object() || option.json->value("name", "") != "maxseg" || option.json->value("field", "") != "size") {
     fail(key, fmt::format("unsupported statement \"mangle\" of {}", short_text(*key.json)));
@@ -637,6 +629,56 @@ StmtBody JsonParser::mangle(const Value& body) {
     fail(value, "the MSS must be {\"rt\": {\"key\": \"mtu\"}} or a number up to 65535");
   }
   return mss;
+}
+
+// {"mangle": {"key": FIELD, "value": V | {"&"|"|"|"^": [EXPR, V]}}} for the mark and DSCP:
+// the operators nest as nft writes them (`meta mark & A | B` is {"|": [{"&": [mark, A]}, B]}).
+MangleStmt JsonParser::field_mangle(const Value& body) {
+  MangleStmt m;
+  m.field = left_field(required(body, "key"));
+  if (m.field != Field::kMetaMark && m.field != Field::kIpDscp && m.field != Field::kIp6Dscp) {
+    fail(required(body, "key"), fmt::format("unsupported statement \"{} set\"", field_text(m.field)));
+  }
+  const ValueType type = value_type_of(m.field);
+  auto constant = [&](const Value& v) {
+    const Element e = element_of(type, v);
+    if (e.form != ElementForm::kSingle) fail(v, "a single value is needed here");
+    return static_cast<std::uint32_t>(e.lo.lo);
+  };
+  // Folds EXPR into (mask, xor); false if EXPR is not the field itself or an operator on it.
+  std::function<bool(const Value&)> fold = [&](const Value& v) -> bool {
+    if (!v.json->is_object() || v.json->size() != 1) return false;
+    const std::string op = v.json->begin().key();
+    if (op == "&" || op == "|" || op == "^") {
+      const Value args = member(v, op);
+      if (!args.json->is_array() || args.json->size() != 2 || !fold(element(args, 0))) return false;
+      const std::uint32_t c = constant(element(args, 1));
+      if (op == "&") {
+        m.mask &= c;
+        m.xor_value &= c;
+      } else if (op == "|") {
+        m.mask &= ~c;
+        m.xor_value |= c;
+      } else {
+        m.xor_value ^= c;
+      }
+      return true;
+    }
+    if (op == "meta" && m.field == Field::kMetaMark && left_field(v) == Field::kMetaMark) {
+      m.mask = 0xffffffffu;
+      return true;
+    }
+    return false;
+  };
+  const Value value = required(body, "value");
+  if (value.json->is_object() && !value.json->contains("range") && !value.json->contains("prefix")) {
+    if (!fold(value)) {
+      fail(value, fmt::format("unsupported statement: {} set to {}", field_text(m.field), short_text(*value.json)));
+    }
+    return m;
+  }
+  m.xor_value = constant(value);
+  return m;
 }
 
 Match JsonParser::match(const Value& body) {
@@ -757,6 +799,13 @@ Element JsonParser::element_of(ValueType type, const Value& v) const {
     const Value range = member(v, "range");
     if (!range.json->is_array() || range.json->size() != 2) {
       fail(range, "\"range\" must be [low, high]");
+    }
+    if (type == ValueType::kTime || type == ValueType::kHour || type == ValueType::kDay) {
+      Element e;
+      if (auto err = parse_range(type, text_of(element(range, 0)), text_of(element(range, 1)), e)) {
+        fail(v, *err);
+      }
+      return e;
     }
     text = text_of(element(range, 0)) + "-" + text_of(element(range, 1));
   } else if (v.json->is_object() && v.json->contains("prefix")) {

@@ -63,7 +63,8 @@ class JsonParser {
   Element key_of(const Match& m, const Value& v) const;
   VmapStmt vmap(const Value& body);
   LimitStmt limit(const Value& body);
-  StmtBody mangle(const Value& body);
+  TcpMssStmt mangle(const Value& body);
+  MangleStmt field_mangle(const Value& body);
   Field left_field(const Value& left) const;
   void right_side(Match& m, const Value& right) const;
   Element element_of(ValueType type, const Value& v) const;

@@ -52,7 +52,7 @@ constexpr std::string_view kPrerouting = "type nat hook prerouting priority dstn
 constexpr std::string_view kPostrouting = "type nat hook postrouting priority srcnat;";
 
 TEST(LoadErrorsTest, TheRequiredCases) {
-  EXPECT_EQ(text_error(in_chain(kForward, "ip saddr 10.0.0.1 notrack")), "rules.nft:5:21: unsupported statement \"notrack\"");
+  EXPECT_EQ(text_error(in_chain(kForward, "ip saddr 10.0.0.1 quota 10 mbytes")), "rules.nft:5:21: unsupported statement \"quota\"");
   EXPECT_EQ(text_error(in_chain(kForward, "ip saddr @lan_hosts accept")), "rules.nft:5:12: unknown set @lan_hosts");
   EXPECT_EQ(text_error(in_chain(kInput, "ct state established flow add @ft")),
             "rules.nft:5:24: flow add is only allowed in a chain on the forward hook");
@@ -68,7 +68,7 @@ TEST(LoadErrorsTest, TheRequiredCases) {
 }
 
 TEST(LoadErrorsTest, UnsupportedConstructsAreNamed) {
-  EXPECT_EQ(text_error(in_chain(kForward, "meta mark 0x1 accept")), "rules.nft:5:3: unsupported match \"meta mark\"");
+  EXPECT_EQ(text_error(in_chain(kForward, "meta secmark 0x1 accept")), "rules.nft:5:3: unsupported match \"meta secmark\"");
   EXPECT_EQ(text_error(in_chain(kForward, "tcp option sack-perm exists accept")),
             "rules.nft:5:3: unsupported match \"tcp option sack-perm\"");
   EXPECT_EQ(text_error(in_chain(kForward, "ct state vmap @states")), "rules.nft:5:17: unsupported statement: a named verdict map (vmap @states)");
@@ -251,8 +251,8 @@ std::string json_rule(std::string_view chain, std::string_view exprs) {
 
 TEST(LoadErrorsTest, JsonErrorsNameTheObjectAndTheValue) {
   // The rule is item 4, on line 6; its first expression starts at column 69.
-  EXPECT_EQ(json_error(json_doc(json_rule("in", "{\"notrack\": null}"))),
-            "rules.json:6:69: nftables[4]: unsupported statement \"notrack\"");
+  EXPECT_EQ(json_error(json_doc(json_rule("in", "{\"synproxy\": null}"))),
+            "rules.json:6:69: nftables[4]: unsupported statement \"synproxy\"");
   const std::string match_set = R"({"match": {"op": "==", "left": {"payload": {"protocol": "ip", "field": "saddr"}}, "right": "@lan_hosts"}})";
   EXPECT_EQ(json_error(json_doc(json_rule("in", match_set))), "rules.json:6:160: nftables[4]: unknown set @lan_hosts");
   EXPECT_EQ(json_error(json_doc(json_rule("in", R"({"flow": {"op": "add", "flowtable": "@ft"}})"))),
@@ -267,8 +267,8 @@ TEST(LoadErrorsTest, JsonErrorsNameTheObjectAndTheValue) {
             "rules.json:6:11: nftables[4]: unsupported command \"map\"");
   EXPECT_EQ(json_error(json_doc("  {\"rule\": {\"family\": \"inet\", \"table\": \"t\", \"expr\": []}}")),
             "rules.json:6:12: nftables[4]: missing \"chain\"");
-  const std::string meta_mark = R"({"match": {"op": "==", "left": {"meta": {"key": "mark"}}, "right": 1}})";
-  EXPECT_EQ(json_error(json_doc(json_rule("in", meta_mark))), "rules.json:6:100: nftables[4]: unsupported match \"meta mark\"");
+  const std::string meta_secmark = R"({"match": {"op": "==", "left": {"meta": {"key": "secmark"}}, "right": 1}})";
+  EXPECT_EQ(json_error(json_doc(json_rule("in", meta_secmark))), "rules.json:6:100: nftables[4]: unsupported match \"meta secmark\"");
 }
 
 TEST(LoadErrorsTest, JsonSyntaxAndShape) {

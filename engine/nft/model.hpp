@@ -56,6 +56,12 @@ enum class Field : std::uint8_t {
   kIcmpCode,
   kIcmpv6Type,
   kIcmpv6Code,
+  kMetaMark,
+  kIpDscp,
+  kIp6Dscp,
+  kMetaTime,
+  kMetaHour,
+  kMetaDay,
 };
 
 // The data type of a field, of a named set, of a set element.
@@ -75,6 +81,11 @@ enum class ValueType : std::uint8_t {
   kIcmpCode,
   kIcmpv6Type,
   kIcmpv6Code,
+  kMark,  // 32 bits, printed 0x%08x
+  kDscp,  // 6 bits, cs0..ef
+  kTime,  // nanoseconds since the epoch, printed "YYYY-MM-DD HH:MM:SS" (UTC)
+  kHour,  // seconds since midnight, printed "HH:MM[:SS]"
+  kDay,   // 0 = Sunday, printed "Monday"
 };
 
 // Types whose values are bits: a plain value matches if any of its bits is set (nft's
@@ -178,13 +189,6 @@ struct TcpMssStmt {
   std::uint16_t value = 0;
 };
 
-// `ip dscp set VALUE` / `ip6 dscp set VALUE`: the packet's DSCP rewritten (nft_payload_set_eval
-// of the header's first 16-bit word; the IPv4 header checksum follows).
-struct DscpSetStmt {
-  std::uint8_t family = 4;  // 4: `ip`, 6: `ip6`; a packet of the other family is left alone
-  std::uint8_t value = 0;   // 0..63
-};
-
 struct CtHelper;
 
 // `ct helper set "NAME"`: assigns the table's ct helper object NAME to the connection.
@@ -193,6 +197,18 @@ struct CtHelperSetStmt {
   const CtHelper* helper = nullptr;  // resolved by RulesetBuilder::finish
   SourceLoc name_loc;
 };
+
+// `meta mark set ...`, `ip dscp set ...`, `ip6 dscp set ...`: the field becomes
+// (field & mask) ^ xor_value, nft_bitwise's one form for `V`, `mark and A`, `mark or B`,
+// `mark xor C` and their chains (a constant V is mask 0, xor V).
+struct MangleStmt {
+  Field field = Field::kMetaMark;
+  std::uint32_t mask = 0;
+  std::uint32_t xor_value = 0;
+};
+
+// `notrack`: the packet skips conntrack (raw priority, before conntrack at -200).
+struct NotrackStmt {};
 
 struct RejectStmt {
   RejectAction action;
@@ -224,7 +240,7 @@ struct LogStmt {
 };
 
 using StmtBody = std::variant<Match, CounterStmt, VerdictStmt, RejectStmt, FlowStmt, NatStmt, LogStmt, VmapStmt,
-                              LimitStmt, CtHelperSetStmt, TcpMssStmt, DscpSetStmt>;
+                              LimitStmt, CtHelperSetStmt, TcpMssStmt, MangleStmt, NotrackStmt>;
 
 struct Stmt {
   StmtBody body;

@@ -38,6 +38,9 @@ struct Pkt {
   std::uint8_t icmp_code = 0;
   std::uint32_t ct_status = 0;
   std::uint64_t now_ns = 0;
+  std::uint64_t wall_ns = 0;
+  std::uint32_t mark = 0;
+  std::uint8_t dscp = 0;
 };
 
 inline unsigned ifindex_of(std::string_view name) {
@@ -81,6 +84,9 @@ inline PacketInfo packet(const Pkt& p) {
   info.icmp_code = p.icmp_code;
   info.ct_status = p.ct_status;
   info.now_ns = p.now_ns;
+  info.wall_ns = p.wall_ns;
+  info.mark = p.mark;
+  info.dscp = p.dscp;
   return info;
 }
 

@@ -12,7 +12,6 @@
 
 #include <fmt/format.h>
 
-#include "engine/nft/dscp.hpp"
 #include "engine/nft/fields.hpp"
 #include "engine/nft/names.hpp"
 #include "engine/nft/values.hpp"
@@ -37,6 +36,8 @@ unsigned elements_per_line(ValueType type) {
   switch (type) {
     case ValueType::kIpv4:
     case ValueType::kCtState:
+    case ValueType::kMark:
+    case ValueType::kHour:
       return 2;
     case ValueType::kService:
     case ValueType::kInetProto:
@@ -50,9 +51,12 @@ unsigned elements_per_line(ValueType type) {
     case ValueType::kIcmpCode:
     case ValueType::kIcmpv6Type:
     case ValueType::kIcmpv6Code:
+    case ValueType::kDscp:
+    case ValueType::kDay:
       return 5;
     case ValueType::kIpv6:
     case ValueType::kIfname:
+    case ValueType::kTime:
       break;
   }
   return 1;
@@ -250,6 +254,24 @@ std::string format_verdict(const VerdictStmt& v) {
   return {};
 }
 
+// netlink_parse_bitwise_mask_xor: the xor bits outside the mask print as `| bits`, those
+// inside as `^ bits`, and the mask grows by the `|` bits; a constant is just the value.
+std::string format_mangle(const MangleStmt& m) {
+  const ValueType type = value_type_of(m.field);
+  const std::string lhs(field_text(m.field));
+  if (m.mask == 0) {
+    return fmt::format("{} set {}", lhs, format_key(type, key_from_u64(m.xor_value)));
+  }
+  const std::uint32_t o = m.xor_value & ~m.mask;
+  const std::uint32_t x = m.xor_value & m.mask;
+  const std::uint32_t mask = m.mask | o;
+  std::string out = fmt::format("{} set {}", lhs, lhs);
+  if (mask != 0xffffffffu) out += " & " + format_key(type, key_from_u64(mask));
+  if (x != 0) out += " ^ " + format_key(type, key_from_u64(x));
+  if (o != 0) out += " | " + format_key(type, key_from_u64(o));
+  return out;
+}
+
 std::string format_stmt(const Stmt& s, Family family) {
   if (const auto* m = std::get_if<Match>(&s.body)) {
     return format_match(*m);
@@ -296,8 +318,11 @@ std::string format_stmt(const Stmt& s, Family family) {
     return mss->rt_mtu ? std::string("tcp option maxseg size set rt mtu")
                        : fmt::format("tcp option maxseg size set {}", mss->value);
   }
-  if (const auto* d = std::get_if<DscpSetStmt>(&s.body)) {
-    return fmt::format("{} dscp set {}", d->family == 4 ? "ip" : "ip6", dscp_name(d->value));
+  if (const auto* m = std::get_if<MangleStmt>(&s.body)) {
+    return format_mangle(*m);
+  }
+  if (std::holds_alternative<NotrackStmt>(s.body)) {
+    return "notrack";
   }
   if (const auto* h = std::get_if<CtHelperSetStmt>(&s.body)) {
     return fmt::format("ct helper set \"{}\"", h->name);

@@ -87,7 +87,9 @@ Ruleset Ruleset::load(const std::filesystem::path& file) {
   return looks_like_json(text) ? parse_json(text, file.string()) : parse_text(text, file.string());
 }
 
-EvalResult Ruleset::evaluate(Hook hook, const PacketInfo& packet) { return evaluate_hook(impl_->model, hook, packet); }
+EvalResult Ruleset::evaluate(Hook hook, const PacketInfo& packet, PriorityRange range) {
+  return evaluate_hook(impl_->model, hook, packet, range);
+}
 
 const std::vector<FlowtableSpec>& Ruleset::flowtables() const { return impl_->model.flowtables; }
 

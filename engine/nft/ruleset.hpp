@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
@@ -50,6 +51,11 @@ struct PacketInfo {
   std::uint8_t icmp_code = 0;
   std::uint32_t ct_status = 0;    // IPS_* bits (`ct status`)
   std::uint64_t now_ns = 0;       // simulated time, for `limit`
+  // The wall clock, for `meta time/hour/day`: the scenario's start time plus now_ns
+  // (nanoseconds since the epoch, UTC).
+  std::uint64_t wall_ns = 0;
+  std::uint32_t mark = 0;         // skb->mark (`meta mark`)
+  std::uint8_t dscp = 0;          // the IP header's DSCP (`ip dscp`, `ip6 dscp`)
   // What `flow add @ft` would find: false when the ct is not eligible (not ESTABLISHED +
   // ASSURED, FIN/RST, helper, ...; spec §1.1). Then the statement breaks its rule as
   // nft_flow_offload_eval does (later statements of that rule, e.g. `counter accept`, are
@@ -114,10 +120,24 @@ struct EvalResult {
   bool mss_set = false;
   bool mss_rt_mtu = false;
   std::uint16_t mss_value = 0;
-  // `ip dscp set` / `ip6 dscp set` ran on a packet of its family: the caller rewrites the
-  // packet's DSCP to this (the last one run wins).
+  // The packet's mark after the hook (`meta mark set`), the DSCP a `dscp set` wrote (the
+  // caller rewrites the header), and `notrack` (the caller leaves the packet untracked).
+  std::uint32_t mark = 0;
   std::optional<std::uint8_t> dscp;
+  bool notrack = false;
 };
+
+// Base chains whose priority P is from <= P < to. Conntrack sits at -200
+// (NF_IP_PRI_CONNTRACK): the chains below it (raw, where `notrack` works) run first.
+struct PriorityRange {
+  int from = std::numeric_limits<int>::min();
+  int to = std::numeric_limits<int>::max();
+};
+inline constexpr int kConntrackPriority = -200;
+
+// A date as `meta time` reads one ("YYYY-MM-DD[ HH:MM[:SS]]", UTC, or seconds since the
+// epoch), in nanoseconds since the epoch; nullopt if it is not one.
+std::optional<std::uint64_t> parse_wall_clock(std::string_view text);
 
 class RulesetBuilder;
 
@@ -156,7 +176,8 @@ class Ruleset {
   // Chains of equal priority run newest first (nf_hook_entries_grow inserts a hook before
   // the existing ones of the same priority). `jump` nests at most 16 deep (checked at
   // load). Never allocates; pointers in the result stay valid while the Ruleset lives.
-  EvalResult evaluate(Hook hook, const PacketInfo& packet);
+  // `range` selects the chains to run (all by default).
+  EvalResult evaluate(Hook hook, const PacketInfo& packet, PriorityRange range = {});
 
   const std::vector<FlowtableSpec>& flowtables() const;
   // The ruleset as `nft list ruleset` (nftables 1.0.6) prints it, counters included.

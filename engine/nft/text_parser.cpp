@@ -15,7 +15,6 @@
 
 #include <fmt/format.h>
 
-#include "engine/nft/dscp.hpp"
 #include "engine/nft/fields.hpp"
 #include "engine/nft/include_files.hpp"
 #include "engine/nft/load_error.hpp"
@@ -27,15 +26,15 @@ namespace {
 
 // Words that start a match nft knows but this subset does not implement: say "match", not
 // "statement", so the user knows which part of the rule is out of scope.
-constexpr std::array<std::string_view, 24> kUnsupportedMatches{
+constexpr std::array<std::string_view, 23> kUnsupportedMatches{
     "icmp", "icmpv6", "ether", "vlan", "arp",  "sctp", "dccp",   "esp",  "ah",    "comp", "igmp", "udplite",
-    "mark", "fib",    "socket", "rt",  "frag", "hbh",  "dst",    "mh",   "srh",   "ipsec", "osf", "numgen",
+    "fib",    "socket", "rt",  "frag", "hbh",  "dst",    "mh",   "srh",   "ipsec", "osf", "numgen",
 };
 
 // Statements of nft's grammar that flowsim does not model: "unsupported" is for these only,
 // any other word where a statement should start is a syntax error, as in nft.
-constexpr std::array<std::string_view, 18> kUnsupportedStatements{
-    "notrack", "quota", "queue",  "dup",    "fwd",   "redirect", "tproxy", "synproxy", "set",
+constexpr std::array<std::string_view, 17> kUnsupportedStatements{
+    "quota", "queue",  "dup",    "fwd",   "redirect", "tproxy", "synproxy", "set",
     "update",  "add",   "delete", "meter", "secmark", "xt",   "numgen",   "symhash", "jhash",
 };
 
@@ -895,6 +894,10 @@ Stmt TextParser::parse_statement() {
   if (const FieldInfo* f = peek_field(words)) {
     const SourceLoc loc = peek().loc;
     pos_ += words;
+    if (peek_word("set")) {
+      next();
+      return Stmt{parse_mangle(f->field, loc), loc};
+    }
     return parse_expression_statement(f->field, loc);
   }
   const Token& t = next();
@@ -928,14 +931,6 @@ Stmt TextParser::parse_statement() {
     }
     return Stmt{mss, loc};
   }
-  if ((w == "ip" || w == "ip6") && peek_word("dscp") && peek_word("set", 1)) {
-    next();
-    next();
-    const Token& v = expect_word("a DSCP value");
-    const std::optional<std::uint8_t> dscp = parse_dscp(v.text);
-    if (!dscp) unexpected(v, "a DSCP name (cs0..cs7, af11..af43, ef, va, lephb, df, be) or a number up to 63");
-    return Stmt{DscpSetStmt{static_cast<std::uint8_t>(w == "ip" ? 4 : 6), *dscp}, loc};
-  }
   for (std::string_view family : {"meta", "ip", "ip6", "tcp", "udp", "th", "ct"}) {
     if (w == family) {
       const Token& k = expect_word("a field");
@@ -943,6 +938,7 @@ Stmt TextParser::parse_statement() {
     }
   }
   if (w == "counter") return Stmt{parse_counter(), loc};
+  if (w == "notrack") return Stmt{NotrackStmt{}, loc};
   if (w == "accept") return Stmt{VerdictStmt{VerdictKind::kAccept, {}, nullptr, {}}, loc};
   if (w == "drop") return Stmt{VerdictStmt{VerdictKind::kDrop, {}, nullptr, {}}, loc};
   if (w == "return") return Stmt{VerdictStmt{VerdictKind::kReturn, {}, nullptr, {}}, loc};
@@ -1035,6 +1031,51 @@ Stmt TextParser::parse_expression_statement(Field field, const SourceLoc& loc) {
   }
   parse_rhs(m);
   return Stmt{std::move(m), loc};
+}
+
+// `FIELD set VALUE` and, for the mark, `meta mark set mark and A xor B | ...`: each
+// operator folds into nft_bitwise's mask and xor (and A: mask &= A, xor &= A; or B:
+// mask &= ~B, xor |= B; xor C: xor ^= C).
+MangleStmt TextParser::parse_mangle(Field field, const SourceLoc& loc) {
+  if (field != Field::kMetaMark && field != Field::kIpDscp && field != Field::kIp6Dscp) {
+    fail(loc, fmt::format("unsupported statement \"{} set\"", field_text(field)));
+  }
+  const ValueType type = value_type_of(field);
+  MangleStmt m;
+  m.field = field;
+  auto value = [&]() {
+    const Token& v = expect_name("a value");
+    const Element e = to_element(type, RawValue{v.text, v.kind == TokenKind::kString, v.loc});
+    if (e.form != ElementForm::kSingle) unexpected(v, "a single value");
+    return static_cast<std::uint32_t>(e.lo.lo);
+  };
+  std::size_t words = 0;
+  const FieldInfo* self = peek_field(words);
+  if (self == nullptr) {
+    m.xor_value = value();
+    return m;
+  }
+  if (self->field != field || field != Field::kMetaMark) {
+    fail(peek().loc, fmt::format("unsupported statement: {} set from {}", field_text(field), self->text));
+  }
+  pos_ += words;
+  m.mask = 0xffffffffu;
+  for (;;) {
+    if (accept_word("and") || accept_word("&")) {
+      const std::uint32_t a = value();
+      m.mask &= a;
+      m.xor_value &= a;
+    } else if (accept_word("or") || accept_word("|")) {
+      const std::uint32_t b = value();
+      m.mask &= ~b;
+      m.xor_value |= b;
+    } else if (accept_word("xor") || accept_word("^")) {
+      m.xor_value ^= value();
+    } else {
+      break;
+    }
+  }
+  return m;
 }
 
 // The mask after "&": one value, or bits joined by "|" in optional parentheses
@@ -1141,6 +1182,18 @@ void TextParser::parse_rhs(Match& m) {
   }
   if (!m.concat.empty()) {
     m.elements.push_back(parse_key_value(m));
+    return;
+  }
+  if (t.kind == TokenKind::kString && peek_word("-", 1) && peek(2).kind == TokenKind::kString) {
+    // `"21:00"-"23:00"`: a range of two strings (times, hours, days).
+    Element e;
+    if (auto err = parse_range(type, t.text, peek(2).text, e)) {
+      fail(t.loc, *err);
+    }
+    m.elements.push_back(std::move(e));
+    next();
+    next();
+    next();
     return;
   }
   m.elements.push_back(to_element(type, RawValue{t.text, t.kind == TokenKind::kString, t.loc}));

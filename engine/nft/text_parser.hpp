@@ -89,6 +89,7 @@ class TextParser {
   Stmt parse_expression_statement(Field field, const SourceLoc& loc);
   void parse_rhs(Match& m);
   Key parse_mask(const Match& m);
+  MangleStmt parse_mangle(Field field, const SourceLoc& loc);
   // `a . b` values of a concatenation (the raw values of a set, "." separated) as elements.
   std::vector<Element> to_concat_elements(const Match& m, const std::vector<RawValue>& raw) const;
   Element parse_key_value(const Match& m);  // one key (of a vmap), concatenated if m is

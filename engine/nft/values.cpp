@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <array>
 #include <bit>
+#include <cctype>
 #include <charconv>
 #include <utility>
 
@@ -109,6 +110,18 @@ constexpr std::array<NamedNumber, 7> kCtStatus{{
     {"snat", 0x10},     {"dnat", 0x20},       {"dying", 0x200},
 }};
 
+// nftables' dscp_type symbols (proto.c); "df" and "be" read as cs0, which is what prints.
+constexpr std::array<NamedNumber, 25> kDscp{{
+    {"cs0", 0x00},   {"cs1", 0x08},  {"cs2", 0x10},  {"cs3", 0x18},  {"cs4", 0x20},
+    {"cs5", 0x28},   {"cs6", 0x30},  {"cs7", 0x38},  {"df", 0x00},   {"be", 0x00},
+    {"lephb", 0x01}, {"af11", 0x0a}, {"af12", 0x0c}, {"af13", 0x0e}, {"af21", 0x12},
+    {"af22", 0x14},  {"af23", 0x16}, {"af31", 0x1a}, {"af32", 0x1c}, {"af33", 0x1e},
+    {"af41", 0x22},  {"af42", 0x24}, {"af43", 0x26}, {"va", 0x2c},   {"ef", 0x2e},
+}};
+
+constexpr std::array<std::string_view, 7> kDays{"Sunday",   "Monday", "Tuesday", "Wednesday",
+                                                 "Thursday", "Friday", "Saturday"};
+
 template <std::size_t N>
 std::optional<unsigned> lookup(const std::array<NamedNumber, N>& table, std::string_view name) {
   for (const auto& entry : table) {
@@ -139,6 +152,77 @@ std::optional<std::uint64_t> parse_u64(std::string_view text) {
     return std::nullopt;
   }
   return value;
+}
+
+// A number as nft's integer types read it: decimal or 0x hex.
+std::optional<std::uint64_t> parse_number(std::string_view text) {
+  if (text.starts_with("0x") && text.size() > 2) {
+    std::uint64_t hex = 0;
+    auto [end, ec] = std::from_chars(text.data() + 2, text.data() + text.size(), hex, 16);
+    if (ec == std::errc() && end == text.data() + text.size()) return hex;
+    return std::nullopt;
+  }
+  return parse_u64(text);
+}
+
+// Days since 1970-01-01 of a proleptic Gregorian date, and back (H. Hinnant's algorithms).
+std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
+  y -= m <= 2 ? 1 : 0;
+  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const auto yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+}
+
+void civil_from_days(std::int64_t z, std::int64_t& y, unsigned& m, unsigned& d) {
+  z += 719468;
+  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const auto doe = static_cast<unsigned>(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  d = doy - (153 * mp + 2) / 5 + 1;
+  m = mp < 10 ? mp + 3 : mp - 9;
+  y = static_cast<std::int64_t>(yoe) + era * 400 + (m <= 2 ? 1 : 0);
+}
+
+// "HH:MM" or "HH:MM:SS" as seconds, nft's hour_type (and the time part of a date).
+std::optional<std::uint64_t> parse_clock(std::string_view text) {
+  unsigned parts[3] = {0, 0, 0};
+  std::size_t n = 0;
+  std::size_t start = 0;
+  for (;;) {
+    const std::size_t colon = text.find(':', start);
+    const std::string_view piece = text.substr(start, colon == std::string_view::npos ? std::string_view::npos : colon - start);
+    auto v = parse_u64(piece);
+    if (!v || n >= 3 || piece.size() > 2) return std::nullopt;
+    parts[n++] = static_cast<unsigned>(*v);
+    if (colon == std::string_view::npos) break;
+    start = colon + 1;
+  }
+  if (n < 2 || parts[0] > 23 || parts[1] > 59 || parts[2] > 59) return std::nullopt;
+  return std::uint64_t{parts[0]} * 3600 + parts[1] * 60 + parts[2];
+}
+
+// "YYYY-MM-DD[ HH:MM[:SS]]" (UTC) or seconds since the epoch, as nanoseconds.
+std::optional<std::uint64_t> parse_date(std::string_view text) {
+  if (auto seconds = parse_u64(text)) return *seconds * 1000000000u;
+  const std::size_t space = text.find(' ');
+  const std::string_view date = text.substr(0, space);
+  std::uint64_t clock = 0;
+  if (space != std::string_view::npos) {
+    auto c = parse_clock(text.substr(space + 1));
+    if (!c) return std::nullopt;
+    clock = *c;
+  }
+  if (date.size() != 10 || date[4] != '-' || date[7] != '-') return std::nullopt;
+  auto y = parse_u64(date.substr(0, 4));
+  auto m = parse_u64(date.substr(5, 2));
+  auto d = parse_u64(date.substr(8, 2));
+  if (!y || !m || !d || *y < 1970 || *m < 1 || *m > 12 || *d < 1 || *d > 31) return std::nullopt;
+  const std::int64_t days = days_from_civil(static_cast<std::int64_t>(*y), static_cast<unsigned>(*m), static_cast<unsigned>(*d));
+  return (static_cast<std::uint64_t>(days) * 86400 + clock) * 1000000000u;
 }
 
 Key low_mask(unsigned bits) {
@@ -284,6 +368,52 @@ std::optional<std::string> parse_scalar(ValueType type, std::string_view text, K
       out = key_from_u64(*v);
       return std::nullopt;
     }
+    case ValueType::kMark: {
+      auto v = parse_number(text);
+      if (!v || *v > 0xffffffffu) return fmt::format("invalid mark \"{}\"", text);
+      out = key_from_u64(*v);
+      return std::nullopt;
+    }
+    case ValueType::kDscp: {
+      auto v = lookup(kDscp, text);
+      if (!v) {
+        auto n = parse_number(text);
+        if (!n || *n > 0x3f) return fmt::format("invalid DSCP \"{}\" (cs0-cs7, af11-af43, ef, va, lephb or 0-63)", text);
+        v = static_cast<unsigned>(*n);
+      }
+      out = key_from_u64(*v);
+      return std::nullopt;
+    }
+    case ValueType::kTime: {
+      auto v = parse_date(text);
+      if (!v) return fmt::format("invalid time \"{}\" (\"YYYY-MM-DD HH:MM:SS\")", text);
+      out = key_from_u64(*v);
+      return std::nullopt;
+    }
+    case ValueType::kHour: {
+      auto v = parse_clock(text);
+      if (!v) return fmt::format("invalid hour \"{}\" (\"HH:MM\" or \"HH:MM:SS\")", text);
+      out = key_from_u64(*v);
+      return std::nullopt;
+    }
+    case ValueType::kDay: {
+      for (std::size_t i = 0; i < kDays.size(); ++i) {
+        const std::string_view day = kDays[i];
+        const bool same = text.size() >= 3 && text.size() <= day.size() &&
+                          std::equal(text.begin(), text.end(), day.begin(), [](char a, char b) {
+                            return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+                          });
+        if (same) {
+          out = key_from_u64(i);
+          return std::nullopt;
+        }
+      }
+      if (auto n = parse_u64(text); n && *n < 7) {
+        out = key_from_u64(*n);
+        return std::nullopt;
+      }
+      return fmt::format("invalid day \"{}\" (Sunday to Saturday)", text);
+    }
     case ValueType::kIfname:
       break;
   }
@@ -312,7 +442,14 @@ bool is_address(ValueType type) { return type == ValueType::kIpv4 || type == Val
 bool allows_range(ValueType type) {
   return type == ValueType::kIpv4 || type == ValueType::kIpv6 || type == ValueType::kService ||
          type == ValueType::kInetProto || type == ValueType::kInteger || type == ValueType::kIcmpType ||
-         type == ValueType::kIcmpCode || type == ValueType::kIcmpv6Type || type == ValueType::kIcmpv6Code;
+         type == ValueType::kIcmpCode || type == ValueType::kIcmpv6Type || type == ValueType::kIcmpv6Code ||
+         type == ValueType::kMark || type == ValueType::kDscp;
+}
+
+// Types whose text holds '-' (dates) or that nft writes as a range of two strings
+// ("21:00"-"23:00"): never split on '-' here; parse_range reads their ranges.
+bool quoted_range(ValueType type) {
+  return type == ValueType::kTime || type == ValueType::kHour || type == ValueType::kDay;
 }
 
 }  // namespace
@@ -334,6 +471,11 @@ unsigned value_bits(ValueType type) {
     case ValueType::kIcmpCode:
     case ValueType::kIcmpv6Type:
     case ValueType::kIcmpv6Code: return 8;
+    case ValueType::kMark: return 32;
+    case ValueType::kDscp: return 6;
+    case ValueType::kTime: return 64;
+    case ValueType::kHour: return 32;
+    case ValueType::kDay: return 8;
   }
   return 64;
 }
@@ -355,6 +497,11 @@ std::string_view set_type_name(ValueType type) {
     case ValueType::kIcmpCode: return "icmp_code";
     case ValueType::kIcmpv6Type: return "icmpv6_type";
     case ValueType::kIcmpv6Code: return "icmpv6_code";
+    case ValueType::kMark: return "mark";
+    case ValueType::kDscp: return "dscp";
+    case ValueType::kTime: return "time";
+    case ValueType::kHour: return "hour";
+    case ValueType::kDay: return "day";
   }
   return "?";
 }
@@ -416,7 +563,7 @@ std::optional<std::string> parse_element(ValueType type, std::string_view text, 
   }
   // A range "a-b"; protocol names and addresses never contain '-' ("ipv6-icmp" does, so a
   // whole-text name wins first).
-  if (allows_range(type)) {
+  if (allows_range(type) && !quoted_range(type)) {
     Key whole;
     const bool whole_is_name = !is_address(type) && !parse_scalar(type, text, whole).has_value();
     if (auto dash = text.find('-'); dash != std::string_view::npos && dash != 0 && !whole_is_name) {
@@ -442,6 +589,24 @@ std::optional<std::string> parse_element(ValueType type, std::string_view text, 
     return err;
   }
   out.lo = out.hi = k;
+  return std::nullopt;
+}
+
+std::optional<std::uint64_t> parse_wall_clock(std::string_view text) { return parse_date(text); }
+
+std::optional<std::string> parse_range(ValueType type, std::string_view lo_text, std::string_view hi_text,
+                                       Element& out) {
+  out = Element{};
+  Key lo;
+  Key hi;
+  if (auto err = parse_scalar(type, lo_text, lo)) return err;
+  if (auto err = parse_scalar(type, hi_text, hi)) return err;
+  if (hi < lo) {
+    return fmt::format("range \"{}\"-\"{}\" has a negative size", lo_text, hi_text);
+  }
+  out.form = lo == hi ? ElementForm::kSingle : ElementForm::kRange;
+  out.lo = lo;
+  out.hi = hi;
   return std::nullopt;
 }
 
@@ -483,6 +648,29 @@ std::string format_key(ValueType type, const Key& key) {
       }
       return name.empty() ? std::to_string(v) : std::string(name);
     }
+    case ValueType::kMark:
+      return fmt::format("0x{:08x}", key.lo);
+    case ValueType::kDscp: {
+      const std::string_view name = lookup_name(kDscp, static_cast<unsigned>(key.lo));
+      return name.empty() ? fmt::format("0x{:02x}", key.lo) : std::string(name);
+    }
+    case ValueType::kTime: {
+      const std::uint64_t seconds = key.lo / 1000000000u;
+      std::int64_t y = 0;
+      unsigned m = 0;
+      unsigned d = 0;
+      civil_from_days(static_cast<std::int64_t>(seconds / 86400), y, m, d);
+      const std::uint64_t t = seconds % 86400;
+      return fmt::format("\"{:04}-{:02}-{:02} {:02}:{:02}:{:02}\"", y, m, d, t / 3600, t / 60 % 60, t % 60);
+    }
+    case ValueType::kHour: {
+      const std::uint64_t t = key.lo;
+      // hour_type_print: the seconds only when there are any.
+      return t % 60 != 0 ? fmt::format("\"{:02}:{:02}:{:02}\"", t / 3600, t / 60 % 60, t % 60)
+                         : fmt::format("\"{:02}:{:02}\"", t / 3600, t / 60 % 60);
+    }
+    case ValueType::kDay:
+      return key.lo < kDays.size() ? fmt::format("\"{}\"", kDays[key.lo]) : std::to_string(key.lo);
     case ValueType::kService:
     case ValueType::kInteger:
     case ValueType::kIfindex:

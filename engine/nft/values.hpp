@@ -23,6 +23,8 @@ std::optional<ValueType> set_type_from_name(std::string_view name);
 // Reads one element of `type` as written (without quotes; `quoted` = it was a string, which
 // is how interface names with a wildcard are written). On failure returns the message.
 std::optional<std::string> parse_element(ValueType type, std::string_view text, bool quoted, Element& out);
+// A range written as its two ends ("21:00"-"23:00", JSON {"range": [LO, HI]}).
+std::optional<std::string> parse_range(ValueType type, std::string_view lo, std::string_view hi, Element& out);
 std::string format_element(ValueType type, const Element& element);
 std::string format_key(ValueType type, const Key& key);
 

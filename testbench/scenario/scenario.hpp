@@ -109,6 +109,9 @@ struct EngineSpec {
   bool tcp_be_liberal = false;
   engine::flowtable::FlowtableSemantics flowtable = engine::flowtable::FlowtableSemantics::kOld;
   std::uint64_t nat_seed = engine::EngineConfig{}.nat_seed;
+  // `wall_clock_start: "YYYY-MM-DD HH:MM:SS"` (UTC): the wall clock at simulated time 0, for
+  // `meta time/hour/day` rules.
+  std::uint64_t wall_clock_start_ns = 0;
 };
 
 // One entry of `faults:`: the chip commits `kind` (model/device_faults.hpp) `at` after the

@@ -33,9 +33,9 @@ constexpr std::array<std::string_view, 14> kTopKeys = {"name",    "description",
                                                        "engine",  "services",    "events", "faults"};
 constexpr std::array<std::string_view, 2> kEventKeys = {"at", "run"};
 constexpr std::array<std::string_view, 2> kFaultKeys = {"at", "fault"};
-constexpr std::array<std::string_view, 7> kEngineKeys = {"flowtable",          "nat_seed",  "conntrack_acct",
+constexpr std::array<std::string_view, 8> kEngineKeys = {"flowtable",          "nat_seed",  "conntrack_acct",
                                                          "conntrack_checksum", "tcp_loose", "tcp_be_liberal",
-                                                         "timeouts"};
+                                                         "timeouts",           "wall_clock_start"};
 // The sysctls net.netfilter.nf_conntrack_*_timeout* and nf_flowtable_*_timeout, in seconds.
 struct TimeoutKey {
   std::string_view name;
@@ -778,6 +778,11 @@ class Loader {
       }
     }
     if (const Field* f = find(fs, "nat_seed")) e.nat_seed = uint_of(*f, 0, UINT64_MAX);
+    if (const Field* f = find(fs, "wall_clock_start")) {
+      const auto ns = engine::nft::parse_wall_clock(string_of(*f));
+      if (!ns) fail(*f, "invalid wall_clock_start '" + string_of(*f) + "'; expected \"YYYY-MM-DD HH:MM:SS\" (UTC)");
+      e.wall_clock_start_ns = *ns;
+    }
     if (const Field* f = find(fs, "conntrack_acct")) e.conntrack_acct = bool_of(*f);
     if (const Field* f = find(fs, "conntrack_checksum")) e.conntrack_checksum = bool_of(*f);
     if (const Field* f = find(fs, "tcp_loose")) e.tcp_loose = bool_of(*f);

@@ -534,6 +534,7 @@ engine:
   conntrack_acct: true
   tcp_be_liberal: true
   timeouts: {tcp_established: 7440, udp: 60, udp_stream: 180, flowtable_tcp: 5, tcp_syn_sent: 10}
+  wall_clock_start: "2022-05-30 21:51:23"
 )"));
   EXPECT_EQ(s.ruleset, dir_ / "r.nft");
   EXPECT_EQ(s.ruleset_line, 9);
@@ -553,6 +554,7 @@ engine:
   EXPECT_EQ(c.nat_seed, 42u);
   EXPECT_TRUE(c.conntrack_acct);
   EXPECT_EQ(c.conntrack_timeouts.udp_replied, std::chrono::seconds(180));
+  EXPECT_EQ(c.wall_clock_start_ns, 1653947483ULL * 1'000'000'000ULL);
 }
 
 TEST_F(ScenarioErrorTest, RulesetAndEngineMistakes) {
@@ -565,7 +567,9 @@ TEST_F(ScenarioErrorTest, RulesetAndEngineMistakes) {
             "F:9:26: engine.conntrack_acct: expected true or false, got 'yes'");
   EXPECT_EQ(error_of(kPorts + "engine: {timeout: {}}\n"),
             "F:9:10: unknown key 'timeout' in engine; allowed keys: flowtable, nat_seed, conntrack_acct, "
-            "conntrack_checksum, tcp_loose, tcp_be_liberal, timeouts");
+            "conntrack_checksum, tcp_loose, tcp_be_liberal, timeouts, wall_clock_start");
+  EXPECT_EQ(error_of(kPorts + "engine: {wall_clock_start: \"30.5.2022\"}\n"),
+            "F:9:28: engine.wall_clock_start: invalid wall_clock_start '30.5.2022'; expected \"YYYY-MM-DD HH:MM:SS\" (UTC)");
   EXPECT_EQ(error_of(kPorts + "engine:\n  timeouts:\n    tcp_establised: 10\n"),
             "F:11:5: unknown key 'tcp_establised' in engine.timeouts; allowed keys: tcp_syn_sent, tcp_syn_recv, "
             "tcp_established, tcp_fin_wait, tcp_close_wait, tcp_last_ack, tcp_time_wait, tcp_close, tcp_max_retrans, "

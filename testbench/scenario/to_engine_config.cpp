@@ -42,6 +42,7 @@ engine::EngineConfig to_engine_config(const Scenario& scenario) {
   config.tcp_be_liberal = e.tcp_be_liberal;
   config.flowtable_semantics = e.flowtable;
   config.nat_seed = e.nat_seed;
+  config.wall_clock_start_ns = e.wall_clock_start_ns;
   // One seed makes the whole run reproducible: the IP ID generator takes its own stream of it.
   config.ip_ident_seed = e.nat_seed ^ engine::EngineConfig{}.ip_ident_seed;
   return config;
