@@ -103,6 +103,14 @@ bool key_hit(const Match& m, const Element& e, const KeyValues& v) {
   return true;
 }
 
+// A lookup's hit in a named set counts on the element (nft_set_elem_expr: its counter).
+void count_hit(const Element& e, const PacketInfo& p) {
+  if (e.counter) {
+    ++e.packets;
+    e.bytes += p.length;
+  }
+}
+
 bool match_holds(const Match& m, const PacketInfo& p) {
   const FieldInfo& f = field_info(m.field);
   Key key;
@@ -113,7 +121,9 @@ bool match_holds(const Match& m, const PacketInfo& p) {
       return false;
     }
     const std::vector<Element>& elements = m.rhs == RhsKind::kNamedSet ? m.set->elements : m.elements;
-    const bool hit = std::any_of(elements.begin(), elements.end(), [&](const Element& e) { return key_hit(m, e, v); });
+    const auto e = std::find_if(elements.begin(), elements.end(), [&](const Element& x) { return key_hit(m, x, v); });
+    const bool hit = e != elements.end();
+    if (hit) count_hit(*e, p);
     return m.op == Op::kNe ? !hit : hit;
   }
   if (!read_field(f, p, key, name)) {
@@ -141,6 +151,7 @@ bool match_holds(const Match& m, const PacketInfo& p) {
     for (const Element& e : elements) {
       if (element_hit(f.type, e, key, name)) {
         hit = true;
+        count_hit(e, p);
         break;
       }
     }

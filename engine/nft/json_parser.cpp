@@ -330,11 +330,21 @@ void JsonParser::set_command(const Value& body, bool create) {
   const Value name = required(body, "name");
   SetDecl decl;
   const Value type = required(body, "type");
-  decl.type = set_type_from_name(string_of(type, "\"type\""));
   decl.type_loc = loc(type);
-  if (!decl.type) {
-    fail(type, fmt::format("unsupported set type \"{}\" (ipv4_addr, ipv6_addr, inet_service, inet_proto)",
-                           type.json->get<std::string>()));
+  auto add_type = [&](const Value& t) {
+    const std::string name = string_of(t, "a set type");
+    const std::optional<ValueType> v = set_type_from_name(name);
+    if (!v) {
+      fail(t, fmt::format("unsupported set type \"{}\" (ipv4_addr, ipv6_addr, inet_service, inet_proto, mark and "
+                          "their concatenations)",
+                          name));
+    }
+    (decl.type ? decl.concat.emplace_back() : decl.type.emplace()) = *v;
+  };
+  if (type.json->is_array() && !type.json->empty()) {
+    for (std::size_t i = 0; i < type.json->size(); ++i) add_type(element(type, i));
+  } else {
+    add_type(type);
   }
   if (const Value flags = member(body, "flags"); flags.node != JsonPositions::kNone) {
     auto apply = [&](const Value& f) {
@@ -343,6 +353,8 @@ void JsonParser::set_command(const Value& body, bool create) {
         decl.interval = true;
       } else if (flag == "constant") {
         decl.constant = true;
+      } else if (flag == "timeout") {
+        decl.timeout_flag = true;
       } else {
         fail(f, fmt::format("unsupported set flag \"{}\"", flag));
       }
@@ -358,22 +370,82 @@ void JsonParser::set_command(const Value& body, bool create) {
   if (const Value merge = member(body, "auto-merge"); merge.node != JsonPositions::kNone) {
     decl.auto_merge = merge.json->is_boolean() && merge.json->get<bool>();
   }
-  for (const char* unsupported : {"timeout", "gc-interval", "size", "policy", "stmt", "map"}) {
+  if (const Value comment = member(body, "comment"); comment.node != JsonPositions::kNone) {
+    decl.comment = string_of(comment, "\"comment\"");
+  }
+  if (const Value size = member(body, "size"); size.node != JsonPositions::kNone) {
+    if (!size.json->is_number_unsigned() || size.json->get<std::uint64_t>() == 0 || size.json->get<std::uint64_t>() > 0xffffffffu) {
+      fail(size, "\"size\" must be a number from 1 to 4294967295");
+    }
+    decl.size = static_cast<std::uint32_t>(size.json->get<std::uint64_t>());
+  }
+  if (const Value timeout = member(body, "timeout"); timeout.node != JsonPositions::kNone) {
+    if (!timeout.json->is_number_unsigned()) fail(timeout, "\"timeout\" must be a number of seconds");
+    decl.timeout_ms = timeout.json->get<std::uint64_t>() * 1000;
+  }
+  if (const Value stmts = member(body, "stmt"); stmts.node != JsonPositions::kNone) {
+    // [{"counter": null}]: every element counts.
+    const bool counter = stmts.json->is_array() && stmts.json->size() == 1 && (*stmts.json)[0].is_object() &&
+                         (*stmts.json)[0].contains("counter");
+    if (!counter) fail(stmts, "unsupported set statement (only [{\"counter\": null}])");
+    decl.counter = true;
+  }
+  for (const char* unsupported : {"gc-interval", "policy", "map"}) {
     if (member(body, unsupported).node != JsonPositions::kNone) {
       fail(member(body, unsupported), fmt::format("unsupported set option \"{}\"", unsupported));
     }
   }
+  std::vector<ValueType> types{*decl.type};
+  types.insert(types.end(), decl.concat.begin(), decl.concat.end());
   if (const Value elems = member(body, "elem"); elems.node != JsonPositions::kNone) {
     if (!elems.json->is_array()) {
       fail(elems, "\"elem\" must be an array");
     }
     for (std::size_t i = 0; i < elems.json->size(); ++i) {
       const Value e = element(elems, i);
-      decl.elements.push_back(element_of(*decl.type, e));
+      decl.elements.push_back(set_element_of(types, e));
       decl.element_locs.push_back(loc(e));
     }
   }
   builder_.declare_set(table, string_of(name, "\"name\""), std::move(decl), loc(name), create);
+}
+
+// A named set's element: VALUE, {"concat": [...]}, or {"elem": {"val": ..., "counter": {...},
+// "timeout": S, "expires": S}} (expires, the time left, is not modelled).
+Element JsonParser::set_element_of(const std::vector<ValueType>& types, const Value& v) const {
+  Value val = v;
+  Value options{&kNull, JsonPositions::kNone};
+  if (v.json->is_object() && v.json->contains("elem")) {
+    options = member(v, "elem");
+    val = required(options, "val");
+  }
+  Element e;
+  if (types.size() > 1) {
+    const Value parts = val.json->is_object() ? member(val, "concat") : Value{&kNull, JsonPositions::kNone};
+    if (!parts.json->is_array() || parts.json->size() != types.size()) {
+      fail(val, fmt::format("an element of this set must be {{\"concat\": [...]}} with {} parts", types.size()));
+    }
+    e = element_of(types[0], element(parts, 0));
+    for (std::size_t i = 1; i < types.size(); ++i) e.rest.push_back(element_of(types[i], element(parts, i)));
+  } else {
+    e = element_of(types[0], val);
+  }
+  if (options.json->is_object()) {
+    if (const Value counter = member(options, "counter"); counter.node != JsonPositions::kNone) {
+      e.counter = true;
+      if (counter.json->is_object()) {
+        e.packets = counter.json->value("packets", std::uint64_t{0});
+        e.bytes = counter.json->value("bytes", std::uint64_t{0});
+      }
+    }
+    if (const Value timeout = member(options, "timeout"); timeout.json->is_number_unsigned()) {
+      e.timeout_ms = timeout.json->get<std::uint64_t>() * 1000;
+    }
+    if (member(options, "comment").node != JsonPositions::kNone) {
+      fail(member(options, "comment"), "unsupported set element option \"comment\"");
+    }
+  }
+  return e;
 }
 
 void JsonParser::element_command(const Value& body) {
@@ -393,11 +465,13 @@ void JsonParser::element_command(const Value& body) {
   if (!elems.json->is_array()) {
     fail(elems, "\"elem\" must be an array");
   }
+  std::vector<ValueType> types{set->type};
+  types.insert(types.end(), set->concat.begin(), set->concat.end());
   std::vector<Element> elements;
   std::vector<SourceLoc> locs;
   for (std::size_t i = 0; i < elems.json->size(); ++i) {
     const Value e = element(elems, i);
-    elements.push_back(element_of(set->type, e));
+    elements.push_back(set_element_of(types, e));
     locs.push_back(loc(e));
   }
   builder_.add_set_elements(table, set_name, std::move(elements), locs, loc(name));

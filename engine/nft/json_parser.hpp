@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -65,6 +66,7 @@ class JsonParser {
   LimitStmt limit(const Value& body);
   TcpMssStmt mangle(const Value& body);
   MangleStmt field_mangle(const Value& body);
+  Element set_element_of(const std::vector<ValueType>& types, const Value& v) const;
   Field left_field(const Value& left) const;
   void right_side(Match& m, const Value& right) const;
   Element element_of(ValueType type, const Value& v) const;

@@ -80,9 +80,10 @@ TEST(LoadErrorsTest, UnsupportedConstructsAreNamed) {
   EXPECT_EQ(text_error("table ip t {\n\tmap m { type ipv4_addr : verdict; }\n}\n"),
             "rules.nft:2:2: unsupported table statement \"map\"");
   EXPECT_EQ(text_error("table ip t {\n\tset s { type ifname; }\n}\n"),
-            "rules.nft:2:15: unsupported set type \"ifname\" (ipv4_addr, ipv6_addr, inet_service, inet_proto)");
-  EXPECT_EQ(text_error("table ip t {\n\tset s { type ipv4_addr; timeout 1m; }\n}\n"),
-            "rules.nft:2:26: unsupported set option \"timeout\"");
+            "rules.nft:2:15: unsupported set type \"ifname\" (ipv4_addr, ipv6_addr, inet_service, inet_proto, mark and "
+            "their concatenations)");
+  EXPECT_EQ(text_error("table ip t {\n\tset s { type ipv4_addr; policy memory; }\n}\n"),
+            "rules.nft:2:26: unsupported set option \"policy\"");
   EXPECT_EQ(text_error("list ruleset\n"), "rules.nft:1:1: unsupported command \"list\"");
   EXPECT_EQ(text_error("table ip t {\n\tchain c {\n\t\ttype filter hook ingress device eth0 priority 0;\n\t}\n}\n"),
             "rules.nft:3:28: chain devices are not supported (netdev chains are outside the subset)");

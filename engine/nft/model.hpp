@@ -112,6 +112,12 @@ struct Element {
   std::string name;       // kIfname, or kIfindex given by name
   bool wildcard = false;  // "eth*": `name` holds "eth"
   std::vector<Element> rest;  // a concatenation's further components (`130 . 0`)
+  // A named set's element: its own counter (every element of a set declared with `counter`
+  // has one; counted by lookups, hence mutable) and its own `timeout` in ms (0: the set's).
+  bool counter = false;
+  mutable std::uint64_t packets = 0;
+  mutable std::uint64_t bytes = 0;
+  std::uint64_t timeout_ms = 0;
 };
 
 enum class Op : std::uint8_t { kEq, kNe, kLt, kGt, kLe, kGe };
@@ -271,9 +277,15 @@ struct Chain {
 struct NamedSet {
   std::string name;
   ValueType type = ValueType::kIpv4;
+  std::vector<ValueType> concat;  // `type ipv4_addr . inet_service`: the types after the first
   bool interval = false;
   bool constant = false;
   bool auto_merge = false;
+  bool counter = false;          // `counter`: every element counts its matches
+  bool timeout_flag = false;     // `flags timeout`
+  std::uint64_t timeout_ms = 0;  // `timeout 10m`: listed; elements do not expire here
+  std::uint32_t size = 0;        // `size N` (0: none)
+  std::optional<std::string> comment;
   std::vector<Element> elements;
   SourceLoc loc;
 };

@@ -360,25 +360,58 @@ std::string format_rule(const Rule& rule, Family family) {
   return out;
 }
 
+// set_print_declaration's order: type, size, flags (timeout only without a default timeout),
+// auto-merge, the element statements (counter), timeout, comment; then the elements, each
+// with its counter and its own timeout.
 void print_set(std::string& out, const NamedSet& set) {
   out += fmt::format("\tset {} {{\n", set.name);
-  out += fmt::format("\t\ttype {}\n", set_type_name(set.type));
-  if (set.constant || set.interval) {
-    out += "\t\tflags ";
-    out += set.constant && set.interval ? "constant,interval" : set.constant ? "constant" : "interval";
-    out += "\n";
+  out += fmt::format("\t\ttype {}", set_type_name(set.type));
+  for (ValueType t : set.concat) {
+    out += fmt::format(" . {}", set_type_name(t));
+  }
+  out += "\n";
+  if (set.size != 0 && !set.constant) {
+    out += fmt::format("\t\tsize {}\n", set.size);
+  }
+  const bool timeout_flag = set.timeout_flag && set.timeout_ms == 0;
+  if (set.constant || set.interval || timeout_flag) {
+    std::string flags;
+    for (auto [on, name] : {std::pair{set.constant, "constant"}, std::pair{set.interval, "interval"},
+                            std::pair{timeout_flag, "timeout"}}) {
+      if (on) flags += (flags.empty() ? "" : ",") + std::string(name);
+    }
+    out += "\t\tflags " + flags + "\n";
   }
   if (set.auto_merge) {
     out += "\t\tauto-merge\n";
   }
+  if (set.counter) {
+    out += "\t\tcounter\n";
+  }
+  if (set.timeout_ms != 0) {
+    out += "\t\ttimeout " + format_duration_ms(set.timeout_ms) + "\n";
+  }
+  if (set.comment) {
+    out += fmt::format("\t\tcomment \"{}\"\n", *set.comment);
+  }
   if (!set.elements.empty()) {
     out += "\t\telements = { ";
-    const unsigned per_line = elements_per_line(set.type);
+    const unsigned per_line = set.concat.empty() ? elements_per_line(set.type) : 1;
     for (std::size_t i = 0; i < set.elements.size(); ++i) {
+      const Element& e = set.elements[i];
       if (i != 0) {
         out += i % per_line == 0 ? ",\n\t\t\t     " : ", ";
       }
-      out += format_element(set.type, set.elements[i]);
+      out += format_element(set.type, e);
+      for (std::size_t k = 0; k < set.concat.size() && k < e.rest.size(); ++k) {
+        out += " . " + format_element(set.concat[k], e.rest[k]);
+      }
+      if (e.counter) {
+        out += fmt::format(" counter packets {} bytes {}", e.packets, e.bytes);
+      }
+      if (e.timeout_ms != 0 && e.timeout_ms != set.timeout_ms) {
+        out += " timeout " + format_duration_ms(e.timeout_ms);
+      }
     }
     out += " }\n";
   }

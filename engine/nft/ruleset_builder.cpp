@@ -181,13 +181,20 @@ void hide_dependencies(const Table& table, std::vector<Stmt>& stmts) {
           nfproto_dep->hidden = true;
         }
       }
-      if (const int fam = field_family(m->field); fam != 0) {
+      // Every component of a concatenation (`ip saddr . tcp dport`) implies its protocols.
+      int fam = field_family(m->field);
+      int l4 = field_l4proto(m->field);
+      for (Field f : m->concat) {
+        fam = fam != 0 ? fam : field_family(f);
+        l4 = l4 >= 0 ? l4 : field_l4proto(f);
+      }
+      if (fam != 0) {
         if (nfproto_dep != nullptr && (nfproto_dep->elements[0].lo.lo == 2 ? 4 : 6) == fam) {
           nfproto_dep->hidden = true;
         }
         nfproto_dep = nullptr;
       }
-      if (const int l4 = field_l4proto(m->field); l4 >= 0) {
+      if (l4 >= 0) {
         if (l4_dep != nullptr && l4_dep->elements[0].lo.lo == static_cast<std::uint64_t>(l4)) {
           l4_dep->hidden = true;
         }
@@ -391,16 +398,22 @@ void RulesetBuilder::declare_set(Table& table, std::string_view name, SetDecl de
     fail(loc, fmt::format("set \"{}\" does not specify its type", name));
   }
   if (set != nullptr) {
-    if (set->type != *decl.type || set->interval != decl.interval) {
+    if (set->type != *decl.type || set->concat != decl.concat || set->interval != decl.interval) {
       fail(decl.type_loc, fmt::format("set \"{}\" already exists with a different type or flags", name));
     }
   } else {
     auto fresh = std::make_unique<NamedSet>();
     fresh->name = std::string(name);
     fresh->type = *decl.type;
+    fresh->concat = decl.concat;
     fresh->interval = decl.interval;
     fresh->constant = decl.constant;
     fresh->auto_merge = decl.auto_merge;
+    fresh->counter = decl.counter;
+    fresh->timeout_flag = decl.timeout_flag;
+    fresh->timeout_ms = decl.timeout_ms;
+    fresh->size = decl.size;
+    fresh->comment = decl.comment;
     fresh->loc = loc;
     table.sets.push_back(std::move(fresh));
     set = table.sets.back().get();
@@ -422,12 +435,36 @@ void RulesetBuilder::add_set_elements(Table& table, std::string_view name, std::
     fail(loc, fmt::format("unknown set @{}", name));
   }
   for (std::size_t i = 0; i < elements.size(); ++i) {
-    const Element& e = elements[i];
-    if (!set->interval && e.form != ElementForm::kSingle) {
-      fail(i < locs.size() ? locs[i] : loc,
-           fmt::format("Set member cannot be {}, missing interval flag on declaration",
-                       e.form == ElementForm::kPrefix ? "prefix" : "range"));
+    Element& e = elements[i];
+    for (std::size_t k = 0; k <= e.rest.size(); ++k) {
+      const Element& part = k == 0 ? e : e.rest[k - 1];
+      if (!set->interval && part.form != ElementForm::kSingle) {
+        fail(i < locs.size() ? locs[i] : loc,
+             fmt::format("Set member cannot be {}, missing interval flag on declaration",
+                         part.form == ElementForm::kPrefix ? "prefix" : "range"));
+      }
     }
+    if (e.timeout_ms != 0 && !set->timeout_flag && set->timeout_ms == 0) {
+      fail(i < locs.size() ? locs[i] : loc, "an element timeout needs a set with `flags timeout` or a `timeout`");
+    }
+    e.counter = e.counter || set->counter;  // nft_set_elem_expr_alloc: the set's expressions
+  }
+  if (!set->concat.empty()) {
+    // A concatenation: an interval set (pipapo) keeps the order of insertion, a hash set
+    // lists by the key read as one host-order number; duplicates go either way.
+    std::vector<ValueType> types{set->type};
+    types.insert(types.end(), set->concat.begin(), set->concat.end());
+    std::vector<Element> all = set->elements;
+    for (Element& e : elements) {
+      if (std::none_of(all.begin(), all.end(), [&](const Element& x) { return element_equal(x, e); })) {
+        all.push_back(std::move(e));
+      }
+    }
+    if (!set->interval) {
+      std::stable_sort(all.begin(), all.end(), [&](const Element& a, const Element& b) { return concat_less(types, a, b); });
+    }
+    set->elements = std::move(all);
+    return;
   }
   std::vector<Element> all = set->elements;
   std::vector<SourceLoc> all_locs(all.size(), set->loc);
@@ -784,10 +821,18 @@ void RulesetBuilder::resolve(Table& table) {
             report(m->rhs_loc, fmt::format("unknown set @{}", m->set_name));
             continue;
           }
-          const ValueType want = value_type_of(m->field);
-          if ((*it)->type != want) {
-            report(m->rhs_loc, fmt::format("set @{} has type {}, {} needs {}", m->set_name, set_type_name((*it)->type),
-                                           field_text(m->field), set_type_name(want)));
+          const std::vector<ValueType> want = concat_types(*m);
+          std::vector<ValueType> have{(*it)->type};
+          have.insert(have.end(), (*it)->concat.begin(), (*it)->concat.end());
+          if (have != want) {
+            auto names = [](const std::vector<ValueType>& types) {
+              std::string out;
+              for (ValueType t : types) out += (out.empty() ? "" : " . ") + std::string(set_type_name(t));
+              return out;
+            };
+            std::string lhs(field_text(m->field));
+            for (Field f : m->concat) lhs += " . " + std::string(field_text(f));
+            report(m->rhs_loc, fmt::format("set @{} has type {}, {} needs {}", m->set_name, names(have), lhs, names(want)));
             continue;
           }
           m->set = it->get();

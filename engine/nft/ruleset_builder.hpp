@@ -28,9 +28,15 @@ struct BaseChainSpec {
 
 struct SetDecl {
   std::optional<ValueType> type;
+  std::vector<ValueType> concat;  // the types after the first (`type a . b`)
   bool interval = false;
   bool constant = false;
   bool auto_merge = false;
+  bool counter = false;
+  bool timeout_flag = false;
+  std::uint64_t timeout_ms = 0;
+  std::uint32_t size = 0;
+  std::optional<std::string> comment;
   std::vector<Element> elements;
   std::vector<SourceLoc> element_locs;
   SourceLoc type_loc;

@@ -493,14 +493,7 @@ void TextParser::parse_add(bool create) {
     return;
   }
   if (what == "set") {
-    Table& table = parse_table_ref();
-    const Token& name = expect_name("a set name");
-    const std::string set_name = name.text;
-    const SourceLoc set_loc = name.loc;
-    expect(TokenKind::kLBrace, "\"{\"");
-    SetDecl decl = parse_set_body(set_loc);
-    expect(TokenKind::kRBrace, "\"}\"");
-    builder_.declare_set(table, set_name, std::move(decl), set_loc, create);
+    parse_set(parse_table_ref(), create);
     return;
   }
   if (what == "element") {
@@ -520,12 +513,11 @@ void TextParser::parse_add(bool create) {
     expect(TokenKind::kLBrace, "\"{\"");
     std::vector<RawValue> raw;
     parse_raw_set(raw);
+    std::vector<ValueType> types{set->type};
+    types.insert(types.end(), set->concat.begin(), set->concat.end());
     std::vector<Element> elements;
     std::vector<SourceLoc> locs;
-    for (const RawValue& r : raw) {
-      elements.push_back(to_element(set->type, r));
-      locs.push_back(r.loc);
-    }
+    set_elements(types, raw, elements, locs);
     builder_.add_set_elements(table, set_name, std::move(elements), locs, set_loc);
     return;
   }
@@ -581,13 +573,7 @@ void TextParser::parse_table_item(Table& table) {
     expect(TokenKind::kRBrace, "\"}\"");
   } else if (t.text == "set") {
     next();
-    const Token& name = expect_name("a set name");
-    const std::string set_name = name.text;
-    const SourceLoc set_loc = name.loc;
-    expect(TokenKind::kLBrace, "\"{\"");
-    SetDecl decl = parse_set_body(set_loc);
-    expect(TokenKind::kRBrace, "\"}\"");
-    builder_.declare_set(table, set_name, std::move(decl), set_loc, false);
+    parse_set(table, false);
   } else if (t.text == "flowtable") {
     next();
     const Token& name = expect_name("a flowtable name");
@@ -707,6 +693,17 @@ int TextParser::parse_priority(Family family, Hook hook) {
   return value;
 }
 
+// `NAME { ... }` of `set` inside a table or of `add set TABLE`.
+void TextParser::parse_set(Table& table, bool create) {
+  const Token& name = expect_name("a set name");
+  const std::string set_name = name.text;
+  const SourceLoc set_loc = name.loc;
+  expect(TokenKind::kLBrace, "\"{\"");
+  SetDecl decl = parse_set_body(set_loc);
+  expect(TokenKind::kRBrace, "\"}\"");
+  builder_.declare_set(table, set_name, std::move(decl), set_loc, create);
+}
+
 SetDecl TextParser::parse_set_body(const SourceLoc& set_loc) {
   SetDecl decl;
   std::vector<RawValue> raw;
@@ -717,13 +714,36 @@ SetDecl TextParser::parse_set_body(const SourceLoc& set_loc) {
     }
     const Token& w = expect_word("a set option");
     if (w.text == "type") {
-      const Token& type = expect_word("a set type");
-      decl.type = set_type_from_name(type.text);
-      decl.type_loc = type.loc;
-      if (!decl.type) {
-        fail(type.loc, fmt::format("unsupported set type \"{}\" (ipv4_addr, ipv6_addr, inet_service, inet_proto)",
-                                   type.text));
+      decl.type_loc = peek().loc;
+      for (;;) {
+        const Token& type = expect_word("a set type");
+        const std::optional<ValueType> t = set_type_from_name(type.text);
+        if (!t) {
+          fail(type.loc, fmt::format("unsupported set type \"{}\" (ipv4_addr, ipv6_addr, inet_service, inet_proto, "
+                                     "mark and their concatenations)",
+                                     type.text));
+        }
+        (decl.type ? decl.concat.emplace_back() : decl.type.emplace()) = *t;
+        if (!accept_word(".")) {
+          break;
+        }
       }
+    } else if (w.text == "comment") {
+      decl.comment = expect_name("a comment string").text;
+    } else if (w.text == "size") {
+      const Token& n = expect_word("a number");
+      const auto v = parse_u64(n.text);
+      if (!v || *v == 0 || *v > 0xffffffffu) unexpected(n, "a number");
+      decl.size = static_cast<std::uint32_t>(*v);
+    } else if (w.text == "timeout") {
+      const Token& d = expect_word("a duration (10m, 1h, 30s)");
+      const auto ms = parse_duration_ms(d.text);
+      if (!ms) fail(d.loc, fmt::format("invalid duration \"{}\"", d.text));
+      decl.timeout_ms = *ms;
+    } else if (w.text == "counter") {
+      decl.counter = true;
+      end_statement();  // nft's grammar wants no separator after it
+      continue;
     } else if (w.text == "flags") {
       for (;;) {
         const Token& flag = expect_word("a set flag");
@@ -731,6 +751,8 @@ SetDecl TextParser::parse_set_body(const SourceLoc& set_loc) {
           decl.interval = true;
         } else if (flag.text == "constant") {
           decl.constant = true;
+        } else if (flag.text == "timeout") {
+          decl.timeout_flag = true;
         } else {
           fail(flag.loc, fmt::format("unsupported set flag \"{}\"", flag.text));
         }
@@ -757,15 +779,39 @@ SetDecl TextParser::parse_set_body(const SourceLoc& set_loc) {
   if (!decl.type) {
     fail(set_loc, "set definition does not specify its type");
   }
-  for (const RawValue& r : raw) {
+  std::vector<ValueType> types{*decl.type};
+  types.insert(types.end(), decl.concat.begin(), decl.concat.end());
+  set_elements(types, raw, decl.elements, decl.element_locs);
+  return decl;
+}
+
+void TextParser::set_elements(const std::vector<ValueType>& types, const std::vector<RawValue>& raw,
+                              std::vector<Element>& out, std::vector<SourceLoc>& locs) const {
+  std::size_t i = 0;
+  while (i < raw.size()) {
+    // One element: its parts joined by "." words, its options on the last part.
+    std::size_t end = i + 1;
+    while (types.size() > 1 && end + 1 < raw.size() && !raw[end].quoted && raw[end].text == ".") {
+      end += 2;
+    }
+    const std::vector<RawValue> parts(raw.begin() + static_cast<std::ptrdiff_t>(i), raw.begin() + static_cast<std::ptrdiff_t>(end));
+    const RawValue& last = parts.back();
     try {
-      decl.elements.push_back(to_element(*decl.type, r));
-      decl.element_locs.push_back(r.loc);
+      if (types.size() > 1 && parts.size() != 2 * types.size() - 1) {
+        fail(parts.front().loc, fmt::format("a value of this concatenation has {} parts, joined by \".\"", types.size()));
+      }
+      Element e = types.size() > 1 ? std::move(to_concat_elements(types, parts)[0]) : to_element(types[0], parts[0]);
+      e.counter = last.counter;
+      e.packets = last.packets;
+      e.bytes = last.bytes;
+      e.timeout_ms = last.timeout_ms;
+      out.push_back(std::move(e));
+      locs.push_back(parts.front().loc);
     } catch (const LoadAbort&) {
       // recorded; the set is declared with its other elements, so that rules using it load
     }
+    i = end;
   }
-  return decl;
 }
 
 FlowtableDecl TextParser::parse_flowtable_body() {
@@ -835,6 +881,7 @@ void TextParser::parse_raw_set(std::vector<RawValue>& out) {
       if (peek_word(".") || (t.kind == TokenKind::kWord && out.back().text == ".")) {
         continue;
       }
+      parse_element_options(out.back());
     } else {
       unexpected(t, "a set element");
     }
@@ -843,6 +890,27 @@ void TextParser::parse_raw_set(std::vector<RawValue>& out) {
       next();
     } else if (peek().kind != TokenKind::kRBrace) {
       unexpected(peek(), "\",\" or \"}\"");
+    }
+  }
+}
+
+void TextParser::parse_element_options(RawValue& value) {
+  for (;;) {
+    if (accept_word("counter")) {
+      value.counter = true;
+      const CounterStmt c = parse_counter();
+      value.packets = c.packets;
+      value.bytes = c.bytes;
+    } else if (peek_word("timeout") || peek_word("expires")) {
+      const bool timeout = next().text == "timeout";
+      const Token& d = expect_word("a duration (10m, 1h, 30s)");
+      const auto ms = parse_duration_ms(d.text);
+      if (!ms) fail(d.loc, fmt::format("invalid duration \"{}\"", d.text));
+      if (timeout) value.timeout_ms = *ms;
+    } else if (peek_word("comment")) {
+      fail(peek().loc, "unsupported set element option \"comment\"");
+    } else {
+      return;
     }
   }
 }
@@ -1169,8 +1237,8 @@ void TextParser::parse_rhs(Match& m) {
     return;
   }
   if (t.kind == TokenKind::kWord && t.text.starts_with('@')) {
-    if (!m.concat.empty() || m.mask) {
-      fail(t.loc, "a named set lookup of a concatenation or masked value is not supported");
+    if (m.mask) {
+      fail(t.loc, "unsupported match: a masked value looked up in a set");
     }
     m.set_name = t.text.substr(1);
     m.rhs = RhsKind::kNamedSet;
@@ -1236,8 +1304,15 @@ void TextParser::parse_rhs(Match& m) {
 }
 
 std::vector<Element> TextParser::to_concat_elements(const Match& m, const std::vector<RawValue>& raw) const {
+  std::vector<ValueType> types{value_type_of(m.field)};
+  for (Field f : m.concat) types.push_back(value_type_of(f));
+  return to_concat_elements(types, raw);
+}
+
+std::vector<Element> TextParser::to_concat_elements(const std::vector<ValueType>& types,
+                                                    const std::vector<RawValue>& raw) const {
   std::vector<Element> out;
-  const std::size_t parts = m.concat.size() + 1;
+  const std::size_t parts = types.size();
   std::size_t i = 0;
   while (i < raw.size()) {
     Element e;
@@ -1252,8 +1327,7 @@ std::vector<Element> TextParser::to_concat_elements(const Match& m, const std::v
       if (i >= raw.size()) {
         fail(raw.back().loc, fmt::format("a value of this concatenation has {} parts, joined by \".\"", parts));
       }
-      const Field f = k == 0 ? m.field : m.concat[k - 1];
-      Element part = to_element(value_type_of(f), raw[i++]);
+      Element part = to_element(types[k], raw[i++]);
       if (k == 0) {
         e = std::move(part);
       } else {

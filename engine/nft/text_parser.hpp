@@ -36,6 +36,12 @@ class TextParser {
     std::string text;
     bool quoted = false;
     SourceLoc loc;
+    // A set element's options after its value (`counter packets 1 bytes 2`, `timeout 1m`,
+    // `expires 9m59s`: the remaining time, which is not modelled and so not kept).
+    bool counter = false;
+    std::uint64_t packets = 0;
+    std::uint64_t bytes = 0;
+    std::uint64_t timeout_ms = 0;
   };
 
   [[noreturn]] void fail(const SourceLoc& loc, std::string_view message) const;
@@ -76,9 +82,16 @@ class TextParser {
   void parse_chain_item(Table& table, Chain& chain);
   void parse_chain_spec(Chain& chain);
   int parse_priority(Family family, Hook hook);
+  void parse_set(Table& table, bool create);
   SetDecl parse_set_body(const SourceLoc& set_loc);
   FlowtableDecl parse_flowtable_body();
   void parse_raw_set(std::vector<RawValue>& out);  // after '{', consumes the '}'
+  void parse_element_options(RawValue& value);
+  // A named set's elements from what parse_raw_set read, concatenated for `types` beyond one;
+  // a bad element is recorded and left out (the set keeps the others).
+  void set_elements(const std::vector<ValueType>& types, const std::vector<RawValue>& raw, std::vector<Element>& out,
+                    std::vector<SourceLoc>& locs) const;
+  std::vector<Element> to_concat_elements(const std::vector<ValueType>& types, const std::vector<RawValue>& raw) const;
   Element to_element(ValueType type, const RawValue& raw) const;
 
   Rule parse_rule();

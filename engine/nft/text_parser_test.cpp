@@ -159,7 +159,7 @@ TEST(TextParserTest, RulesListAsNftPrintsThem) {
 // The recorded fixtures (testdata/recorded/README.md): whole files, both syntaxes' forms.
 TEST(TextParserTest, RecordedRulesetsListLikeNft) {
   for (const char* name : {"sets", "mixed", "priorities", "nat", "merge", "wrap", "script", "variables",
-                           "define_block", "table_commands", "router_constructs", "flag_matches"}) {
+                           "define_block", "table_commands", "router_constructs", "flag_matches", "named_sets"}) {
     const std::string base = std::string("recorded/") + name;
     const Ruleset r = Ruleset::parse_text(testing::read_testdata(base + ".nft"), base + ".nft");
     EXPECT_EQ(r.list(), testing::read_testdata(base + ".list")) << name;

@@ -507,7 +507,7 @@ std::string_view set_type_name(ValueType type) {
 }
 
 std::optional<ValueType> set_type_from_name(std::string_view name) {
-  for (ValueType t : {ValueType::kIpv4, ValueType::kIpv6, ValueType::kService, ValueType::kInetProto}) {
+  for (ValueType t : {ValueType::kIpv4, ValueType::kIpv6, ValueType::kService, ValueType::kInetProto, ValueType::kMark}) {
     if (set_type_name(t) == name) {
       return t;
     }
@@ -593,6 +593,38 @@ std::optional<std::string> parse_element(ValueType type, std::string_view text, 
 }
 
 std::optional<std::uint64_t> parse_wall_clock(std::string_view text) { return parse_date(text); }
+
+std::optional<std::uint64_t> parse_duration_ms(std::string_view text) {
+  if (auto seconds = parse_u64(text)) return *seconds * 1000;
+  static constexpr std::array<std::pair<std::string_view, std::uint64_t>, 5> kUnits{
+      {{"ms", 1}, {"d", 86400000}, {"h", 3600000}, {"m", 60000}, {"s", 1000}}};
+  std::uint64_t total = 0;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    std::size_t j = i;
+    while (j < text.size() && std::isdigit(static_cast<unsigned char>(text[j])) != 0) ++j;
+    auto n = parse_u64(text.substr(i, j - i));
+    if (!n) return std::nullopt;
+    const auto unit = std::find_if(kUnits.begin(), kUnits.end(), [&](const auto& u) { return text.substr(j).starts_with(u.first); });
+    if (unit == kUnits.end()) return std::nullopt;
+    total += *n * unit->second;
+    i = j + unit->first.size();
+  }
+  if (text.empty()) return std::nullopt;
+  return total;
+}
+
+std::string format_duration_ms(std::uint64_t ms) {
+  std::string out;
+  for (const auto& [unit, size] : std::array<std::pair<std::string_view, std::uint64_t>, 5>{
+           {{"d", 86400000}, {"h", 3600000}, {"m", 60000}, {"s", 1000}, {"ms", 1}}}) {
+    if (ms >= size) {
+      out += fmt::format("{}{}", ms / size, unit);
+      ms %= size;
+    }
+  }
+  return out.empty() ? "0s" : out;
+}
 
 std::optional<std::string> parse_range(ValueType type, std::string_view lo_text, std::string_view hi_text,
                                        Element& out) {

@@ -23,6 +23,11 @@ std::optional<ValueType> set_type_from_name(std::string_view name);
 // Reads one element of `type` as written (without quotes; `quoted` = it was a string, which
 // is how interface names with a wildcard are written). On failure returns the message.
 std::optional<std::string> parse_element(ValueType type, std::string_view text, bool quoted, Element& out);
+// nft's durations ("10m", "1h30m", "9m59s884ms", a bare number of seconds) in ms, and
+// back as time_print writes them.
+std::optional<std::uint64_t> parse_duration_ms(std::string_view text);
+std::string format_duration_ms(std::uint64_t ms);
+
 // A range written as its two ends ("21:00"-"23:00", JSON {"range": [LO, HI]}).
 std::optional<std::string> parse_range(ValueType type, std::string_view lo, std::string_view hi, Element& out);
 std::string format_element(ValueType type, const Element& element);
