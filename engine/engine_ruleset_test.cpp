@@ -474,5 +474,25 @@ TEST(RejectTest, IcmpRejectQuotesThePacketAsTheForwardChainSawIt) {
   EXPECT_EQ(engine.process(g, kLan, 1s), Verdict::drop(DropReason::kRulesetReject));
 }
 
+// A real router's flowtable lists devices the model does not have (Wi-Fi, a WireGuard
+// tunnel): they are software-only, and the ports' flows are offloaded as before.
+TEST(SoftwareOnlyDeviceTest, FlowtableDevicesThatAreNotPortsLeaveThePortsOffloading) {
+  std::string rules(kHomeRouterRules);
+  rules.replace(rules.find("devices = { lan, wan }"), 22, "devices = { lan, wan, wlan0, wg0 }");
+  Engine engine(home_router_config(rules));
+  net::PacketBuffer f;
+  const Ipv4L4Spec back{.dst_mac = kRouterWanMac, .src_mac = kGatewayMac, .src = v4("198.51.100.10"),
+                        .dst = v4("203.0.113.2"), .ttl = 52};
+  f.assign(tcp4_frame({}, {.sport = 40000, .dport = 443, .flags = kSyn, .seq = 1000}));
+  ASSERT_EQ(engine.process(f, kLan, 1s), Verdict::forward(kWan));
+  f.assign(tcp4_frame(back, {.sport = 443, .dport = 40000, .flags = kSyn | kAck, .seq = 5000, .ack = 1001}));
+  ASSERT_EQ(engine.process(f, kWan, 1s), Verdict::forward(kLan));
+  f.assign(tcp4_frame({}, {.sport = 40000, .dport = 443, .flags = kAck, .seq = 1001, .ack = 5001}));
+  ASSERT_EQ(engine.process(f, kLan, 1s), Verdict::forward(kWan));
+  EXPECT_NE(engine.conntrack_dump(1s).find("[OFFLOAD]"), std::string::npos) << engine.conntrack_dump(1s);
+  f.assign(tcp4_frame({}, {.sport = 40000, .dport = 443, .flags = kAck | kPsh, .seq = 1001, .ack = 5001}));
+  EXPECT_EQ(engine.process(f, kLan, 2s), Verdict::forward(kWan, true));
+}
+
 }  // namespace
 }  // namespace flowsim::engine

@@ -91,6 +91,13 @@ int replay(const ReplayCli& cli) {
       std::fprintf(stderr, "   ");
     };
   }
+  if (!quiet && !scenario.software_devices.empty()) {
+    std::string names;
+    for (const std::string& d : scenario.software_devices) names += (names.empty() ? "" : ", ") + d;
+    std::cout << "software-only devices (in the ruleset's flowtable, not ASIC ports; their flows stay in the software "
+                 "flowtable): "
+              << names << "\n";
+  }
   const testbench::Report report = testbench::run_replay(scenario, options);
   if (options.on_progress) std::fprintf(stderr, "\n");
 

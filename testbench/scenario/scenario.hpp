@@ -142,6 +142,9 @@ struct Scenario {
   // empty: none (a plain router without netfilter).
   std::filesystem::path ruleset;
   int ruleset_line = 0;
+  // Devices the ruleset's flowtables list that are not ports (wlan0, wg0, a ninth device):
+  // software-only, no traffic of the replay crosses them, nothing of theirs is offloaded.
+  std::vector<std::string> software_devices;
   EngineSpec engine;
   // Changes to the router while it runs (`events:`), in time order; `at` is traffic time.
   std::vector<ControlEvent> events;

@@ -829,19 +829,22 @@ class Loader {
     }
     // Parse it now, so that a mistake in it shows when the scenario is loaded; its errors
     // name the ruleset file's own line and column.
+    // A flowtable device that is not one of the ASIC's ports (Wi-Fi, a tunnel, a ninth
+    // device) is the router's software-only device: the driver cannot offload it, so flows
+    // through it stay in the software flowtable, as Linux keeps them when the driver's
+    // setup fails.
     const engine::nft::Ruleset ruleset = engine::nft::Ruleset::load(s.ruleset);
     for (const engine::nft::FlowtableSpec& ft : ruleset.flowtables()) {
       for (const std::string& dev : ft.devices) {
         const auto named = [&](const PortSpec& p) { return p.name == dev; };
         const bool known = std::any_of(s.ports.begin(), s.ports.end(), named) ||
                            std::any_of(s.vlan_devices.begin(), s.vlan_devices.end(), named);
-        if (!known) {
-          fail(field, "flowtable " + ft.name + " in '" + text + "' lists device '" + dev +
-                          "', which is not a port; ports are: " +
-                          join(s.ports, [](const PortSpec& p) { return p.name; }));
+        if (!known && std::find(s.software_devices.begin(), s.software_devices.end(), dev) == s.software_devices.end()) {
+          s.software_devices.push_back(dev);
         }
       }
     }
+    std::sort(s.software_devices.begin(), s.software_devices.end());
   }
 
   // `events:` a list of {at: TIME, run: COMMAND}, kept in time order (stable).
