@@ -282,10 +282,11 @@ table inet fw4 {
 	}
 }
 )");
+  // Real nft 1.0.6: "Error: Value 64 exceeds valid range 0-63".
   EXPECT_EQ(load_error("table inet t {\n  chain c {\n    ip dscp set 64\n  }\n}\n"),
-            "test.nft:3:17: syntax error, unexpected \"64\", expecting a DSCP name (cs0..cs7, af11..af43, ef, va, "
-            "lephb, df, be) or a number up to 63");
-  EXPECT_EQ(load_error("table inet t {\n  chain c {\n    ip dscp cs3\n  }\n}\n"), "test.nft:3:5: unsupported match \"ip dscp\"");
+            "test.nft:3:17: Value 64 exceeds valid range 0-63");
+  EXPECT_EQ(load_error("table inet t {\n  chain c {\n    ip dscp sc3\n  }\n}\n"),
+            "test.nft:3:13: invalid DSCP \"sc3\" (cs0-cs7, af11-af43, ef, va, lephb or 0-63)");
 }
 
 TEST(RouterConstructsTest, RedirectAndNatWithoutTo) {

@@ -378,7 +378,8 @@ std::optional<std::string> parse_scalar(ValueType type, std::string_view text, K
       auto v = lookup(kDscp, text);
       if (!v) {
         auto n = parse_number(text);
-        if (!n || *n > 0x3f) return fmt::format("invalid DSCP \"{}\" (cs0-cs7, af11-af43, ef, va, lephb or 0-63)", text);
+        if (n && *n > 0x3f) return fmt::format("Value {} exceeds valid range 0-63", text);  // nft's words
+        if (!n) return fmt::format("invalid DSCP \"{}\" (cs0-cs7, af11-af43, ef, va, lephb or 0-63)", text);
         v = static_cast<unsigned>(*n);
       }
       out = key_from_u64(*v);
