@@ -903,6 +903,23 @@ void JsonParser::right_side(Match& m, const Value& right) const {
     m.rhs = RhsKind::kNamedSet;
     return;
   }
+  if (type == ValueType::kHour && right.json->is_object() && right.json->contains("range")) {
+    const Value range = member(right, "range");
+    if (!range.json->is_array() || range.json->size() != 2) {
+      fail(range, "\"range\" must be [low, high]");
+    }
+    Element e;
+    bool inverted = false;
+    if (auto err = parse_range(type, text_of(element(range, 0)), text_of(element(range, 1)), e, &inverted)) {
+      fail(right, *err);
+    }
+    if (inverted && (m.op == Op::kEq || m.op == Op::kNe)) {
+      m.op = m.op == Op::kEq ? Op::kNe : Op::kEq;
+    }
+    m.elements.push_back(std::move(e));
+    m.rhs = RhsKind::kValue;
+    return;
+  }
   auto fill = [&](const Value& list) {
     if (list.json->empty()) {
       fail(list, "empty set");

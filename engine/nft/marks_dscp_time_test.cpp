@@ -131,6 +131,46 @@ table inet fw4 {
             "test.nft:3:14: invalid day \"Someday\" (Sunday to Saturday)");
 }
 
+// fw4 writes `start_time 22:00 stop_time 06:00` as a range across midnight; nft makes it the
+// negated range (listing recorded from nft 1.0.6).
+TEST(MarksDscpTimeTest, AnHourRangeAcrossMidnightIsTheNegatedRange) {
+  Ruleset r = text(R"(
+table inet t {
+	chain c {
+		type filter hook forward priority 0;
+		meta hour "22:00"-"06:00" accept
+		meta hour != "23:00"-"01:30" drop
+		meta hour "08:00"-"09:00" counter
+	}
+}
+)");
+  EXPECT_EQ(r.list(), R"(table inet t {
+	chain c {
+		type filter hook forward priority filter; policy accept;
+		meta hour != "06:00"-"22:00" accept
+		meta hour "01:30"-"23:00" drop
+		meta hour "08:00"-"09:00" counter packets 0 bytes 0
+	}
+}
+)");
+  auto at = [&](std::uint64_t hour, std::uint64_t minute) {
+    const std::uint64_t wall = kMonday215123 - (21 * 3600 + 51 * 60 + 23) * 1'000'000'000ULL +
+                               (hour * 3600 + minute * 60) * 1'000'000'000ULL;
+    return testing::describe(r.evaluate(Hook::kForward, packet({.in = "lan", .out = "wan", .wall_ns = wall})));
+  };
+  EXPECT_EQ(at(23, 30), "accept");
+  EXPECT_EQ(at(5, 59), "accept");
+  EXPECT_EQ(at(12, 0), "drop");  // not in 22:00-06:00, but in 01:30-23:00
+  EXPECT_EQ(at(0, 30), "accept");
+  const Ruleset j = Ruleset::parse_json(R"({"nftables": [
+{"table": {"family": "inet", "name": "t"}},
+{"chain": {"family": "inet", "table": "t", "name": "c", "type": "filter", "hook": "forward", "prio": 0, "policy": "accept"}},
+{"rule": {"family": "inet", "table": "t", "chain": "c", "expr": [{"match": {"op": "==", "left": {"meta": {"key": "hour"}}, "right": {"range": ["22:00", "06:00"]}}}, {"accept": null}]}}
+]})",
+                                        "t.json");
+  EXPECT_NE(j.list().find("meta hour != \"06:00\"-\"22:00\" accept"), std::string::npos) << j.list();
+}
+
 TEST(MarksDscpTimeTest, NotrackIsReportedToTheCaller) {
   Ruleset r = text(R"(
 table inet fw4 {

@@ -1255,8 +1255,13 @@ void TextParser::parse_rhs(Match& m) {
   if (t.kind == TokenKind::kString && peek_word("-", 1) && peek(2).kind == TokenKind::kString) {
     // `"21:00"-"23:00"`: a range of two strings (times, hours, days).
     Element e;
-    if (auto err = parse_range(type, t.text, peek(2).text, e)) {
+    bool inverted = false;
+    if (auto err = parse_range(type, t.text, peek(2).text, e, &inverted)) {
       fail(t.loc, *err);
+    }
+    if (inverted && (m.op == Op::kEq || m.op == Op::kNe)) {
+      m.op = m.op == Op::kEq ? Op::kNe : Op::kEq;
+      m.implicit_op = false;
     }
     m.elements.push_back(std::move(e));
     next();

@@ -628,12 +628,16 @@ std::string format_duration_ms(std::uint64_t ms) {
 }
 
 std::optional<std::string> parse_range(ValueType type, std::string_view lo_text, std::string_view hi_text,
-                                       Element& out) {
+                                       Element& out, bool* inverted) {
   out = Element{};
   Key lo;
   Key hi;
   if (auto err = parse_scalar(type, lo_text, lo)) return err;
   if (auto err = parse_scalar(type, hi_text, hi)) return err;
+  if (type == ValueType::kHour && hi < lo && inverted != nullptr) {
+    std::swap(lo, hi);
+    *inverted = true;
+  }
   if (hi < lo) {
     return fmt::format("range \"{}\"-\"{}\" has a negative size", lo_text, hi_text);
   }

@@ -28,8 +28,11 @@ std::optional<std::string> parse_element(ValueType type, std::string_view text, 
 std::optional<std::uint64_t> parse_duration_ms(std::string_view text);
 std::string format_duration_ms(std::uint64_t ms);
 
-// A range written as its two ends ("21:00"-"23:00", JSON {"range": [LO, HI]}).
-std::optional<std::string> parse_range(ValueType type, std::string_view lo, std::string_view hi, Element& out);
+// A range written as its two ends ("21:00"-"23:00", JSON {"range": [LO, HI]}). An hour range
+// across midnight ("22:00"-"06:00") is what nft makes of it, `!= "06:00"-"22:00"`: the ends
+// are swapped and *inverted is set, for the caller to flip the operator (== and !=).
+std::optional<std::string> parse_range(ValueType type, std::string_view lo, std::string_view hi, Element& out,
+                                       bool* inverted = nullptr);
 std::string format_element(ValueType type, const Element& element);
 std::string format_key(ValueType type, const Key& key);
 
